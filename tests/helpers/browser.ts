@@ -1,0 +1,23 @@
+// Headless Chromium for browser tests: Debian's /usr/bin/chromium driven by playwright-core
+// (Playwright's own browser download cannot work offline). Flags keep it off the network.
+import { chromium, type Browser } from "playwright-core";
+
+export const CHROMIUM_PATH = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--autoplay-policy=no-user-gesture-required",
+      "--mute-audio",
+    ],
+  });
+}

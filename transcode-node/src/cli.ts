@@ -1,0 +1,78 @@
+#!/usr/bin/env -S npx tsx
+// The operator's entry point: `npm run transcode -- <input> --out <dir> [--json] [--segment-seconds N] [--force]`.
+// Exit 0 with <dir>/master.m3u8, 1 with a one-line error on stderr, 2 for a usage error.
+import { SingleBar } from "cli-progress";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { packageVod } from "./package-vod.ts";
+
+const USAGE = "usage: edgestream-transcode <input> --out <dir> [--json] [--segment-seconds N] [--force]";
+
+function fail(message: string, code: number): never {
+  process.stderr.write(`edgestream-transcode: ${message}\n`);
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: {
+        out: { type: "string", short: "o" },
+        json: { type: "boolean", default: false },
+        force: { type: "boolean", default: false },
+        "segment-seconds": { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (error) {
+    fail(`${(error as Error).message}\n${USAGE}`, 2);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (positionals.length !== 1 || !values.out) fail(`give one input file and --out <dir>\n${USAGE}`, 2);
+  const segmentSeconds = values["segment-seconds"] === undefined ? undefined : Number(values["segment-seconds"]);
+  if (segmentSeconds !== undefined && !(segmentSeconds >= 1 && segmentSeconds <= 30)) {
+    fail("--segment-seconds must be a number from 1 to 30", 2);
+  }
+
+  const json = values.json;
+  const emit = (event: object) => process.stdout.write(`${JSON.stringify(event)}\n`);
+  const bar = !json && process.stderr.isTTY ? new SingleBar({ format: "packaging [{bar}] {percentage}% | {speed}x realtime | ETA {eta}s", stream: process.stderr, hideCursor: true }) : null;
+
+  // `npm run` moves to the package root; paths are meant relative to where the operator stood.
+  const here = process.env["INIT_CWD"] ?? process.cwd();
+  const result = await packageVod({
+    input: resolve(here, positionals[0]!),
+    outDir: resolve(here, values.out),
+    force: values.force,
+    ...(segmentSeconds ? { segmentSeconds } : {}),
+    onPlan: (plan, info) => {
+      if (json) emit({ type: "plan", plan, durationSec: info.durationSec });
+      bar?.start(100, 0, { speed: "0.0" });
+    },
+    onProgress: (p) => {
+      const percent = Math.round((p.fraction ?? 0) * 100);
+      if (json) emit({ type: "progress", fraction: p.fraction ?? null, outTimeSec: p.outTimeSec, speed: p.speed });
+      bar?.update(percent, { speed: p.speed.toFixed(1) });
+    },
+  }).finally(() => bar?.stop());
+
+  if (json) {
+    emit({ type: "done", masterPlaylist: result.masterPlaylist, sha256: result.sha256, elapsedMs: result.elapsedMs });
+  } else {
+    const what = [
+      result.plan.video && `${result.plan.video.mode} video${result.plan.video.mode === "transcode" ? ` (${result.plan.video.reason})` : ""}`,
+      result.plan.audio && `${result.plan.audio.mode} audio${result.plan.audio.mode === "transcode" ? ` (${result.plan.audio.reason})` : ""}`,
+    ]
+      .filter(Boolean)
+      .join(", ");
+    process.stdout.write(`packaged ${positionals[0]} → ${result.masterPlaylist} [${what}] in ${(result.elapsedMs / 1000).toFixed(1)} s\n`);
+  }
+}
+
+main().catch((error: Error) => fail(`error: ${error.message.split("\n")[0]}`, 1));

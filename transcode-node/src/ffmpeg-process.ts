@@ -1,0 +1,84 @@
+// One ffmpeg process: progress parsed from `-progress pipe:1`, abort() that asks politely (`q` on
+// stdin) then kills, and done that rejects with the args and the stderr tail attached.
+import { spawn } from "node:child_process";
+import { FfmpegError, toolMissing } from "./errors.ts";
+
+export interface FfmpegProgress {
+  /** Seconds of output written so far. */
+  outTimeSec: number;
+  /** Encoding speed as a multiple of realtime (0 when unknown). */
+  speed: number;
+  /** 0..1 when the duration is known. */
+  fraction?: number;
+}
+
+export interface FfmpegRun {
+  readonly done: Promise<void>;
+  abort(graceMs?: number): void;
+}
+
+const STDERR_TAIL_BYTES = 4096;
+
+export function runFfmpeg(
+  args: readonly string[],
+  options: { ffmpegPath?: string; durationSec?: number; onProgress?: (p: FfmpegProgress) => void } = {},
+): FfmpegRun {
+  const child = spawn(options.ffmpegPath ?? "ffmpeg", args, { stdio: ["pipe", "pipe", "pipe"] });
+  let stderrTail = "";
+  let pending = "";
+  let current: Partial<Record<string, string>> = {};
+
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    pending += chunk;
+    let newline: number;
+    while ((newline = pending.indexOf("\n")) >= 0) {
+      const line = pending.slice(0, newline).trim();
+      pending = pending.slice(newline + 1);
+      const eq = line.indexOf("=");
+      if (eq < 0) continue;
+      const key = line.slice(0, eq);
+      current[key] = line.slice(eq + 1);
+      if (key === "progress") {
+        options.onProgress?.(toProgress(current, options.durationSec));
+        current = {};
+      }
+    }
+  });
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+    stderrTail = (stderrTail + chunk).slice(-STDERR_TAIL_BYTES);
+  });
+  child.stdin.on("error", () => {}); // ffmpeg may exit before reading a `q`
+
+  let aborted = false;
+  const done = new Promise<void>((resolve, reject) => {
+    child.once("error", (error: NodeJS.ErrnoException) => reject(error.code === "ENOENT" ? toolMissing("ffmpeg") : error));
+    child.once("close", (code, signal) => {
+      if (code === 0 && !aborted) return resolve();
+      const last = stderrTail.trim().split("\n").pop() ?? "";
+      const why = aborted ? "aborted" : signal ? `killed by ${signal}` : `exited with code ${code}`;
+      reject(new FfmpegError(`ffmpeg ${why}${last ? `: ${last}` : ""}`, args, stderrTail, code));
+    });
+  });
+
+  return {
+    done,
+    abort(graceMs = 5000) {
+      if (child.exitCode !== null || aborted) return;
+      aborted = true;
+      child.stdin.end("q");
+      const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+      child.once("close", () => clearTimeout(timer));
+    },
+  };
+}
+
+function toProgress(fields: Partial<Record<string, string>>, durationSec?: number): FfmpegProgress {
+  const outUs = Number(fields["out_time_us"] ?? fields["out_time_ms"] ?? 0);
+  const outTimeSec = Number.isFinite(outUs) && outUs > 0 ? outUs / 1e6 : 0;
+  const speed = Number.parseFloat(fields["speed"] ?? "") || 0;
+  const progress: FfmpegProgress = { outTimeSec, speed };
+  if (durationSec && durationSec > 0) {
+    progress.fraction = fields["progress"] === "end" ? 1 : Math.min(1, outTimeSec / durationSec);
+  }
+  return progress;
+}

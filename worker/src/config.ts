@@ -1,0 +1,46 @@
+// The worker's configuration, parsed once from environment-style strings with zod.
+// `z.input` is what an operator writes; `AppConfig` (the output) is what the code reads.
+import { z } from "zod";
+
+const flag = z
+  .enum(["1", "0", "true", "false", "yes", "no", "on", "off", ""])
+  .transform((v) => ["1", "true", "yes", "on"].includes(v));
+
+export const ConfigSchema = z.object({
+  SIGNING_KEYS: z
+    .string({ error: "is required: kid:secret pairs, comma-separated; the first signs (e.g. k1:$(openssl rand -hex 32))" })
+    .min(1, "must not be empty"),
+  JWT_SECRET: z
+    .string({ error: "is required: the HS256 secret viewer tokens are signed with (32+ characters)" })
+    .min(32, "must be at least 32 characters"),
+  JWT_ISSUER: z.string().min(1).default("edgestream"),
+  JWT_AUDIENCE: z.string().min(1).default("edgestream"),
+  DEMO_MODE: flag.default(false),
+  STREAM_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(7 * 86400).default(3600),
+  CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  CORS_ORIGINS: z.string().default("*"),
+});
+
+export type ConfigInput = z.input<typeof ConfigSchema>;
+export type AppConfig = z.output<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`invalid configuration:\n${issues.map((i) => `  - ${i}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Picks the known keys out of an environment and validates them; a failure names each bad key. */
+export function parseConfig(env: Record<string, string | undefined>): AppConfig {
+  const known = Object.fromEntries(
+    Object.keys(ConfigSchema.shape)
+      .filter((key) => env[key] !== undefined)
+      .map((key) => [key, env[key]]),
+  );
+  const result = ConfigSchema.safeParse(known);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`));
+  }
+  return result.data;
+}

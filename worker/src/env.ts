@@ -1,0 +1,23 @@
+// Types shared by the app and its routes: the dependencies a runtime entry provides, and Hono's Env.
+import type { AppConfig } from "./config.ts";
+import type { Database } from "./db/database.ts";
+import type { Keyring } from "./signing/keyring.ts";
+import type { StorageDriver } from "./storage/driver.ts";
+
+export interface Viewer {
+  id: string;
+  name?: string;
+}
+
+export interface AppDeps {
+  config: AppConfig;
+  keyring: Keyring;
+  db: Database;
+  storage: StorageDriver;
+  /** Unix seconds; injectable so tests can move time. */
+  now?: () => number;
+}
+
+export type AppEnv = {
+  Variables: { viewer: Viewer };
+};

@@ -1,0 +1,17 @@
+// Parses a single-range `Range: bytes=…` header (RFC 9110 §14.1.2) into the storage driver's form.
+// Multiple ranges are answered with the whole body, as the RFC allows; players never ask for them.
+import type { RangeRequest } from "../storage/driver.ts";
+
+export function parseRangeHeader(header: string | undefined | null): RangeRequest | undefined | "invalid" {
+  if (!header) return undefined;
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!match) return header.includes(",") ? undefined : "invalid";
+  const [, first, last] = match as unknown as [string, string, string];
+  if (first === "" && last === "") return "invalid";
+  if (first === "") return { suffix: Number(last) };
+  const offset = Number(first);
+  if (last === "") return { offset };
+  const end = Number(last);
+  if (end < offset) return "invalid";
+  return { offset, length: end - offset + 1 };
+}

@@ -1,0 +1,73 @@
+// The signed path: playlists (rewritten so every URI carries the token) and the segment gate.
+// No database and no JWT here: the token alone says what may be read and where it lives.
+import { Hono } from "hono";
+import { HttpError } from "../errors.ts";
+import type { AppDeps, AppEnv } from "../env.ts";
+import { contentTypeFor } from "../http/content-type.ts";
+import { parseRangeHeader } from "../http/range.ts";
+import { rewritePlaylist } from "../manifest/rewriter.ts";
+import { parseHlsPath } from "../signing/hls-path.ts";
+import { verifyStreamToken } from "../signing/stream-token.ts";
+import { RangeNotSatisfiableError } from "../storage/driver.ts";
+import { STREAM_TOKEN_PARAM } from "./videos.ts";
+
+const MAX_PLAYLIST_BYTES = 8 * 1024 * 1024;
+const SEGMENT_CACHE = "public, max-age=31536000, immutable";
+
+function deny(status: 403 | 410, code: string, message: string): HttpError {
+  // no-store: a cached 403/410 would keep failing after the player fetched a fresh token.
+  return new HttpError(status, code, message, { "Cache-Control": "no-store" });
+}
+
+export function hlsRoutes(deps: AppDeps) {
+  const now = deps.now ?? (() => Math.floor(Date.now() / 1000));
+  return new Hono<AppEnv>().get("/hls/*", async (c) => {
+    const url = new URL(c.req.url);
+    const path = parseHlsPath(url.pathname);
+    if (!path) throw deny(403, "bad_path", "this path cannot be signed");
+    const token = url.searchParams.get(STREAM_TOKEN_PARAM);
+    if (!token) throw deny(403, "missing_signature", `the URL carries no "${STREAM_TOKEN_PARAM}" token`);
+    const verdict = await verifyStreamToken(deps.keyring, token, path.path, now(), deps.config.CLOCK_SKEW_SECONDS);
+    if (!verdict.ok) {
+      if (verdict.reason === "expired") throw deny(410, "expired", "the stream token has expired: ask /stream for a fresh one");
+      throw deny(403, "invalid_signature", `the stream token is not valid here (${verdict.reason})`);
+    }
+    const key = `${verdict.claims.src}/${path.rest}`;
+
+    if (path.rest.endsWith(".m3u8")) {
+      const object = await deps.storage.get(key);
+      if (!object) throw new HttpError(404, "not_found", "no such playlist");
+      if (object.size > MAX_PLAYLIST_BYTES) throw new HttpError(502, "playlist_too_large", "the stored playlist is too large to sign");
+      const text = await new Response(object.body).text();
+      const signed = rewritePlaylist(text, { param: STREAM_TOKEN_PARAM, value: token });
+      return c.body(signed, 200, { "Content-Type": contentTypeFor(key), "Cache-Control": "no-cache" });
+    }
+
+    const range = parseRangeHeader(c.req.header("Range"));
+    if (range === "invalid") throw new HttpError(416, "bad_range", "the Range header is not a single byte range");
+    let object;
+    try {
+      object = await deps.storage.get(key, range ? { range } : {});
+    } catch (error) {
+      if (error instanceof RangeNotSatisfiableError) {
+        throw new HttpError(416, "range_not_satisfiable", error.message, { "Content-Range": `bytes */${error.size}` });
+      }
+      throw error;
+    }
+    if (!object) throw new HttpError(404, "not_found", "no such segment");
+    const headers: Record<string, string> = {
+      "Content-Type": contentTypeFor(key),
+      "Cache-Control": SEGMENT_CACHE,
+      "Accept-Ranges": "bytes",
+    };
+    if (object.etag) headers["ETag"] = object.etag;
+    if (object.range) {
+      const { offset, length } = object.range;
+      headers["Content-Range"] = `bytes ${offset}-${offset + length - 1}/${object.size}`;
+      headers["Content-Length"] = String(length);
+      return c.body(object.body, 206, headers);
+    }
+    headers["Content-Length"] = String(object.size);
+    return c.body(object.body, 200, headers);
+  });
+}

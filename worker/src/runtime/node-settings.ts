@@ -1,0 +1,61 @@
+// Node-only settings (where the embedded database and media live), and demo-mode secrets that are
+// generated once and kept in the data directory so a restart does not invalidate issued tokens.
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { z } from "zod";
+
+const NodeSettingsSchema = z.object({
+  EDGESTREAM_DATA_DIR: z.string().min(1).default(".edgestream"),
+  DATABASE_URL: z.string().min(1).optional(),
+  DATABASE_AUTH_TOKEN: z.string().optional(),
+  STORAGE_DIR: z.string().min(1).optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  HOST: z.string().default("127.0.0.1"),
+});
+
+export interface NodeSettings {
+  dataDir: string;
+  databaseUrl: string;
+  databaseAuthToken?: string;
+  storageDir: string;
+  port: number;
+  host: string;
+}
+
+export function parseNodeSettings(env: Record<string, string | undefined>): NodeSettings {
+  const parsed = NodeSettingsSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`invalid configuration: ${issue.path.join(".")} ${issue.message}`);
+  }
+  const s = parsed.data;
+  const dataDir = resolve(s.EDGESTREAM_DATA_DIR);
+  const settings: NodeSettings = {
+    dataDir,
+    databaseUrl: s.DATABASE_URL ?? `file:${join(dataDir, "edgestream.db")}`,
+    storageDir: resolve(s.STORAGE_DIR ?? join(dataDir, "storage")),
+    port: s.PORT,
+    host: s.HOST,
+  };
+  if (s.DATABASE_AUTH_TOKEN) settings.databaseAuthToken = s.DATABASE_AUTH_TOKEN;
+  return settings;
+}
+
+/** In demo mode, fills SIGNING_KEYS and JWT_SECRET from `<dataDir>/demo-secrets.json`, creating it once. */
+export function withDemoSecrets(env: Record<string, string | undefined>, dataDir: string): Record<string, string | undefined> {
+  if (!/^(1|true|yes|on)$/.test(env["DEMO_MODE"] ?? "") || (env["SIGNING_KEYS"] && env["JWT_SECRET"])) return env;
+  const file = join(dataDir, "demo-secrets.json");
+  let secrets: { SIGNING_KEYS: string; JWT_SECRET: string };
+  try {
+    secrets = JSON.parse(readFileSync(file, "utf8"));
+  } catch {
+    secrets = {
+      SIGNING_KEYS: `demo1:${randomBytes(32).toString("hex")}`,
+      JWT_SECRET: randomBytes(32).toString("hex"),
+    };
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  }
+  return { ...secrets, ...Object.fromEntries(Object.entries(env).filter(([, v]) => v)) };
+}

@@ -1,0 +1,25 @@
+// Normalises a request path under /hls/ before any signature check, refusing every way of
+// climbing out of the signed prefix: "..", encoded or not, backslashes, NUL, empty segments.
+
+const SAFE_SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
+
+export type HlsPath = { vid: string; rest: string; path: string };
+
+/** Takes the raw (still percent-encoded) pathname; returns null for anything that is not a plain file path. */
+export function parseHlsPath(rawPath: string): HlsPath | null {
+  if (!rawPath.startsWith("/hls/")) return null;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(rawPath);
+  } catch {
+    return null;
+  }
+  if (decoded !== rawPath) return null; // our own URIs never need escaping: anything encoded is hostile or broken
+  const segments = decoded.slice("/hls/".length).split("/");
+  if (segments.length < 2 || segments.length > 8) return null;
+  for (const segment of segments) {
+    if (!SAFE_SEGMENT.test(segment) || segment.includes("..")) return null;
+  }
+  const [vid, ...rest] = segments as [string, ...string[]];
+  return { vid, rest: rest.join("/"), path: decoded };
+}

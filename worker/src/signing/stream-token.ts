@@ -1,0 +1,69 @@
+// Stream tokens: one HMAC-SHA256 over a compact payload, scoped to the path prefix /hls/<vid>/.
+// Format (all fields URL-safe, so the token needs no escaping in a query string):
+//   <kid>.<exp>.<vid>.<src>.<sub>.<mac>
+// kid: signing key id · exp: expiry, unix seconds · vid: video id (scope = /hls/<vid>/)
+// src: where the bytes live (storage prefix), so the segment gate needs no database
+// sub: optional viewer binding, base64url of the viewer id ("" when unbound)
+// mac: base64url HMAC-SHA256 over everything before the last dot.
+import { decodeBase64Url, encodeBase64Url } from "./base64url.ts";
+import type { Keyring } from "./keyring.ts";
+
+export interface StreamClaims {
+  kid: string;
+  exp: number;
+  vid: string;
+  src: string;
+  sub?: string;
+}
+
+export type VerifyFailure = "malformed" | "unknown-key" | "bad-signature" | "out-of-scope" | "expired";
+export type VerifyResult = { ok: true; claims: StreamClaims } | { ok: false; reason: VerifyFailure };
+
+const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+const encoder = new TextEncoder();
+
+export function streamScope(vid: string): string {
+  return `/hls/${vid}/`;
+}
+
+export async function signStreamToken(keyring: Keyring, claims: Omit<StreamClaims, "kid">): Promise<string> {
+  if (!ID_PATTERN.test(claims.vid)) throw new Error(`video id "${claims.vid}" cannot be used in a stream token`);
+  if (!ID_PATTERN.test(claims.src)) throw new Error(`storage prefix "${claims.src}" cannot be used in a stream token`);
+  if (!Number.isSafeInteger(claims.exp) || claims.exp <= 0) throw new Error("stream token expiry must be unix seconds");
+  const kid = keyring.currentKid;
+  const sub = claims.sub ? encodeBase64Url(encoder.encode(claims.sub)) : "";
+  const payload = `${kid}.${claims.exp}.${claims.vid}.${claims.src}.${sub}`;
+  const mac = await crypto.subtle.sign("HMAC", keyring.key(kid)!, encoder.encode(payload));
+  return `${payload}.${encodeBase64Url(new Uint8Array(mac))}`;
+}
+
+/**
+ * Verifies a token for a request path that is already normalised (see hls-path.ts).
+ * Order matters: only a token whose MAC and scope are valid can be "expired" (410); all else is 403.
+ */
+export async function verifyStreamToken(
+  keyring: Keyring,
+  token: string,
+  path: string,
+  nowSeconds: number,
+  leewaySeconds: number,
+): Promise<VerifyResult> {
+  const fields = token.split(".");
+  if (fields.length !== 6) return { ok: false, reason: "malformed" };
+  const [kid, expText, vid, src, subText, macText] = fields as [string, string, string, string, string, string];
+  if (!/^\d{1,12}$/.test(expText) || !ID_PATTERN.test(vid) || !ID_PATTERN.test(src)) return { ok: false, reason: "malformed" };
+  const key = keyring.key(kid);
+  if (!key) return { ok: false, reason: "unknown-key" };
+  const mac = decodeBase64Url(macText);
+  const subBytes = decodeBase64Url(subText);
+  if (!mac || mac.length !== 32 || !subBytes) return { ok: false, reason: "malformed" };
+  const payload = encoder.encode(token.slice(0, token.length - macText.length - 1));
+  // crypto.subtle.verify compares in constant time.
+  if (!(await crypto.subtle.verify("HMAC", key, mac, payload))) return { ok: false, reason: "bad-signature" };
+  if (!path.startsWith(streamScope(vid))) return { ok: false, reason: "out-of-scope" };
+  const exp = Number(expText);
+  const claims: StreamClaims = { kid, exp, vid, src };
+  if (subBytes.length) claims.sub = new TextDecoder().decode(subBytes);
+  if (nowSeconds > exp + leewaySeconds) return { ok: false, reason: "expired" };
+  return { ok: true, claims };
+}

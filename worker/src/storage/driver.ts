@@ -1,0 +1,51 @@
+// The one interface every storage backend implements (local filesystem, R2, S3, transcode node).
+// Keys are relative, slash-separated, never starting with "/" and never containing "..".
+
+export type RangeRequest = { offset: number; length?: number } | { suffix: number };
+
+export interface StoredObject {
+  body: ReadableStream<Uint8Array>;
+  /** Size of the whole object. */
+  size: number;
+  /** The bytes of `body` when a range was asked for. */
+  range?: { offset: number; length: number };
+  etag?: string;
+}
+
+export interface StorageDriver {
+  readonly name: string;
+  /** null when the key does not exist; throws RangeNotSatisfiableError for a range past the end. */
+  get(key: string, options?: { range?: RangeRequest }): Promise<StoredObject | null>;
+  head(key: string): Promise<{ size: number; etag?: string } | null>;
+  put(key: string, body: ReadableStream<Uint8Array> | Uint8Array | string): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Every key below the prefix, sorted. */
+  list(prefix: string): Promise<string[]>;
+}
+
+export class RangeNotSatisfiableError extends Error {
+  constructor(readonly size: number) {
+    super(`range not satisfiable for an object of ${size} bytes`);
+    this.name = "RangeNotSatisfiableError";
+  }
+}
+
+/** Resolves a range request against an object size, as every driver must. */
+export function resolveRange(range: RangeRequest, size: number): { offset: number; length: number } {
+  if ("suffix" in range) {
+    if (range.suffix === 0 || size === 0) throw new RangeNotSatisfiableError(size);
+    const length = Math.min(range.suffix, size);
+    return { offset: size - length, length };
+  }
+  if (range.offset >= size) throw new RangeNotSatisfiableError(size);
+  const length = Math.min(range.length ?? size - range.offset, size - range.offset);
+  return { offset: range.offset, length };
+}
+
+const SAFE_KEY = /^[A-Za-z0-9_][A-Za-z0-9._-]*(\/[A-Za-z0-9_][A-Za-z0-9._-]*)*$/;
+
+export function assertSafeKey(key: string): void {
+  if (!SAFE_KEY.test(key) || key.split("/").some((part) => part.includes(".."))) {
+    throw new Error(`unsafe storage key "${key}"`);
+  }
+}

@@ -1,0 +1,81 @@
+// Local filesystem storage: the embedded default. Node only (imported by the Node runtime entry).
+import { createReadStream } from "node:fs";
+import { mkdir, open, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { dirname, join, relative, sep } from "node:path";
+import { Readable } from "node:stream";
+import { assertSafeKey, resolveRange, type RangeRequest, type StorageDriver, type StoredObject } from "./driver.ts";
+
+export function createFsStorage(root: string): StorageDriver {
+  const pathOf = (key: string) => {
+    assertSafeKey(key);
+    return join(root, ...key.split("/"));
+  };
+
+  return {
+    name: "fs",
+
+    async get(key, options: { range?: RangeRequest } = {}): Promise<StoredObject | null> {
+      const path = pathOf(key);
+      const handle = await open(path, "r").catch((error: NodeJS.ErrnoException) => {
+        if (error.code === "ENOENT" || error.code === "EISDIR") return null;
+        throw error;
+      });
+      if (!handle) return null;
+      const info = await handle.stat();
+      if (!info.isFile()) {
+        await handle.close();
+        return null;
+      }
+      let range: { offset: number; length: number } | undefined;
+      try {
+        range = options.range ? resolveRange(options.range, info.size) : undefined;
+      } catch (error) {
+        await handle.close();
+        throw error;
+      }
+      const stream = createReadStream("", {
+        fd: handle.fd,
+        autoClose: true,
+        start: range?.offset ?? 0,
+        ...(range ? { end: range.offset + range.length - 1 } : {}),
+      });
+      stream.on("close", () => void handle.close().catch(() => {}));
+      const object: StoredObject = {
+        body: Readable.toWeb(stream) as ReadableStream<Uint8Array>,
+        size: info.size,
+        etag: `"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`,
+      };
+      if (range) object.range = range;
+      return object;
+    },
+
+    async head(key) {
+      const info = await stat(pathOf(key)).catch(() => null);
+      if (!info?.isFile()) return null;
+      return { size: info.size, etag: `"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"` };
+    },
+
+    async put(key, body) {
+      const path = pathOf(key);
+      await mkdir(dirname(path), { recursive: true });
+      const temp = `${path}.tmp-${crypto.randomUUID()}`;
+      const data =
+        typeof body === "string" || body instanceof Uint8Array ? body : Readable.fromWeb(body as import("node:stream/web").ReadableStream);
+      await writeFile(temp, data);
+      await rename(temp, path); // readers never see a half-written object
+    },
+
+    async delete(key) {
+      await rm(pathOf(key), { force: true });
+    },
+
+    async list(prefix) {
+      const base = prefix ? pathOf(prefix.replace(/\/$/, "")) : root;
+      const entries = await readdir(base, { recursive: true, withFileTypes: true }).catch(() => []);
+      return entries
+        .filter((entry) => entry.isFile() && !entry.name.includes(".tmp-"))
+        .map((entry) => relative(root, join(entry.parentPath, entry.name)).split(sep).join("/"))
+        .sort();
+    },
+  };
+}

@@ -7,3 +7,4 @@ export { runFfmpeg, type FfmpegProgress, type FfmpegRun } from "./ffmpeg-process
 export { packageVod, type PackageOptions, type PackageResult } from "./package-vod.ts";
 export { sha256File } from "./hash.ts";
 export { MediaInputError, FfmpegError } from "./errors.ts";
+export { generateTestPattern, type TestPatternOptions } from "./test-pattern.ts";

@@ -1,0 +1,33 @@
+// One vitest run, five projects: unit tests beside the code (Node for worker and transcode-node,
+// happy-dom for the player SDK), then cross-package integration and browser (Chromium) tests.
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: "worker", include: ["worker/src/**/*.test.ts"], environment: "node" } },
+      {
+        test: { name: "transcode-node", include: ["transcode-node/src/**/*.test.ts"], environment: "node", testTimeout: 60_000 },
+      },
+      { test: { name: "player-sdk", include: ["player-sdk/src/**/*.test.ts"], environment: "happy-dom" } },
+      {
+        test: {
+          name: "integration",
+          include: ["tests/integration/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: "e2e",
+          include: ["tests/e2e/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
+    ],
+  },
+});

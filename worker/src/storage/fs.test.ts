@@ -1,0 +1,55 @@
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { RangeNotSatisfiableError } from "./driver.ts";
+import { createFsStorage } from "./fs.ts";
+
+let root: string;
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), "edgestream-fs-"));
+});
+afterEach(() => rm(root, { recursive: true, force: true }));
+
+describe("fs storage", () => {
+  it("puts, heads, gets whole and ranged, lists and deletes", async () => {
+    const storage = createFsStorage(root);
+    await storage.put("a/b/c.m4s", "0123456789");
+    await storage.put("a/master.m3u8", new TextEncoder().encode("#EXTM3U"));
+    expect(await storage.head("a/b/c.m4s")).toMatchObject({ size: 10 });
+    expect(await new Response((await storage.get("a/b/c.m4s"))!.body).text()).toBe("0123456789");
+    const ranged = (await storage.get("a/b/c.m4s", { range: { offset: 2, length: 3 } }))!;
+    expect(ranged.range).toEqual({ offset: 2, length: 3 });
+    expect(await new Response(ranged.body).text()).toBe("234");
+    const suffix = (await storage.get("a/b/c.m4s", { range: { suffix: 4 } }))!;
+    expect(await new Response(suffix.body).text()).toBe("6789");
+    expect(await storage.list("a")).toEqual(["a/b/c.m4s", "a/master.m3u8"]);
+    await storage.delete("a/b/c.m4s");
+    expect(await storage.get("a/b/c.m4s")).toBeNull();
+    expect(await storage.head("a/b/c.m4s")).toBeNull();
+  });
+
+  it("throws RangeNotSatisfiable past the end, and leaves no file handle open", async () => {
+    const storage = createFsStorage(root);
+    await storage.put("x.m4s", "abc");
+    await expect(storage.get("x.m4s", { range: { offset: 3 } })).rejects.toBeInstanceOf(RangeNotSatisfiableError);
+    const fds = await readdir("/proc/self/fd");
+    await expect(storage.get("x.m4s", { range: { offset: 9 } })).rejects.toBeInstanceOf(RangeNotSatisfiableError);
+    expect((await readdir("/proc/self/fd")).length).toBe(fds.length);
+  });
+
+  it("refuses keys that climb out of the root", async () => {
+    const storage = createFsStorage(root);
+    await expect(storage.get("../etc/passwd")).rejects.toThrow(/unsafe storage key/);
+    await expect(storage.put("a/../../x", "x")).rejects.toThrow(/unsafe storage key/);
+    await expect(storage.get("/etc/passwd")).rejects.toThrow(/unsafe storage key/);
+  });
+
+  it("streams a stream body to disk and never shows a half-written object", async () => {
+    const storage = createFsStorage(root);
+    const body = new Blob(["x".repeat(100_000)]).stream();
+    await storage.put("big/seg.m4s", body);
+    expect(await storage.head("big/seg.m4s")).toMatchObject({ size: 100_000 });
+    expect(await readdir(join(root, "big"))).toEqual(["seg.m4s"]);
+  });
+});

@@ -89,6 +89,7 @@ export function createPlayer(video: HTMLVideoElement, userOptions: PlayerOptions
   }
 
   async function start(): Promise<void> {
+    if (abort.signal.aborted) return;
     setStatus("loading");
     let delayMs = 1000;
     for (;;) {
@@ -103,11 +104,14 @@ export function createPlayer(video: HTMLVideoElement, userOptions: PlayerOptions
     }
   }
 
-  start().catch((error: Error) => {
-    if (abort.signal.aborted) return;
-    const auth = error instanceof StreamRequestError && (error.status === 401 || error.status === 403);
-    fail(auth ? "auth" : "network", "stream-request-failed", error);
-  });
+  // Start on the next microtask, so listeners added right after createPlayer() see "loading".
+  queueMicrotask(() =>
+    start().catch((error: Error) => {
+      if (abort.signal.aborted) return;
+      const auth = error instanceof StreamRequestError && (error.status === 401 || error.status === 403);
+      fail(auth ? "auth" : "network", "stream-request-failed", error);
+    }),
+  );
 
   return {
     video,

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -36,6 +36,18 @@ describe("fs storage", () => {
     const fds = await readdir("/proc/self/fd");
     await expect(storage.get("x.m4s", { range: { offset: 9 } })).rejects.toBeInstanceOf(RangeNotSatisfiableError);
     expect((await readdir("/proc/self/fd")).length).toBe(fds.length);
+  });
+
+  it("serves objects while other files are opened and read concurrently", async () => {
+    const storage = createFsStorage(root);
+    await storage.put("seg.m4s", "x".repeat(10_000));
+    await storage.put("other.txt", "other");
+    const reads = Array.from({ length: 30 }, async (_, i) => {
+      if (i % 2) return new Response((await storage.get("seg.m4s"))!.body).text();
+      return readFile(join(root, "other.txt"), "utf8");
+    });
+    const results = await Promise.all(reads);
+    expect(results.filter((r) => r === "other")).toHaveLength(15);
   });
 
   it("refuses keys that climb out of the root", async () => {

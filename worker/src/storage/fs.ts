@@ -1,5 +1,4 @@
 // Local filesystem storage: the embedded default. Node only (imported by the Node runtime entry).
-import { createReadStream } from "node:fs";
 import { mkdir, open, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import { Readable } from "node:stream";
@@ -33,13 +32,13 @@ export function createFsStorage(root: string): StorageDriver {
         await handle.close();
         throw error;
       }
-      const stream = createReadStream("", {
-        fd: handle.fd,
+      // The stream owns the handle from here and closes it when done or destroyed (never twice:
+      // a second close could hit a descriptor number the process has since reused).
+      const stream = handle.createReadStream({
         autoClose: true,
         start: range?.offset ?? 0,
         ...(range ? { end: range.offset + range.length - 1 } : {}),
       });
-      stream.on("close", () => void handle.close().catch(() => {}));
       const object: StoredObject = {
         body: Readable.toWeb(stream) as ReadableStream<Uint8Array>,
         size: info.size,

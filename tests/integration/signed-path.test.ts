@@ -1,0 +1,129 @@
+// The whole signed path over real HTTP on loopback: a clip packaged by the real CLI (real ffmpeg),
+// the worker's Node entry on a libSQL file, and every playlist and segment fetched through it.
+import { spawn } from "node:child_process";
+import { readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateTestPattern, sha256File } from "@edgestream/transcode-node";
+import { insertVideo, signStreamToken } from "@edgestream/worker";
+import { startNodeWorker, type RunningWorker } from "@edgestream/worker/node";
+import { tamper, TEST_SECRETS, tempDataDir, withSig } from "../helpers/stack.ts";
+
+const CLI = fileURLToPath(new URL("../../transcode-node/src/cli.ts", import.meta.url));
+let dataDir: string;
+let worker: RunningWorker;
+let sha: string;
+let viewerToken: string;
+
+function runCli(args: string[]): Promise<number | null> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], { stdio: "ignore" });
+    child.on("close", resolve);
+  });
+}
+
+beforeAll(async () => {
+  dataDir = await tempDataDir("integration");
+  worker = await startNodeWorker({ ...TEST_SECRETS, DEMO_MODE: "1", EDGESTREAM_DATA_DIR: dataDir, PORT: "0" });
+  const source = join(dataDir, "clip.mp4");
+  await generateTestPattern(source, { seconds: 9, width: 320, height: 180, fps: 25 });
+  sha = await sha256File(source);
+  expect(await runCli([source, "--out", join(worker.settings.storageDir, sha)])).toBe(0);
+  await insertVideo(worker.deps.db, { id: "clip1", ownerId: "demo:tester", title: "Clip", status: "ready", storagePrefix: sha, durationMs: 9000 });
+  const login = await fetch(`${worker.url}/api/auth/demo-login`, { method: "POST", body: JSON.stringify({ name: "tester" }) });
+  viewerToken = ((await login.json()) as { token: string }).token;
+});
+
+afterAll(async () => {
+  await worker?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function streamManifestUrl(): Promise<string> {
+  const response = await fetch(`${worker.url}/api/videos/clip1/stream`, { headers: { Authorization: `Bearer ${viewerToken}` } });
+  expect(response.status).toBe(200);
+  const body = (await response.json()) as { manifestUrl: string };
+  return new URL(body.manifestUrl, worker.url).href;
+}
+
+/** Every URI a playlist references: URI lines and URI="…" attributes. */
+function urisOf(playlist: string): string[] {
+  const uris: string[] = [];
+  for (const line of playlist.split(/\r?\n/)) {
+    if (line.startsWith("#")) {
+      const match = /[:,]URI="([^"]+)"/.exec(line);
+      if (match) uris.push(match[1]!);
+    } else if (line.trim()) uris.push(line.trim());
+  }
+  return uris;
+}
+
+describe("signed playback path over HTTP", () => {
+  it("serves every playlist and segment, each URI signed, bytes identical to storage", async () => {
+    const masterUrl = await streamManifestUrl();
+    const token = new URL(masterUrl).searchParams.get("sig")!;
+    const master = await fetch(masterUrl);
+    expect(master.status).toBe(200);
+    expect(master.headers.get("cache-control")).toBe("no-cache");
+    const variants = urisOf(await master.text());
+    expect(variants).toEqual([`v0/index.m3u8?sig=${token}`]);
+
+    let segmentsFetched = 0;
+    for (const variant of variants) {
+      const mediaUrl = new URL(variant, masterUrl).href;
+      const media = await fetch(mediaUrl);
+      expect(media.status).toBe(200);
+      const uris = urisOf(await media.text());
+      expect(uris.length).toBeGreaterThanOrEqual(4); // init + 3 segments of a 9 s clip
+      for (const uri of uris) {
+        expect(new URL(uri, mediaUrl).searchParams.get("sig")).toBe(token);
+        const response = await fetch(new URL(uri, mediaUrl));
+        expect(response.status).toBe(200);
+        expect(response.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+        const served = Buffer.from(await response.arrayBuffer());
+        const stored = await readFile(join(worker.settings.storageDir, sha, "v0", uri.split("?")[0]!));
+        expect(served.equals(stored)).toBe(true);
+        segmentsFetched++;
+      }
+    }
+    expect(segmentsFetched).toBeGreaterThanOrEqual(4);
+  });
+
+  it("answers a Range request with 206 and exactly those bytes", async () => {
+    const masterUrl = await streamManifestUrl();
+    const segmentUrl = new URL(`v0/seg_00001.m4s?sig=${new URL(masterUrl).searchParams.get("sig")}`, masterUrl);
+    const response = await fetch(segmentUrl, { headers: { Range: "bytes=100-199" } });
+    expect(response.status).toBe(206);
+    const stored = await readFile(join(worker.settings.storageDir, sha, "v0", "seg_00001.m4s"));
+    expect(response.headers.get("content-range")).toBe(`bytes 100-199/${stored.length}`);
+    expect(Buffer.from(await response.arrayBuffer()).equals(stored.subarray(100, 200))).toBe(true);
+  });
+
+  it("answers 403 for a tampered signature and 410 for an expired one, no-store with CORS", async () => {
+    const masterUrl = await streamManifestUrl();
+    const segmentUrl = new URL("v0/seg_00000.m4s", masterUrl).href;
+    const token = new URL(masterUrl).searchParams.get("sig")!;
+    const headers = { Origin: "https://some-site.example" };
+
+    const tampered = await fetch(withSig(segmentUrl, tamper(token)), { headers });
+    expect(tampered.status).toBe(403);
+    expect(tampered.headers.get("cache-control")).toBe("no-store");
+    expect(tampered.headers.get("access-control-allow-origin")).toBe("*");
+
+    const expiredToken = await signStreamToken(worker.deps.keyring, { exp: Math.floor(Date.now() / 1000) - 600, vid: "clip1", src: sha });
+    const expired = await fetch(withSig(segmentUrl, expiredToken), { headers });
+    expect(expired.status).toBe(410);
+    expect(expired.headers.get("cache-control")).toBe("no-store");
+    expect(expired.headers.get("access-control-allow-origin")).toBe("*");
+
+    const unsigned = await fetch(new URL("v0/index.m3u8", masterUrl));
+    expect(unsigned.status).toBe(403);
+  });
+
+  it("answers /healthz", async () => {
+    const response = await fetch(`${worker.url}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: "ok" });
+  });
+});

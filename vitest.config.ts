@@ -4,6 +4,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
+    reporters: ["default", "./tests/helpers/summary-reporter.ts"],
     projects: [
       { test: { name: "worker", include: ["worker/src/**/*.test.ts"], environment: "node" } },
       {

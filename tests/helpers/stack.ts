@@ -20,7 +20,8 @@ export function withSig(url: string, token: string): string {
   return u.href;
 }
 
-/** The same token with its MAC's last character changed. */
+/** The same token with one character in the middle of its MAC changed (every bit of it counts). */
 export function tamper(token: string): string {
-  return token.slice(0, -1) + (token.endsWith("A") ? "B" : "A");
+  const at = token.length - 10;
+  return token.slice(0, at) + (token[at] === "A" ? "B" : "A") + token.slice(at + 1);
 }

@@ -19,11 +19,19 @@ describe("stream tokens", () => {
     expect(result).toEqual({ ok: true, claims: { kid: "k1", exp: NOW + 60, vid: "vid1", src: "abc123", sub: "demo:alice" } });
   });
 
-  it("refuses a token whose MAC was altered by one character", async () => {
+  it("refuses a token whose MAC was altered in one character", async () => {
     const { keyring, token } = await setup();
-    const last = token.at(-1) === "A" ? "B" : "A";
-    const tampered = token.slice(0, -1) + last;
+    const at = token.length - 10; // inside the MAC
+    const tampered = token.slice(0, at) + (token[at] === "A" ? "B" : "A") + token.slice(at + 1);
     expect(await verifyStreamToken(keyring, tampered, "/hls/vid1/master.m3u8", NOW, 30)).toEqual({ ok: false, reason: "bad-signature" });
+  });
+
+  it("accepts only the canonical spelling of a MAC (the last base64url character has spare bits)", async () => {
+    const { keyring, token } = await setup();
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const last = alphabet.indexOf(token.at(-1)!);
+    const lookAlike = token.slice(0, -1) + alphabet[last ^ 1]; // same decoded bytes, different text
+    expect(await verifyStreamToken(keyring, lookAlike, "/hls/vid1/master.m3u8", NOW, 30)).toEqual({ ok: false, reason: "malformed" });
   });
 
   it("refuses a token whose payload was edited to point at another video", async () => {

@@ -57,6 +57,9 @@ export async function verifyStreamToken(
   const mac = decodeBase64Url(macText);
   const subBytes = decodeBase64Url(subText);
   if (!mac || mac.length !== 32 || !subBytes) return { ok: false, reason: "malformed" };
+  // base64url's last character carries spare bits: only the canonical spelling of a MAC is accepted,
+  // so one signature has exactly one token string (no look-alike tokens, no duplicate cache keys).
+  if (encodeBase64Url(mac) !== macText || encodeBase64Url(subBytes) !== subText) return { ok: false, reason: "malformed" };
   const payload = encoder.encode(token.slice(0, token.length - macText.length - 1));
   // crypto.subtle.verify compares in constant time.
   if (!(await crypto.subtle.verify("HMAC", key, mac, payload))) return { ok: false, reason: "bad-signature" };

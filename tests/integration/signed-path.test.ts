@@ -31,7 +31,11 @@ beforeAll(async () => {
   sha = await sha256File(source);
   expect(await runCli([source, "--out", join(worker.settings.storageDir, sha)])).toBe(0);
   await insertVideo(worker.deps.db, { id: "clip1", ownerId: "demo:tester", title: "Clip", status: "ready", storagePrefix: sha, durationMs: 9000 });
-  const login = await fetch(`${worker.url}/api/auth/demo-login`, { method: "POST", body: JSON.stringify({ name: "tester" }) });
+  const login = await fetch(`${worker.url}/api/auth/demo-login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ name: "tester" }),
+  });
   viewerToken = ((await login.json()) as { token: string }).token;
 });
 

@@ -5,9 +5,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "./app.ts";
-import { issueViewerToken } from "./auth/viewer-jwt.ts";
+import { createViewerAuth } from "./auth/viewer-jwt.ts";
 import { parseConfig } from "./config.ts";
-import { createLibsqlDatabase, type LibsqlDatabase } from "./db/libsql.ts";
+import { openLibsqlDatabase, type LibsqlDatabase } from "./db/libsql.ts";
 import { insertVideo } from "./db/videos.ts";
 import type { AppDeps } from "./env.ts";
 import { createKeyring } from "./signing/keyring.ts";
@@ -25,7 +25,7 @@ let bob: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "edgestream-app-"));
-  database = createLibsqlDatabase(`file:${join(dir, "db.sqlite")}`);
+  database = await openLibsqlDatabase(`file:${join(dir, "db.sqlite")}`);
   await database.migrate(fileURLToPath(new URL("../drizzle", import.meta.url)));
   const config = parseConfig({ SIGNING_KEYS: `k1:${"s".repeat(40)}`, JWT_SECRET: "j".repeat(40), DEMO_MODE: "1" });
   deps = { config, keyring: await createKeyring({ k1: "s".repeat(40) }, "k1"), db: database.db, storage: createFsStorage(join(dir, "media")), now: () => NOW };
@@ -35,8 +35,9 @@ beforeAll(async () => {
   await insertVideo(database.db, { id: "alicevid", ownerId: "alice", title: "Mine", status: "ready", storagePrefix: PREFIX });
   await insertVideo(database.db, { id: "pending1", ownerId: "alice", title: "Soon", status: "generating", progress: 0.25 });
   await insertVideo(database.db, { id: "broken1", ownerId: "alice", title: "Bad", status: "failed", error: "the source has no video or audio" });
-  alice = await issueViewerToken(config, { id: "alice" });
-  bob = await issueViewerToken(config, { id: "bob" });
+  const auth = createViewerAuth(config);
+  alice = await auth.issue({ id: "alice", roles: [] });
+  bob = await auth.issue({ id: "bob", roles: [] });
 });
 
 afterAll(async () => {
@@ -86,21 +87,27 @@ describe("viewer routes", () => {
   it("answers 202 with progress while generating and 422 with the reason when packaging failed", async () => {
     const generating = await app.request("/api/videos/pending1/stream", auth(alice));
     expect(generating.status).toBe(202);
-    expect(await generating.json()).toEqual({ status: "generating", progress: 0.25, retryAfter: 2 });
+    expect(await generating.json()).toEqual({ status: "generating", progress: 0.25, retryAfter: 2, sessionId: expect.stringMatching(/^[\w-]{21}$/) });
     const failed = await app.request("/api/videos/broken1/stream", auth(alice));
     expect(failed.status).toBe(422);
     expect(await failed.json()).toEqual({ status: "failed", error: "the source has no video or audio" });
   });
 
   it("signs in a demo viewer only in demo mode", async () => {
-    const response = await app.request("/api/auth/demo-login", { method: "POST", body: JSON.stringify({ name: "Ann" }) });
+    const json = { "Content-Type": "application/json" };
+    const response = await app.request("/api/auth/demo-login", { method: "POST", headers: json, body: JSON.stringify({ name: "Ann" }) });
     expect(response.status).toBe(200);
+    expect((await app.request("/api/auth/demo-login", { method: "POST", body: "{}" })).status).toBe(415);
     const off = createApp({ ...deps, config: { ...deps.config, DEMO_MODE: false } });
     expect((await off.request("/api/auth/demo-login", { method: "POST" })).status).toBe(404);
   });
 
   it("answers bad input with a 400 naming the field", async () => {
-    const response = await app.request("/api/auth/demo-login", { method: "POST", body: JSON.stringify({ name: "<script>" }) });
+    const response = await app.request("/api/auth/demo-login", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ name: "<script>" }),
+    });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: { code: "invalid_input", message: expect.stringMatching(/^name:/) } });
   });

@@ -1,17 +1,29 @@
 // createApp(deps): the whole worker as one Hono app. Runtime entries (runtime/*.ts) build the deps.
-import { Hono } from "hono";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
+import { HTTPException } from "hono/http-exception";
 import { ZodError } from "zod";
+import { requireViewer } from "./auth/require-viewer.ts";
+import { createViewerAuth } from "./auth/viewer-jwt.ts";
 import type { AppDeps, AppEnv } from "./env.ts";
 import { HttpError } from "./errors.ts";
 import { authRoutes } from "./routes/auth.ts";
+import { eventRoutes } from "./routes/events.ts";
 import { healthRoutes } from "./routes/health.ts";
-import { hlsRoutes } from "./routes/hls.ts";
+import { HLS_PATH_DOC, hlsRoutes } from "./routes/hls.ts";
+import { progressRoutes } from "./routes/progress.ts";
+import { streamRoutes } from "./routes/stream.ts";
 import { videoRoutes } from "./routes/videos.ts";
 
 export function createApp(deps: AppDeps) {
   const origins = deps.config.CORS_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean);
-  const app = new Hono<AppEnv>();
+  const auth = createViewerAuth(deps.config);
+  const app = new OpenAPIHono<AppEnv>({
+    // Validation failures become a 400 that names the field, never a 500.
+    defaultHook: (result) => {
+      if (!result.success) throw invalidInput(result.error);
+    },
+  });
 
   // Every answer carries CORS headers, errors included: a CORS-less 410 hides the status from the player.
   app.use(
@@ -25,22 +37,45 @@ export function createApp(deps: AppDeps) {
   );
 
   app.route("/", healthRoutes(deps));
-  app.route("/api/auth", authRoutes(deps));
+  app.route("/api/auth", authRoutes(deps, auth));
+  for (const path of ["/api/videos", "/api/videos/*", "/api/events", "/api/sessions/*"]) app.use(path, requireViewer(auth));
   app.route("/api/videos", videoRoutes(deps));
+  app.route("/api/videos", streamRoutes(deps));
+  app.route("/api/videos", progressRoutes(deps));
+  app.route("/api", eventRoutes(deps));
   app.route("/", hlsRoutes(deps));
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
+  app.openAPIRegistry.registerPath(HLS_PATH_DOC);
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "EdgeStream worker",
+      version: "0.1.0",
+      description: "Signed HLS for private video. Playlists and segments live under /hls/{videoId}/… and need the `sig` stream token from /stream.",
+    },
+  });
 
   app.notFound(() => new HttpError(404, "not_found", "no such route").getResponse());
   app.onError((error) => {
     if (error instanceof HttpError) return error.getResponse();
-    if (error instanceof ZodError) {
-      const first = error.issues[0];
-      const field = first?.path.join(".") || "body";
-      return new HttpError(400, "invalid_input", `${field}: ${first?.message ?? "invalid"}`).getResponse();
+    if (error instanceof ZodError) return invalidInput(error).getResponse();
+    if (error instanceof HTTPException) {
+      // Hono's own (e.g. a validator's 415 for a body sent without Content-Type): same JSON shape as ours.
+      const code = error.status === 415 ? "unsupported_media_type" : "bad_request";
+      const message = error.status === 415 ? "this route does not take a body of that Content-Type (see /openapi.json)" : error.message;
+      return new HttpError(error.status, code, message).getResponse();
     }
     console.error("unhandled error", error);
     return new HttpError(500, "internal", "something went wrong on our side; try again").getResponse();
   });
   return app;
+}
+
+function invalidInput(error: ZodError): HttpError {
+  const first = error.issues[0];
+  const field = first?.path.join(".") || "body";
+  return new HttpError(400, "invalid_input", `${field}: ${first?.message ?? "invalid"}`);
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -10,15 +10,24 @@ export const ConfigSchema = z.object({
   SIGNING_KEYS: z
     .string({ error: "is required: kid:secret pairs, comma-separated; the first signs (e.g. k1:$(openssl rand -hex 32))" })
     .min(1, "must not be empty"),
-  JWT_SECRET: z
-    .string({ error: "is required: the HS256 secret viewer tokens are signed with (32+ characters)" })
-    .min(32, "must be at least 32 characters"),
+  JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  JWT_JWKS_URL: z.url({ error: "must be the https URL of your identity provider's JWKS" }).optional(),
+  JWT_ALGORITHMS: z
+    .string()
+    .regex(/^(HS256|RS256|ES256|EdDSA|PS256)(,(HS256|RS256|ES256|EdDSA|PS256))*$/, "must list algorithms like RS256,ES256")
+    .optional(),
   JWT_ISSUER: z.string().min(1).default("edgestream"),
   JWT_AUDIENCE: z.string().min(1).default("edgestream"),
   DEMO_MODE: flag.default(false),
   STREAM_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(7 * 86400).default(3600),
   CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   CORS_ORIGINS: z.string().default("*"),
+  MAX_UPLOAD_BYTES: z.coerce.number().int().min(1).default(10 * 1024 ** 3),
+  /** Absolute origins (comma-separated) under which this worker is reached, for signing absolute URIs. */
+  PUBLIC_ORIGINS: z.string().default(""),
+}).refine((c) => c.JWT_SECRET || c.JWT_JWKS_URL, {
+  path: ["JWT_SECRET"],
+  message: "is required (or JWT_JWKS_URL): the HS256 secret viewer tokens are signed with (32+ characters)",
 });
 
 export type ConfigInput = z.input<typeof ConfigSchema>;

@@ -7,6 +7,8 @@ import type { StorageDriver } from "./storage/driver.ts";
 export interface Viewer {
   id: string;
   name?: string;
+  /** From the JWT's `roles` claim; "admin" may register media already in storage. */
+  roles: string[];
 }
 
 export interface AppDeps {

@@ -12,8 +12,14 @@ export interface LibsqlDatabase {
   close(): void;
 }
 
-export function createLibsqlDatabase(url: string, authToken?: string): LibsqlDatabase {
+export async function openLibsqlDatabase(url: string, authToken?: string): Promise<LibsqlDatabase> {
   const client = createClient(authToken ? { url, authToken } : { url });
+  if (url.startsWith("file:")) {
+    // WAL lets readers go on while one writer writes; the busy timeout makes concurrent writers
+    // (two worker processes on one file) wait their turn instead of failing with SQLITE_BUSY.
+    await client.execute("PRAGMA journal_mode = WAL");
+    await client.execute("PRAGMA busy_timeout = 5000");
+  }
   const db = drizzle(client, { schema });
   return {
     db: db as unknown as Database,

@@ -1,7 +1,7 @@
 // The database schema, as code. Migrations in worker/drizzle/ are generated from it by drizzle-kit
 // (`npm run db:generate`); never edit them by hand.
 import { sql } from "drizzle-orm";
-import { index, integer, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 export const VIDEO_STATUSES = ["pending", "generating", "ready", "failed"] as const;
 export const VISIBILITIES = ["private", "unlisted", "public"] as const;
@@ -18,6 +18,11 @@ export const videos = sqliteTable(
     sourceSha256: text("source_sha256"),
     /** Storage prefix of the packaged HLS (master.m3u8 lives at `<prefix>/master.m3u8`). */
     storagePrefix: text("storage_prefix"),
+    /** Storage key of the uploaded source, until it is packaged. */
+    sourceKey: text("source_key"),
+    /** Paths below the prefix, from meta.json, when the package has them. */
+    posterPath: text("poster_path"),
+    thumbnailsPath: text("thumbnails_path"),
     durationMs: integer("duration_ms"),
     progress: real("progress").notNull().default(0),
     error: text("error"),
@@ -29,3 +34,54 @@ export const videos = sqliteTable(
 
 export type Video = typeof videos.$inferSelect;
 export type NewVideo = typeof videos.$inferInsert;
+
+/** One row per (viewer, video): where they stopped. Written by idempotent upserts, newest client time wins. */
+export const playbackProgress = sqliteTable(
+  "playback_progress",
+  {
+    viewerId: text("viewer_id").notNull(),
+    videoId: text("video_id")
+      .notNull()
+      .references(() => videos.id, { onDelete: "cascade" }),
+    positionSec: real("position_sec").notNull(),
+    durationSec: real("duration_sec"),
+    /** The client's clock when it measured the position (ms): orders concurrent or replayed writes. */
+    clientTime: integer("client_time").notNull(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),
+  },
+  (table) => [primaryKey({ columns: [table.viewerId, table.videoId] })],
+);
+
+/** Playback and QoE events, appended in batches (heartbeats, stalls, bitrate switches, errors…). */
+export const playbackEvents = sqliteTable(
+  "playback_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    videoId: text("video_id")
+      .notNull()
+      .references(() => videos.id, { onDelete: "cascade" }),
+    viewerId: text("viewer_id").notNull(),
+    sessionId: text("session_id"),
+    type: text("type").notNull(),
+    /** When it happened on the client (ms since epoch). */
+    at: integer("at", { mode: "timestamp_ms" }).notNull(),
+    /** Event-specific fields as JSON text. */
+    data: text("data", { mode: "json" }),
+    receivedAt: integer("received_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),
+  },
+  (table) => [index("playback_events_video_idx").on(table.videoId, table.at), index("playback_events_session_idx").on(table.sessionId)],
+);
+
+/** Transcode nodes that registered with the worker, with what they can do. */
+export const transcodeNodes = sqliteTable("transcode_nodes", {
+  id: text("id").primaryKey(),
+  url: text("url").notNull(),
+  capacity: integer("capacity").notNull().default(1),
+  encoders: text("encoders", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+  healthy: integer("healthy", { mode: "boolean" }).notNull().default(true),
+  lastSeenAt: integer("last_seen_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),
+});
+
+export type PlaybackProgress = typeof playbackProgress.$inferSelect;
+export type PlaybackEvent = typeof playbackEvents.$inferInsert;
+export type TranscodeNode = typeof transcodeNodes.$inferSelect;

@@ -1,7 +1,7 @@
 // Queries on videos. Visibility rules live here so every route applies the same ones.
-import { desc, eq, or } from "drizzle-orm";
+import { and, desc, eq, ne, or } from "drizzle-orm";
 import type { Database } from "./database.ts";
-import { videos, type NewVideo, type Video } from "./schema.ts";
+import { playbackEvents, playbackProgress, videos, type NewVideo, type Video } from "./schema.ts";
 
 export async function insertVideo(db: Database, video: NewVideo): Promise<Video> {
   const [row] = await db.insert(videos).values(video).returning();
@@ -33,4 +33,17 @@ export async function updateVideo(db: Database, id: string, changes: Partial<New
     .update(videos)
     .set({ ...changes, updatedAt: new Date() })
     .where(eq(videos.id, id));
+}
+
+/** True when another video still points at this storage prefix (identical uploads share one package). */
+export async function isPrefixShared(db: Database, prefix: string, exceptId: string): Promise<boolean> {
+  const other = await db.query.videos.findFirst({ where: and(eq(videos.storagePrefix, prefix), ne(videos.id, exceptId)) });
+  return other !== undefined;
+}
+
+/** Removes a video and everything recorded about it (explicitly: not every driver enforces foreign keys). */
+export async function deleteVideoRows(db: Database, id: string): Promise<void> {
+  await db.delete(playbackEvents).where(eq(playbackEvents.videoId, id));
+  await db.delete(playbackProgress).where(eq(playbackProgress.videoId, id));
+  await db.delete(videos).where(eq(videos.id, id));
 }

@@ -1,6 +1,8 @@
 // The signed path: playlists (rewritten so every URI carries the token) and the segment gate.
 // No database and no JWT here: the token alone says what may be read and where it lives.
+import { z } from "@hono/zod-openapi";
 import { Hono } from "hono";
+import { rewriteThumbnailTrack } from "../manifest/vtt-rewriter.ts";
 import { HttpError } from "../errors.ts";
 import type { AppDeps, AppEnv } from "../env.ts";
 import { contentTypeFor } from "../http/content-type.ts";
@@ -9,7 +11,28 @@ import { rewritePlaylist } from "../manifest/rewriter.ts";
 import { parseHlsPath } from "../signing/hls-path.ts";
 import { verifyStreamToken } from "../signing/stream-token.ts";
 import { RangeNotSatisfiableError } from "../storage/driver.ts";
-import { STREAM_TOKEN_PARAM } from "./videos.ts";
+import { STREAM_TOKEN_PARAM } from "./stream.ts";
+
+/** The signed path in the OpenAPI document (served by a plain route: it has no JSON to validate). */
+export const HLS_PATH_DOC = {
+  method: "get" as const,
+  path: "/hls/{id}/{path}",
+  summary: "Signed playlists, segments, thumbnails: needs the sig token from /stream",
+  description:
+    "Playlists (.m3u8) and thumbnail tracks (.vtt) come back with every URI signed (Cache-Control: no-cache). " +
+    "Other files stream from storage with Range support (Cache-Control: immutable). 403: invalid or missing token; 410: expired token; both no-store.",
+  request: {
+    params: z.object({ id: z.string(), path: z.string().openapi({ example: "v0/seg_00001.m4s" }) }),
+    query: z.object({ sig: z.string() }),
+  },
+  responses: {
+    200: { description: "the playlist or the bytes" },
+    206: { description: "the requested byte range" },
+    403: { description: "invalid signature, wrong video, or a hostile path" },
+    410: { description: "valid but expired token: get a fresh one from /stream" },
+    416: { description: "range not satisfiable" },
+  },
+};
 
 const MAX_PLAYLIST_BYTES = 8 * 1024 * 1024;
 const SEGMENT_CACHE = "public, max-age=31536000, immutable";
@@ -21,6 +44,7 @@ function deny(status: 403 | 410, code: string, message: string): HttpError {
 
 export function hlsRoutes(deps: AppDeps) {
   const now = deps.now ?? (() => Math.floor(Date.now() / 1000));
+  const selfOrigins = deps.config.PUBLIC_ORIGINS.split(",").map((o) => o.trim().replace(/\/+$/, "")).filter(Boolean);
   return new Hono<AppEnv>().get("/hls/*", async (c) => {
     const url = new URL(c.req.url);
     const path = parseHlsPath(url.pathname);
@@ -34,12 +58,16 @@ export function hlsRoutes(deps: AppDeps) {
     }
     const key = `${verdict.claims.src}/${path.rest}`;
 
-    if (path.rest.endsWith(".m3u8")) {
+    const rewrite = path.rest.endsWith(".m3u8") ? rewritePlaylist : path.rest.endsWith(".vtt") ? rewriteThumbnailTrack : null;
+    if (rewrite) {
       const object = await deps.storage.get(key);
       if (!object) throw new HttpError(404, "not_found", "no such playlist");
-      if (object.size > MAX_PLAYLIST_BYTES) throw new HttpError(502, "playlist_too_large", "the stored playlist is too large to sign");
+      if (object.size > MAX_PLAYLIST_BYTES) {
+        await object.body.cancel();
+        throw new HttpError(502, "playlist_too_large", "the stored playlist is too large to sign");
+      }
       const text = await new Response(object.body).text();
-      const signed = rewritePlaylist(text, { param: STREAM_TOKEN_PARAM, value: token });
+      const signed = rewrite(text, { param: STREAM_TOKEN_PARAM, value: token, selfOrigins });
       return c.body(signed, 200, { "Content-Type": contentTypeFor(key), "Cache-Control": "no-cache" });
     }
 

@@ -1,16 +1,16 @@
-// Videos as a viewer sees them, and /stream: where to play one, with a signed manifest URL.
-import { Hono } from "hono";
-import { requireViewer } from "../auth/require-viewer.ts";
-import { findVisibleVideo, listVisibleVideos } from "../db/videos.ts";
-import type { Video } from "../db/schema.ts";
+// Videos: list, get, create (streamed upload, or media already in storage), update, delete.
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { deleteVideoRows, findVisibleVideo, insertVideo, isPrefixShared, listVisibleVideos, updateVideo } from "../db/videos.ts";
+import { newVideoId } from "../db/ids.ts";
+import type { NewVideo, Video } from "../db/schema.ts";
 import { HttpError } from "../errors.ts";
-import type { AppDeps, AppEnv } from "../env.ts";
-import { signStreamToken } from "../signing/stream-token.ts";
+import type { AppDeps, AppEnv, Viewer } from "../env.ts";
+import { readPackageMeta } from "../storage/package-meta.ts";
+import { limitBytes } from "../http/limit-bytes.ts";
+import { bearer, errorResponses, jsonContent } from "./openapi-helpers.ts";
+import { ErrorSchema, ImportVideoSchema, UpdateVideoSchema, UploadQuery, VideoIdParam, VideoListSchema, VideoSchema } from "./schemas.ts";
 
-export const STREAM_TOKEN_PARAM = "sig";
-const GENERATING_RETRY_AFTER_SECONDS = 2;
-
-function toPublicVideo(video: Video) {
+export function toPublicVideo(video: Video): z.infer<typeof VideoSchema> {
   return {
     id: video.id,
     title: video.title,
@@ -21,42 +21,159 @@ function toPublicVideo(video: Video) {
   };
 }
 
+async function ownVideo(deps: AppDeps, id: string, viewer: Viewer): Promise<Video> {
+  const video = await findVisibleVideo(deps.db, id, viewer.id);
+  if (!video || video.ownerId !== viewer.id) throw new HttpError(404, "not_found", "no such video");
+  return video;
+}
+
+const list = createRoute({
+  method: "get",
+  path: "/",
+  summary: "Videos this viewer owns, and public ones",
+  security: bearer,
+  responses: { 200: jsonContent(VideoListSchema, "the videos"), 401: errorResponses[401] },
+});
+
+const get = createRoute({
+  method: "get",
+  path: "/{id}",
+  summary: "One video",
+  security: bearer,
+  request: { params: VideoIdParam },
+  responses: { 200: jsonContent(VideoSchema, "the video"), ...errorResponses },
+});
+
+const create = createRoute({
+  method: "post",
+  path: "/",
+  summary: "Create a video: upload the source as the body, or (admins) register media already in storage",
+  description:
+    "Send the file as the body with its media type (video/*, audio/*, application/octet-stream) and `?title=`; it is streamed to storage. " +
+    "Or send JSON {title, storageKey}: a prefix holding a packaged video (master.m3u8) becomes ready at once; a source file awaits packaging.",
+  security: bearer,
+  request: {
+    query: UploadQuery,
+    body: {
+      content: {
+        "application/json": { schema: ImportVideoSchema },
+        "application/octet-stream": { schema: z.string().openapi({ format: "binary" }) },
+        "video/*": { schema: z.string().openapi({ format: "binary" }) },
+        "audio/*": { schema: z.string().openapi({ format: "binary" }) },
+      },
+      // Not `required`: with it, the validator would refuse every body that is not JSON (the uploads).
+      required: false,
+    },
+  },
+  responses: {
+    201: jsonContent(VideoSchema, "created"),
+    403: jsonContent(ErrorSchema, "only admins may register media already in storage"),
+    413: jsonContent(ErrorSchema, "larger than MAX_UPLOAD_BYTES"),
+    415: jsonContent(ErrorSchema, "neither JSON nor a media body"),
+    ...errorResponses,
+  },
+});
+
+const update = createRoute({
+  method: "patch",
+  path: "/{id}",
+  summary: "Rename a video or change who may see it (private, unlisted, public)",
+  security: bearer,
+  request: { params: VideoIdParam, body: { content: { "application/json": { schema: UpdateVideoSchema } }, required: true } },
+  responses: { 200: jsonContent(VideoSchema, "updated"), ...errorResponses },
+});
+
+const remove = createRoute({
+  method: "delete",
+  path: "/{id}",
+  summary: "Delete a video with its media, progress and events",
+  security: bearer,
+  request: { params: VideoIdParam },
+  responses: { 204: { description: "deleted" }, ...errorResponses },
+});
+
 export function videoRoutes(deps: AppDeps) {
-  const now = deps.now ?? (() => Math.floor(Date.now() / 1000));
-  const app = new Hono<AppEnv>();
-  app.use("*", requireViewer(deps));
+  const app = new OpenAPIHono<AppEnv>();
 
-  app.get("/", async (c) => {
+  app.openapi(list, async (c) => {
     const rows = await listVisibleVideos(deps.db, c.get("viewer").id);
-    return c.json({ videos: rows.map(toPublicVideo) });
+    return c.json({ videos: rows.map(toPublicVideo) }, 200);
   });
 
-  app.get("/:id", async (c) => {
-    const video = await findVisibleVideo(deps.db, c.req.param("id"), c.get("viewer").id);
+  app.openapi(get, async (c) => {
+    const video = await findVisibleVideo(deps.db, c.req.valid("param").id, c.get("viewer").id);
     if (!video) throw new HttpError(404, "not_found", "no such video");
-    return c.json(toPublicVideo(video));
+    return c.json(toPublicVideo(video), 200);
   });
 
-  app.get("/:id/stream", async (c) => {
+  app.openapi(create, async (c) => {
     const viewer = c.get("viewer");
-    const video = await findVisibleVideo(deps.db, c.req.param("id"), viewer.id);
-    if (!video) throw new HttpError(404, "not_found", "no such video");
-    c.header("Cache-Control", "no-store");
-    if (video.status === "failed") {
-      return c.json({ status: "failed", error: video.error ?? "packaging failed" }, 422);
+    const type = (c.req.header("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
+    const id = newVideoId();
+    let row: NewVideo;
+    if (type === "application/json") {
+      const body = c.req.valid("json") as z.infer<typeof ImportVideoSchema>;
+      if (!viewer.roles.includes("admin") && !deps.config.DEMO_MODE) {
+        throw new HttpError(403, "forbidden", "only admins may register media that is already in storage; upload the file instead");
+      }
+      const meta = await readPackageMeta(deps.storage, body.storageKey);
+      if (meta) {
+        row = { id, ownerId: viewer.id, title: body.title, visibility: body.visibility, status: "ready", progress: 1, storagePrefix: body.storageKey, ...meta };
+      } else if (await deps.storage.head(body.storageKey)) {
+        row = { id, ownerId: viewer.id, title: body.title, visibility: body.visibility, status: "pending", sourceKey: body.storageKey };
+      } else {
+        throw new HttpError(400, "invalid_input", `storageKey: nothing in storage at "${body.storageKey}"`);
+      }
+    } else if (type.startsWith("video/") || type.startsWith("audio/") || type === "application/octet-stream") {
+      const query = c.req.valid("query");
+      const body = c.req.raw.body;
+      if (!body) throw new HttpError(400, "invalid_input", "body: send the video file as the request body");
+      const declared = Number(c.req.header("Content-Length") ?? NaN);
+      if (declared > deps.config.MAX_UPLOAD_BYTES) throw tooLarge(deps.config.MAX_UPLOAD_BYTES);
+      const sourceKey = `uploads/${id}/source`;
+      try {
+        await deps.storage.put(sourceKey, body.pipeThrough(limitBytes(deps.config.MAX_UPLOAD_BYTES)));
+      } catch (error) {
+        await deps.storage.delete(sourceKey).catch(() => {});
+        if (error instanceof RangeError) throw tooLarge(deps.config.MAX_UPLOAD_BYTES);
+        throw error;
+      }
+      const stored = await deps.storage.head(sourceKey);
+      if (!stored?.size) {
+        await deps.storage.delete(sourceKey);
+        throw new HttpError(400, "invalid_input", "body: the upload was empty");
+      }
+      row = { id, ownerId: viewer.id, title: query.title ?? "Untitled", visibility: query.visibility ?? "private", status: "pending", sourceKey };
+    } else {
+      throw new HttpError(415, "unsupported_media_type", "send JSON {title, storageKey}, or the file itself as video/*, audio/* or application/octet-stream");
     }
-    if (video.status !== "ready" || !video.storagePrefix) {
-      c.header("Retry-After", String(GENERATING_RETRY_AFTER_SECONDS));
-      return c.json({ status: "generating", progress: video.progress, retryAfter: GENERATING_RETRY_AFTER_SECONDS }, 202);
+    const video = await insertVideo(deps.db, row);
+    return c.json(toPublicVideo(video), 201);
+  });
+
+  app.openapi(update, async (c) => {
+    const video = await ownVideo(deps, c.req.valid("param").id, c.get("viewer"));
+    const changes = c.req.valid("json");
+    await updateVideo(deps.db, video.id, changes);
+    return c.json(toPublicVideo({ ...video, ...changes }), 200);
+  });
+
+  app.openapi(remove, async (c) => {
+    const video = await ownVideo(deps, c.req.valid("param").id, c.get("viewer"));
+    const keys: string[] = [];
+    if (video.storagePrefix && !(await isPrefixShared(deps.db, video.storagePrefix, video.id))) {
+      keys.push(...(await deps.storage.list(video.storagePrefix)));
     }
-    const exp = now() + deps.config.STREAM_TOKEN_TTL_SECONDS;
-    const token = await signStreamToken(deps.keyring, { exp, vid: video.id, src: video.storagePrefix, sub: viewer.id });
-    return c.json({
-      status: "ready",
-      manifestUrl: `/hls/${video.id}/master.m3u8?${STREAM_TOKEN_PARAM}=${token}`,
-      expiresAt: new Date(exp * 1000).toISOString(),
-    });
+    if (video.sourceKey?.startsWith(`uploads/${video.id}/`)) keys.push(video.sourceKey);
+    await deleteVideoRows(deps.db, video.id);
+    // Rows first: a viewer can no longer get a token, so nothing can start reading what we delete.
+    for (const key of keys) await deps.storage.delete(key);
+    return c.body(null, 204);
   });
 
   return app;
+}
+
+function tooLarge(max: number): HttpError {
+  return new HttpError(413, "too_large", `the upload is larger than the ${max}-byte limit (MAX_UPLOAD_BYTES)`);
 }

@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createApp } from "../app.ts";
 import { parseConfig } from "../config.ts";
-import { createLibsqlDatabase } from "../db/libsql.ts";
+import { openLibsqlDatabase } from "../db/libsql.ts";
 import type { AppDeps } from "../env.ts";
 import { createKeyring, parseSigningKeys } from "../signing/keyring.ts";
 import { createFsStorage } from "../storage/fs.ts";
@@ -26,7 +26,7 @@ export async function startNodeWorker(env: Record<string, string | undefined> = 
   const config = parseConfig(withDemoSecrets(env, settings.dataDir));
   mkdirSync(settings.dataDir, { recursive: true });
   mkdirSync(settings.storageDir, { recursive: true });
-  const database = createLibsqlDatabase(settings.databaseUrl, settings.databaseAuthToken);
+  const database = await openLibsqlDatabase(settings.databaseUrl, settings.databaseAuthToken);
   await database.migrate(MIGRATIONS);
   const { db } = database;
   const { secrets, currentKid } = parseSigningKeys(config.SIGNING_KEYS);

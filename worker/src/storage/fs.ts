@@ -1,10 +1,11 @@
 // Local filesystem storage: the embedded default. Node only (imported by the Node runtime entry).
-import { mkdir, open, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
-import { dirname, join, relative, sep } from "node:path";
+import { mkdir, open, readdir, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { Readable } from "node:stream";
 import { assertSafeKey, resolveRange, type RangeRequest, type StorageDriver, type StoredObject } from "./driver.ts";
 
-export function createFsStorage(root: string): StorageDriver {
+export function createFsStorage(rootDir: string): StorageDriver {
+  const root = resolve(rootDir);
   const pathOf = (key: string) => {
     assertSafeKey(key);
     return join(root, ...key.split("/"));
@@ -60,12 +61,22 @@ export function createFsStorage(root: string): StorageDriver {
       const temp = `${path}.tmp-${crypto.randomUUID()}`;
       const data =
         typeof body === "string" || body instanceof Uint8Array ? body : Readable.fromWeb(body as import("node:stream/web").ReadableStream);
-      await writeFile(temp, data);
-      await rename(temp, path); // readers never see a half-written object
+      try {
+        await writeFile(temp, data);
+        await rename(temp, path); // readers never see a half-written object
+      } catch (error) {
+        await rm(temp, { force: true });
+        throw error;
+      }
     },
 
     async delete(key) {
-      await rm(pathOf(key), { force: true });
+      const path = pathOf(key);
+      await rm(path, { force: true });
+      // Prune folders the deletion emptied, so a deleted video leaves no trace; stop at the first non-empty one.
+      for (let dir = dirname(path); dir.startsWith(root + sep) && dir !== root; dir = dirname(dir)) {
+        if (!(await rmdir(dir).then(() => true, () => false))) break;
+      }
     },
 
     async list(prefix) {

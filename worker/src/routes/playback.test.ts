@@ -1,0 +1,120 @@
+// Progress, analytics events and heartbeats: what the player SDK sends while a video plays.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { insertVideo } from "../db/videos.ts";
+import { playbackEvents } from "../db/schema.ts";
+import { createTestApp, bearer, jsonBody, type TestApp } from "../testing/test-app.ts";
+
+let t: TestApp;
+let alice: string;
+beforeEach(async () => {
+  t = await createTestApp();
+  alice = await t.tokenFor("alice");
+  await insertVideo(t.deps.db, { id: "v1", ownerId: "alice", title: "Mine", status: "ready", storagePrefix: "p1" });
+  await insertVideo(t.deps.db, { id: "private2", ownerId: "carol", title: "Carol's", status: "ready", storagePrefix: "p2" });
+});
+afterEach(() => t.close());
+
+const getProgress = async () => (await (await t.app.request("/api/videos/v1/progress", bearer(alice))).json()) as Record<string, unknown>;
+
+describe("progress", () => {
+  it("is empty before the first save, then returns what was saved", async () => {
+    expect(await getProgress()).toEqual({ positionSec: null, durationSec: null, updatedAt: null });
+    const saved = await t.app.request("/api/videos/v1/progress", jsonBody(alice, "PUT", { positionSec: 42.5, durationSec: 600, clientTime: 1000 }));
+    expect(saved.status).toBe(204);
+    expect(await getProgress()).toMatchObject({ positionSec: 42.5, durationSec: 600, updatedAt: expect.any(String) });
+  });
+
+  it("ignores a write older than the stored one, and is idempotent for a replay", async () => {
+    await t.app.request("/api/videos/v1/progress", jsonBody(alice, "PUT", { positionSec: 100, clientTime: 2000 }));
+    await t.app.request("/api/videos/v1/progress", jsonBody(alice, "PUT", { positionSec: 10, clientTime: 1000 }));
+    await t.app.request("/api/videos/v1/progress", jsonBody(alice, "PUT", { positionSec: 100, clientTime: 2000 }));
+    expect(await getProgress()).toMatchObject({ positionSec: 100 });
+  });
+
+  it("keeps the newest of many concurrent writes, never a torn row", async () => {
+    const writes = Array.from({ length: 40 }, (_, i) => ({ positionSec: i * 10, durationSec: 1000 + i, clientTime: 5000 + ((i * 17) % 40) }));
+    const newest = writes.reduce((a, b) => (b.clientTime > a.clientTime ? b : a));
+    await Promise.all(writes.map((w) => t.app.request("/api/videos/v1/progress", jsonBody(alice, "PUT", w))));
+    expect(await getProgress()).toMatchObject({ positionSec: newest.positionSec, durationSec: newest.durationSec });
+  });
+
+  it("accepts a text/plain body with the token in the query, as sendBeacon sends on pagehide", async () => {
+    const response = await t.app.request(`/api/videos/v1/progress?token=${alice}`, {
+      method: "PUT",
+      headers: { "Content-Type": "text/plain;charset=UTF-8" },
+      body: JSON.stringify({ positionSec: 7 }),
+    });
+    expect(response.status).toBe(204);
+    expect(await getProgress()).toMatchObject({ positionSec: 7 });
+  });
+
+  it("answers 400 naming the field for a bad position, and 404 for a video the viewer cannot see", async () => {
+    const bad = await t.app.request("/api/videos/v1/progress", jsonBody(alice, "PUT", { positionSec: -1 }));
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { message: expect.stringMatching(/^positionSec: /) } });
+    expect((await t.app.request("/api/videos/private2/progress", jsonBody(alice, "PUT", { positionSec: 1 }))).status).toBe(404);
+  });
+});
+
+describe("events and heartbeats", () => {
+  it("records a batch sent by sendBeacon (text/plain, token in the query)", async () => {
+    const events = [
+      { type: "play", videoId: "v1", sessionId: "s1", at: 1_700_000_000_000 },
+      { type: "stall", videoId: "v1", sessionId: "s1", at: 1_700_000_001_000, data: { durationMs: 350 } },
+    ];
+    const response = await t.app.request(`/api/events?token=${alice}`, {
+      method: "POST",
+      headers: { "Content-Type": "text/plain;charset=UTF-8" },
+      body: JSON.stringify({ events }),
+    });
+    expect(response.status).toBe(202);
+    expect(await response.json()).toEqual({ accepted: 2 });
+    const rows = await t.deps.db.select().from(playbackEvents);
+    expect(rows.map((r) => [r.type, r.viewerId, r.sessionId, r.data])).toEqual([
+      ["play", "alice", "s1", null],
+      ["stall", "alice", "s1", { durationMs: 350 }],
+    ]);
+  });
+
+  it("refuses a batch with a bad event and records none of it", async () => {
+    const response = await t.app.request("/api/events", jsonBody(alice, "POST", { events: [{ type: "play", videoId: "v1", at: 1 }, { type: "BAD TYPE", videoId: "v1", at: 1 }] }));
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { message: expect.stringMatching(/^events\.1\.type: /) } });
+    expect(await t.deps.db.select().from(playbackEvents)).toEqual([]);
+    const hidden = await t.app.request("/api/events", jsonBody(alice, "POST", { events: [{ type: "play", videoId: "private2", at: 1 }] }));
+    expect(hidden.status).toBe(404);
+  });
+
+  it("records a heartbeat for the playback session", async () => {
+    const response = await t.app.request("/api/sessions/s9/heartbeat", jsonBody(alice, "POST", { videoId: "v1", positionSec: 12 }));
+    expect(response.status).toBe(204);
+    const [row] = await t.deps.db.select().from(playbackEvents);
+    expect(row).toMatchObject({ type: "heartbeat", sessionId: "s9", videoId: "v1", data: { positionSec: 12 } });
+  });
+
+  it("needs a viewer for every playback route", async () => {
+    expect((await t.app.request("/api/events", { method: "POST", body: "{}" })).status).toBe(401);
+    expect((await t.app.request("/api/sessions/s1/heartbeat", { method: "POST", body: "{}" })).status).toBe(401);
+    expect((await t.app.request("/api/videos/v1/progress")).status).toBe(401);
+  });
+});
+
+describe("OpenAPI", () => {
+  it("documents every API route with its schemas", async () => {
+    const doc = (await (await t.app.request("/openapi.json")).json()) as { openapi: string; paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, unknown> } };
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      "/api/auth/demo-login",
+      "/api/events",
+      "/api/sessions/{id}/heartbeat",
+      "/api/videos",
+      "/api/videos/{id}",
+      "/api/videos/{id}/progress",
+      "/api/videos/{id}/stream",
+      "/healthz",
+      "/hls/{id}/{path}",
+    ]);
+    expect(Object.keys(doc.paths["/api/videos"]!).sort()).toEqual(["get", "post"]);
+    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(["Video", "Stream", "Progress", "EventBatch", "Error"]));
+  });
+});

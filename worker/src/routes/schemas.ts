@@ -1,0 +1,100 @@
+// Request and response schemas: they validate input and generate the OpenAPI document.
+import { z } from "@hono/zod-openapi";
+import { VIDEO_STATUSES, VISIBILITIES } from "../db/schema.ts";
+
+export const ErrorSchema = z
+  .object({ error: z.object({ code: z.string(), message: z.string() }) })
+  .openapi("Error", { example: { error: { code: "invalid_input", message: "title: Too small" } } });
+
+export const VideoIdParam = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, "must be a video id").openapi({ param: { name: "id", in: "path" }, example: "V1StGXR8_Z5jdHi6B-myT" }),
+});
+
+export const VideoSchema = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    status: z.enum(VIDEO_STATUSES),
+    visibility: z.enum(VISIBILITIES),
+    durationMs: z.number().int().nullable(),
+    createdAt: z.string().openapi({ format: "date-time" }),
+  })
+  .openapi("Video");
+
+export const VideoListSchema = z.object({ videos: z.array(VideoSchema) }).openapi("VideoList");
+
+export const ImportVideoSchema = z
+  .object({
+    title: z.string().trim().min(1).max(200),
+    /** A storage prefix holding a packaged video (master.m3u8), or the key of a source file. */
+    storageKey: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._-]*(\/[A-Za-z0-9_][A-Za-z0-9._-]*)*$/, "must be a plain storage key"),
+    visibility: z.enum(VISIBILITIES).default("private"),
+  })
+  .openapi("ImportVideo");
+
+export const UploadQuery = z.object({
+  title: z.string().trim().min(1).max(200).optional(),
+  visibility: z.enum(VISIBILITIES).optional(),
+});
+
+export const UpdateVideoSchema = z
+  .object({ title: z.string().trim().min(1).max(200).optional(), visibility: z.enum(VISIBILITIES).optional() })
+  .refine((v) => v.title !== undefined || v.visibility !== undefined, "give title or visibility")
+  .openapi("UpdateVideo");
+
+export const StreamSchema = z
+  .discriminatedUnion("status", [
+    z.object({
+      status: z.literal("ready"),
+      manifestUrl: z.string(),
+      expiresAt: z.string().openapi({ format: "date-time" }),
+      sessionId: z.string(),
+      posterUrl: z.string().optional(),
+      thumbnailsUrl: z.string().optional(),
+    }),
+    z.object({
+      status: z.literal("generating"),
+      progress: z.number(),
+      retryAfter: z.number().int(),
+      sessionId: z.string(),
+      manifestUrl: z.string().optional(),
+    }),
+    z.object({ status: z.literal("failed"), error: z.string() }),
+  ])
+  .openapi("Stream");
+
+export const ProgressSchema = z
+  .object({
+    positionSec: z.number().min(0).nullable(),
+    durationSec: z.number().min(0).nullable(),
+    updatedAt: z.string().nullable(),
+  })
+  .openapi("Progress");
+
+export const SaveProgressSchema = z
+  .object({
+    positionSec: z.number().min(0).max(7 * 86400),
+    durationSec: z.number().min(0).max(7 * 86400).optional(),
+    /** The client's clock (ms since epoch) when the position was read; newer wins. Defaults to now. */
+    clientTime: z.number().int().min(0).optional(),
+  })
+  .openapi("SaveProgress");
+
+export const EventSchema = z.object({
+  type: z.string().regex(/^[a-z][a-z0-9_.-]{0,63}$/, "must be a short lowercase event name"),
+  videoId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/),
+  sessionId: z.string().max(128).optional(),
+  /** When it happened on the client (ms since epoch). */
+  at: z.number().int().min(0),
+  data: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const EventBatchSchema = z.object({ events: z.array(EventSchema).min(1).max(500) }).openapi("EventBatch");
+
+export const HeartbeatSchema = z
+  .object({ videoId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/), positionSec: z.number().min(0).optional() })
+  .openapi("Heartbeat");
+
+export const SessionIdParam = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, "must be a session id").openapi({ param: { name: "id", in: "path" } }),
+});

@@ -1,0 +1,64 @@
+// GET /api/videos/:id/stream: where to play a video now, with signed URLs, or why not yet.
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { findVisibleVideo } from "../db/videos.ts";
+import { newVideoId } from "../db/ids.ts";
+import { HttpError } from "../errors.ts";
+import type { AppDeps, AppEnv } from "../env.ts";
+import { signStreamToken } from "../signing/stream-token.ts";
+import { bearer, errorResponses, jsonContent } from "./openapi-helpers.ts";
+import { ErrorSchema, StreamSchema, VideoIdParam } from "./schemas.ts";
+
+export const STREAM_TOKEN_PARAM = "sig";
+const GENERATING_RETRY_AFTER_SECONDS = 2;
+
+const stream = createRoute({
+  method: "get",
+  path: "/{id}/stream",
+  summary: "Where to play: a signed manifest URL when ready, progress while generating, the reason when failed",
+  security: bearer,
+  request: { params: VideoIdParam },
+  responses: {
+    200: jsonContent(StreamSchema, "ready: manifestUrl carries a stream token valid until expiresAt"),
+    202: jsonContent(StreamSchema, "generating: ask again after retryAfter seconds"),
+    422: jsonContent(StreamSchema, "packaging failed, with a reason a person can act on"),
+    401: errorResponses[401],
+    404: jsonContent(ErrorSchema, "no such video, or not yours to see"),
+  },
+});
+
+export function streamRoutes(deps: AppDeps) {
+  const now = deps.now ?? (() => Math.floor(Date.now() / 1000));
+  const app = new OpenAPIHono<AppEnv>();
+
+  app.openapi(stream, async (c) => {
+    const viewer = c.get("viewer");
+    const video = await findVisibleVideo(deps.db, c.req.valid("param").id, viewer.id);
+    if (!video) throw new HttpError(404, "not_found", "no such video");
+    c.header("Cache-Control", "no-store");
+    if (video.status === "failed") {
+      return c.json({ status: "failed" as const, error: video.error ?? "packaging failed" }, 422);
+    }
+    // One id per playback: heartbeats and analytics events of this viewing carry it.
+    const sessionId = newVideoId();
+    if (video.status !== "ready" || !video.storagePrefix) {
+      c.header("Retry-After", String(GENERATING_RETRY_AFTER_SECONDS));
+      return c.json({ status: "generating" as const, progress: video.progress, retryAfter: GENERATING_RETRY_AFTER_SECONDS, sessionId }, 202);
+    }
+    const exp = now() + deps.config.STREAM_TOKEN_TTL_SECONDS;
+    const token = await signStreamToken(deps.keyring, { exp, vid: video.id, src: video.storagePrefix, sub: viewer.id });
+    const signed = (path: string) => `/hls/${video.id}/${path}?${STREAM_TOKEN_PARAM}=${token}`;
+    return c.json(
+      {
+        status: "ready" as const,
+        manifestUrl: signed("master.m3u8"),
+        expiresAt: new Date(exp * 1000).toISOString(),
+        sessionId,
+        ...(video.posterPath ? { posterUrl: signed(video.posterPath) } : {}),
+        ...(video.thumbnailsPath ? { thumbnailsUrl: signed(video.thumbnailsPath) } : {}),
+      },
+      200,
+    );
+  });
+
+  return app;
+}

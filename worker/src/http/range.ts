@@ -8,7 +8,7 @@ export function parseRangeHeader(header: string | undefined | null): RangeReques
   if (!match) return header.includes(",") ? undefined : "invalid";
   const [, first, last] = match as unknown as [string, string, string];
   if (first === "" && last === "") return "invalid";
-  if (first === "") return { suffix: Number(last) };
+  if (first === "") return Number(last) === 0 ? "invalid" : { suffix: Number(last) };
   const offset = Number(first);
   if (last === "") return { offset };
   const end = Number(last);

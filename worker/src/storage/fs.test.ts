@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { RangeNotSatisfiableError } from "./driver.ts";
 import { createFsStorage } from "./fs.ts";
+import { describeStorageContract } from "../testing/storage-contract.ts";
 
 let root: string;
 beforeEach(async () => {
@@ -65,3 +66,5 @@ describe("fs storage", () => {
     expect(await readdir(join(root, "big"))).toEqual(["seg.m4s"]);
   });
 });
+
+describeStorageContract("fs", () => createFsStorage(root));

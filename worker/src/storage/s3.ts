@@ -1,0 +1,135 @@
+// S3-compatible storage (AWS S3, MinIO, R2's S3 API, …) over HTTP with aws4fetch signing.
+// Bodies stream: small ones in one PUT, larger ones as a multipart upload, one part in memory at a time.
+import { AwsClient } from "aws4fetch";
+import { chunkStream, asStream } from "./chunks.ts";
+import { assertSafeKey, RangeNotSatisfiableError, resolveRange, type RangeRequest, type StorageDriver, type StoredObject } from "./driver.ts";
+
+export interface S3Options {
+  /** e.g. "https://s3.eu-west-1.amazonaws.com" or "http://127.0.0.1:9000" */
+  endpoint: string;
+  bucket: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** Multipart part size in bytes; S3's minimum is 5 MiB. */
+  partSize?: number;
+}
+
+const MIN_PART = 5 * 1024 * 1024;
+
+export function createS3Storage(options: S3Options): StorageDriver {
+  const client = new AwsClient({ accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey, service: "s3", region: options.region });
+  const base = `${options.endpoint.replace(/\/+$/, "")}/${options.bucket}`;
+  const partSize = Math.max(MIN_PART, options.partSize ?? 8 * 1024 * 1024);
+  const url = (key: string, query = "") => {
+    assertSafeKey(key);
+    return `${base}/${key}${query}`;
+  };
+  const fail = async (what: string, response: Response): Promise<never> => {
+    const detail = (await response.text().catch(() => "")).match(/<Message>([^<]*)<\/Message>/)?.[1];
+    throw new Error(`S3 ${what} failed: HTTP ${response.status}${detail ? ` (${detail})` : ""}`);
+  };
+
+  async function putParts(key: string, stream: ReadableStream<Uint8Array>): Promise<void> {
+    const parts = chunkStream(stream, partSize);
+    const first = await parts.next();
+    const second = first.done ? undefined : await parts.next();
+    if (first.done || second?.done) {
+      // Fits in one part: a plain PUT with a known length.
+      const body = first.done ? new Uint8Array() : first.value;
+      const response = await client.fetch(url(key), { method: "PUT", body: body as Uint8Array<ArrayBuffer> });
+      if (!response.ok) await fail(`PUT ${key}`, response);
+      return;
+    }
+    const created = await client.fetch(url(key, "?uploads"), { method: "POST" });
+    if (!created.ok) await fail(`starting the upload of ${key}`, created);
+    const uploadId = (await created.text()).match(/<UploadId>([^<]+)<\/UploadId>/)?.[1];
+    if (!uploadId) throw new Error(`S3 did not return an UploadId for ${key}`);
+    const etags: string[] = [];
+    try {
+      const upload = async (part: Uint8Array) => {
+        const response = await client.fetch(url(key, `?partNumber=${etags.length + 1}&uploadId=${encodeURIComponent(uploadId)}`), {
+          method: "PUT",
+          body: part as Uint8Array<ArrayBuffer>,
+        });
+        if (!response.ok) await fail(`uploading part ${etags.length + 1} of ${key}`, response);
+        etags.push(response.headers.get("ETag") ?? "");
+      };
+      await upload(first.value);
+      await upload(second!.value);
+      for await (const part of parts) await upload(part);
+      const xml = `<CompleteMultipartUpload>${etags.map((etag, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${etag}</ETag></Part>`).join("")}</CompleteMultipartUpload>`;
+      const done = await client.fetch(url(key, `?uploadId=${encodeURIComponent(uploadId)}`), { method: "POST", body: xml });
+      if (!done.ok) await fail(`completing the upload of ${key}`, done);
+    } catch (error) {
+      await client.fetch(url(key, `?uploadId=${encodeURIComponent(uploadId)}`), { method: "DELETE" }).catch(() => {});
+      throw error;
+    }
+  }
+
+  return {
+    name: "s3",
+
+    async get(key, options: { range?: RangeRequest } = {}): Promise<StoredObject | null> {
+      let range = options.range;
+      if (range && "suffix" in range) {
+        // Suffix ranges go out as explicit offsets: some S3-compatible servers get `bytes=-N` wrong.
+        const head = await this.head(key);
+        if (!head) return null;
+        range = resolveRange(range, head.size);
+      }
+      const headers: Record<string, string> = {};
+      if (range) {
+        headers["Range"] = `bytes=${range.offset}-${range.length === undefined ? "" : range.offset + range.length - 1}`;
+      }
+      const response = await client.fetch(url(key), { headers });
+      if (response.status === 404) return null;
+      if (response.status === 416) {
+        await response.body?.cancel();
+        const total = response.headers.get("Content-Range")?.split("/")[1];
+        throw new RangeNotSatisfiableError(total ? Number(total) : ((await this.head(key))?.size ?? 0));
+      }
+      if (!response.ok || !response.body) await fail(`GET ${key}`, response);
+      const etag = response.headers.get("ETag") ?? undefined;
+      const contentRange = /bytes (\d+)-(\d+)\/(\d+)/.exec(response.headers.get("Content-Range") ?? "");
+      if (response.status === 206 && contentRange) {
+        const [, start, end, total] = contentRange;
+        return { body: response.body!, size: Number(total), range: { offset: Number(start), length: Number(end) - Number(start) + 1 }, ...(etag ? { etag } : {}) };
+      }
+      // 200 to a ranged request: the server ignored Range and sent everything, which HTTP allows.
+      return { body: response.body!, size: Number(response.headers.get("Content-Length")), ...(etag ? { etag } : {}) };
+    },
+
+    async head(key) {
+      const response = await client.fetch(url(key), { method: "HEAD" });
+      if (response.status === 404) return null;
+      if (!response.ok) await fail(`HEAD ${key}`, response);
+      const etag = response.headers.get("ETag") ?? undefined;
+      return { size: Number(response.headers.get("Content-Length")), ...(etag ? { etag } : {}) };
+    },
+
+    async put(key, body) {
+      await putParts(key, asStream(body));
+    },
+
+    async delete(key) {
+      const response = await client.fetch(url(key), { method: "DELETE" });
+      if (!response.ok && response.status !== 404) await fail(`DELETE ${key}`, response);
+    },
+
+    async list(prefix) {
+      const keys: string[] = [];
+      const folder = prefix ? `${prefix.replace(/\/$/, "")}/` : "";
+      let token: string | undefined;
+      do {
+        const query = `?list-type=2&prefix=${encodeURIComponent(folder)}${token ? `&continuation-token=${encodeURIComponent(token)}` : ""}`;
+        const response = await client.fetch(`${base}${query}`);
+        if (!response.ok) await fail(`listing ${folder}`, response);
+        const xml = await response.text();
+        for (const match of xml.matchAll(/<Key>([^<]+)<\/Key>/g)) keys.push(match[1]!);
+        token = /<IsTruncated>true<\/IsTruncated>/.test(xml) ? xml.match(/<NextContinuationToken>([^<]+)<\/NextContinuationToken>/)?.[1] : undefined;
+      } while (token);
+      return keys.sort();
+    },
+  };
+}

@@ -1,5 +1,5 @@
-// One vitest run, five projects: unit tests beside the code (Node for worker and transcode-node,
-// happy-dom for the player SDK), then cross-package integration and browser (Chromium) tests.
+// One vitest run, six projects: unit tests beside the code (Node for worker and transcode-node,
+// happy-dom for the player SDK), then cross-package integration, the route suite under Node/workerd/Deno, and browser (Chromium) tests.
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -17,6 +17,15 @@ export default defineConfig({
           include: ["tests/integration/**/*.test.ts"],
           environment: "node",
           testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: "runtimes",
+          include: ["tests/runtime/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 60_000,
           hookTimeout: 120_000,
         },
       },

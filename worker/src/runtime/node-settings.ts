@@ -12,6 +12,11 @@ const NodeSettingsSchema = z.object({
   STORAGE_DIR: z.string().min(1).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   HOST: z.string().default("127.0.0.1"),
+  S3_ENDPOINT: z.url({ error: "must be the S3 endpoint URL, e.g. https://s3.eu-west-1.amazonaws.com" }).optional(),
+  S3_BUCKET: z.string().min(1).optional(),
+  S3_REGION: z.string().min(1).default("auto"),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
 });
 
 export interface NodeSettings {
@@ -21,6 +26,8 @@ export interface NodeSettings {
   storageDir: string;
   port: number;
   host: string;
+  /** Set when S3_ENDPOINT is: media lives in that bucket instead of storageDir. */
+  s3?: { endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string };
 }
 
 export function parseNodeSettings(env: Record<string, string | undefined>): NodeSettings {
@@ -39,6 +46,11 @@ export function parseNodeSettings(env: Record<string, string | undefined>): Node
     host: s.HOST,
   };
   if (s.DATABASE_AUTH_TOKEN) settings.databaseAuthToken = s.DATABASE_AUTH_TOKEN;
+  if (s.S3_ENDPOINT) {
+    const missing = (["S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const).filter((key) => !s[key]);
+    if (missing.length) throw new Error(`invalid configuration: S3_ENDPOINT is set, so ${missing.join(", ")} must be too`);
+    settings.s3 = { endpoint: s.S3_ENDPOINT, bucket: s.S3_BUCKET!, region: s.S3_REGION, accessKeyId: s.S3_ACCESS_KEY_ID!, secretAccessKey: s.S3_SECRET_ACCESS_KEY! };
+  }
   return settings;
 }
 

@@ -1,0 +1,141 @@
+// One route suite, run over real HTTP against the worker under each runtime it claims: Node,
+// workerd (miniflare, with D1 and R2) and Deno. Each runtime file provides a target that can seed
+// storage directly (as the transcode node would) and the suite does everything else through the API.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createKeyring, parseSigningKeys, signStreamToken } from "@edgestream/worker";
+import { tamper, TEST_SECRETS, withSig } from "../helpers/stack.ts";
+
+export interface RuntimeTarget {
+  url: string;
+  /** Writes straight into the runtime's storage. */
+  seed(key: string, body: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const SUITE_ENV = { ...TEST_SECRETS, DEMO_MODE: "1" };
+
+const MEDIA_PLAYLIST = '#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:4\n#EXT-X-MAP:URI="init.mp4"\n#EXTINF:4.0,\nseg_00000.m4s\n#EXTINF:2.0,\nseg_00001.m4s\n#EXT-X-ENDLIST\n';
+const FILES: Record<string, string> = {
+  "master.m3u8": '#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=500000,CODECS="avc1.64001e,mp4a.40.2",RESOLUTION=640x360\nv0/index.m3u8\n',
+  "v0/index.m3u8": MEDIA_PLAYLIST,
+  "v0/init.mp4": "INIT-BYTES",
+  "v0/seg_00000.m4s": "SEGMENT-ZERO-0123456789",
+  "v0/seg_00001.m4s": "SEGMENT-ONE",
+  "meta.json": JSON.stringify({ version: 1, sha256: "pkg1", source: { durationSec: 6 } }),
+};
+
+export function describeRoutes(runtime: string, start: () => Promise<RuntimeTarget>): void {
+  describe(`worker routes under ${runtime}`, () => {
+    let target: RuntimeTarget;
+    let alice: string;
+    let bob: string;
+    let videoId: string;
+    const api = (path: string, init: RequestInit = {}, token = alice) =>
+      fetch(`${target.url}${path}`, { ...init, headers: { Authorization: `Bearer ${token}`, ...(init.body && typeof init.body === "string" ? { "Content-Type": "application/json" } : {}), ...init.headers } });
+    const login = async (name: string) =>
+      ((await (await fetch(`${target.url}/api/auth/demo-login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ name }) })).json()) as { token: string }).token;
+    const manifestUrl = async () => new URL(((await (await api(`/api/videos/${videoId}/stream`)).json()) as { manifestUrl: string }).manifestUrl, target.url).href;
+
+    beforeAll(async () => {
+      target = await start();
+      for (const [path, body] of Object.entries(FILES)) await target.seed(`pkg1/${path}`, body);
+      alice = await login("alice");
+      bob = await login("bob");
+    });
+    afterAll(() => target?.close());
+
+    it("answers /healthz and serves the OpenAPI document", async () => {
+      expect(await (await fetch(`${target.url}/healthz`)).json()).toMatchObject({ status: "ok" });
+      const doc = (await (await fetch(`${target.url}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+      expect(doc.paths).toHaveProperty(["/api/videos/{id}/stream"]);
+    });
+
+    it("registers a packaged prefix as a ready video that only its owner sees", async () => {
+      const created = await api("/api/videos", { method: "POST", body: JSON.stringify({ title: "Seeded", storageKey: "pkg1" }) });
+      expect(created.status).toBe(201);
+      const video = (await created.json()) as { id: string; status: string; durationMs: number };
+      expect(video).toMatchObject({ status: "ready", durationMs: 6000 });
+      videoId = video.id;
+      const list = (await (await api("/api/videos")).json()) as { videos: { id: string }[] };
+      expect(list.videos.map((v) => v.id)).toEqual([videoId]);
+      expect((await api(`/api/videos/${videoId}/stream`, {}, bob)).status).toBe(404);
+    });
+
+    it("signs the master and media playlists and serves the bytes behind every URI", async () => {
+      const master = await manifestUrl();
+      const token = new URL(master).searchParams.get("sig")!;
+      const masterText = await (await fetch(master)).text();
+      expect(masterText).toBe(FILES["master.m3u8"]!.replace("v0/index.m3u8", `v0/index.m3u8?sig=${token}`));
+      const mediaUrl = new URL(`v0/index.m3u8?sig=${token}`, master).href;
+      const media = await fetch(mediaUrl);
+      expect(media.headers.get("cache-control")).toBe("no-cache");
+      expect(await media.text()).toBe(
+        MEDIA_PLAYLIST.replace('URI="init.mp4"', `URI="init.mp4?sig=${token}"`).replace(/(seg_\d+\.m4s)/g, `$1?sig=${token}`),
+      );
+      for (const file of ["init.mp4", "seg_00000.m4s", "seg_00001.m4s"]) {
+        const response = await fetch(new URL(`v0/${file}?sig=${token}`, master));
+        expect(response.status).toBe(200);
+        expect(await response.text()).toBe(FILES[`v0/${file}`]);
+      }
+    });
+
+    it("answers Range requests with 206 and past-the-end ones with 416", async () => {
+      const segment = new URL("v0/seg_00000.m4s", await manifestUrl()).href.replace(/\?.*/, "") + new URL(await manifestUrl()).search;
+      const part = await fetch(segment, { headers: { Range: "bytes=8-11" } });
+      expect(part.status).toBe(206);
+      expect(part.headers.get("content-range")).toBe("bytes 8-11/23");
+      expect(await part.text()).toBe("ZERO");
+      expect((await fetch(segment, { headers: { Range: "bytes=100-" } })).status).toBe(416);
+    });
+
+    it("answers 403 for a tampered token or a climbing path and 410 for an expired token, no-store with CORS", async () => {
+      const master = await manifestUrl();
+      const token = new URL(master).searchParams.get("sig")!;
+      const segment = new URL("v0/seg_00000.m4s", master).href.replace(/\?.*/, "");
+      const origin = { Origin: "https://site.example" };
+      const forbidden = await fetch(withSig(segment, tamper(token)), { headers: origin });
+      expect([forbidden.status, forbidden.headers.get("cache-control"), forbidden.headers.get("access-control-allow-origin")]).toEqual([403, "no-store", "*"]);
+      const { secrets, currentKid } = parseSigningKeys(TEST_SECRETS.SIGNING_KEYS);
+      const expiredToken = await signStreamToken(await createKeyring(secrets, currentKid), { exp: Math.floor(Date.now() / 1000) - 600, vid: videoId, src: "pkg1" });
+      const gone = await fetch(withSig(segment, expiredToken), { headers: origin });
+      expect([gone.status, gone.headers.get("cache-control"), gone.headers.get("access-control-allow-origin")]).toEqual([410, "no-store", "*"]);
+      expect((await fetch(`${target.url}/hls/${videoId}/v0/%2e%2e/%2e%2e/pkg1/meta.json?sig=${token}`)).status).toBe(403);
+    });
+
+    it("saves progress idempotently and records events sent the way sendBeacon sends them", async () => {
+      expect((await api(`/api/videos/${videoId}/progress`, { method: "PUT", body: JSON.stringify({ positionSec: 30, clientTime: 2000 }) })).status).toBe(204);
+      expect((await api(`/api/videos/${videoId}/progress`, { method: "PUT", body: JSON.stringify({ positionSec: 5, clientTime: 1000 }) })).status).toBe(204);
+      expect(await (await api(`/api/videos/${videoId}/progress`)).json()).toMatchObject({ positionSec: 30 });
+      const beacon = await fetch(`${target.url}/api/events?token=${alice}`, {
+        method: "POST",
+        headers: { "Content-Type": "text/plain;charset=UTF-8" },
+        body: JSON.stringify({ events: [{ type: "play", videoId, at: Date.now() }] }),
+      });
+      expect(beacon.status).toBe(202);
+      expect((await api("/api/sessions/s1/heartbeat", { method: "POST", body: JSON.stringify({ videoId }) })).status).toBe(204);
+    });
+
+    it("answers bad input with a 400 that names the field", async () => {
+      const response = await api(`/api/videos/${videoId}/progress`, { method: "PUT", body: JSON.stringify({ positionSec: "soon" }) });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ error: { code: "invalid_input", message: expect.stringMatching(/^positionSec: /) } });
+    });
+
+    it("streams an upload to storage and reports the new video as generating", async () => {
+      const upload = await api("/api/videos?title=Upload", { method: "POST", headers: { "Content-Type": "video/mp4" }, body: new Uint8Array(4096).fill(7) });
+      expect(upload.status).toBe(201);
+      const video = (await upload.json()) as { id: string; status: string };
+      expect(video.status).toBe("pending");
+      const stream = await api(`/api/videos/${video.id}/stream`);
+      expect(stream.status).toBe(202);
+      expect(await stream.json()).toMatchObject({ status: "generating", retryAfter: 2 });
+    });
+
+    it("deletes a video with its media", async () => {
+      const master = await manifestUrl();
+      expect((await api(`/api/videos/${videoId}`, { method: "DELETE" })).status).toBe(204);
+      expect((await api(`/api/videos/${videoId}`)).status).toBe(404);
+      expect((await fetch(master)).status).toBe(404);
+    });
+  });
+}

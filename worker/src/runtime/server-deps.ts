@@ -1,0 +1,42 @@
+// Dependencies for a long-running server (Node or Deno): config from the environment, a libSQL
+// database (file or URL) migrated at start, and storage in a folder or an S3-compatible bucket.
+import { mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { parseConfig } from "../config.ts";
+import { openLibsqlDatabase } from "../db/libsql.ts";
+import type { AppDeps } from "../env.ts";
+import { createKeyring, parseSigningKeys } from "../signing/keyring.ts";
+import { createFsStorage } from "../storage/fs.ts";
+import { createS3Storage } from "../storage/s3.ts";
+import { parseNodeSettings, withDemoSecrets, type NodeSettings } from "./node-settings.ts";
+
+const MIGRATIONS = fileURLToPath(new URL("../../drizzle", import.meta.url));
+
+export interface ServerDeps {
+  deps: AppDeps;
+  settings: NodeSettings;
+  close(): void;
+}
+
+export async function createServerDeps(env: Record<string, string | undefined>): Promise<ServerDeps> {
+  const settings = parseNodeSettings(env);
+  const config = parseConfig(withDemoSecrets(env, settings.dataDir));
+  mkdirSync(settings.dataDir, { recursive: true });
+  const database = await openLibsqlDatabase(settings.databaseUrl, settings.databaseAuthToken);
+  try {
+    await database.migrate(MIGRATIONS);
+  } catch (error) {
+    database.close();
+    throw new Error(`could not migrate the database at ${settings.databaseUrl}: ${(error as Error).message}`);
+  }
+  let storage;
+  if (settings.s3) {
+    storage = createS3Storage(settings.s3);
+  } else {
+    mkdirSync(settings.storageDir, { recursive: true });
+    storage = createFsStorage(settings.storageDir);
+  }
+  const { secrets, currentKid } = parseSigningKeys(config.SIGNING_KEYS);
+  const deps: AppDeps = { config, keyring: await createKeyring(secrets, currentKid), db: database.db, storage };
+  return { deps, settings, close: () => database.close() };
+}

@@ -23,6 +23,9 @@ export const ConfigSchema = z.object({
   CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   CORS_ORIGINS: z.string().default("*"),
   MAX_UPLOAD_BYTES: z.coerce.number().int().min(1).default(10 * 1024 ** 3),
+  /** nginx mode: segments get per-URI secure_link signatures and are served by nginx from NGINX_MEDIA_URL. */
+  NGINX_SECURE_LINK_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  NGINX_MEDIA_URL: z.string().default("/media"),
   /** Absolute origins (comma-separated) under which this worker is reached, for signing absolute URIs. */
   PUBLIC_ORIGINS: z.string().default(""),
 }).refine((c) => c.JWT_SECRET || c.JWT_JWKS_URL, {

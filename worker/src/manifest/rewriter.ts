@@ -24,6 +24,8 @@ export interface RewriteOptions {
   value: string;
   /** Origins (e.g. "https://video.example") whose absolute URIs count as ours; relative URIs always do. */
   selfOrigins?: readonly string[];
+  /** Replaces the default signing (adding param=value) for URIs that are ours, e.g. nginx secure_link URLs. */
+  mapUri?: (uri: string) => string;
 }
 
 const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
@@ -91,16 +93,21 @@ export function signUri(uri: string, options: RewriteOptions): string {
     const ours = options.selfOrigins?.some((origin) => uri.startsWith(origin + "/")) ?? false;
     if (!ours) return uri; // skd://, data:, another CDN: not ours to sign
   }
+  return options.mapUri ? options.mapUri(uri) : withParam(uri, options.param, options.value);
+}
+
+/** Adds param=value to a URI, replacing an earlier value, keeping the rest of the query and the fragment. */
+export function withParam(uri: string, param: string, value: string): string {
   const hash = uri.indexOf("#");
   const fragment = hash < 0 ? "" : uri.slice(hash);
   const base = hash < 0 ? uri : uri.slice(0, hash);
   const question = base.indexOf("?");
-  const pair = `${options.param}=${options.value}`;
+  const pair = `${param}=${value}`;
   if (question < 0) return `${base}?${pair}${fragment}`;
   const path = base.slice(0, question);
   const query = base.slice(question + 1);
   if (query === "") return `${path}?${pair}${fragment}`;
-  const kept = query.split("&").filter((p) => p !== options.param && !p.startsWith(options.param + "="));
+  const kept = query.split("&").filter((p) => p !== param && !p.startsWith(param + "="));
   kept.push(pair);
   return `${path}?${kept.join("&")}${fragment}`;
 }

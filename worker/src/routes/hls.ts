@@ -7,8 +7,9 @@ import { HttpError } from "../errors.ts";
 import type { AppDeps, AppEnv } from "../env.ts";
 import { contentTypeFor } from "../http/content-type.ts";
 import { parseRangeHeader } from "../http/range.ts";
-import { rewritePlaylist } from "../manifest/rewriter.ts";
+import { rewritePlaylist, withParam, type RewriteOptions } from "../manifest/rewriter.ts";
 import { parseHlsPath } from "../signing/hls-path.ts";
+import { nginxSignedUrl } from "../signing/nginx-secure-link.ts";
 import { verifyStreamToken } from "../signing/stream-token.ts";
 import { RangeNotSatisfiableError } from "../storage/driver.ts";
 import { STREAM_TOKEN_PARAM } from "./stream.ts";
@@ -67,7 +68,10 @@ export function hlsRoutes(deps: AppDeps) {
         throw new HttpError(502, "playlist_too_large", "the stored playlist is too large to sign");
       }
       const text = await new Response(object.body).text();
-      const signed = rewrite(text, { param: STREAM_TOKEN_PARAM, value: token, selfOrigins });
+      const options: RewriteOptions = { param: STREAM_TOKEN_PARAM, value: token, selfOrigins };
+      const nginxSecret = deps.config.NGINX_SECURE_LINK_SECRET;
+      if (nginxSecret) options.mapUri = nginxMapper(path.vid, path.rest, verdict.claims.src, token, verdict.claims.exp, nginxSecret, deps.config.NGINX_MEDIA_URL);
+      const signed = rewrite(text, options);
       return c.body(signed, 200, { "Content-Type": contentTypeFor(key), "Cache-Control": "no-cache" });
     }
 
@@ -98,4 +102,20 @@ export function hlsRoutes(deps: AppDeps) {
     headers["Content-Length"] = String(object.size);
     return c.body(object.body, 200, headers);
   });
+}
+
+/**
+ * nginx mode: playlists stay on the worker (token), every other file points at nginx with its own
+ * secure_link signature, valid as long as the stream token. A URI that resolves outside the video's
+ * prefix is left to the token path (and the gate), never signed for nginx.
+ */
+function nginxMapper(vid: string, playlist: string, src: string, token: string, exp: number, secret: string, base: string) {
+  const scope = `/hls/${vid}/`;
+  return (uri: string): string => {
+    const resolved = new URL(uri, `http://worker${scope}${playlist}`);
+    if (resolved.origin !== "http://worker" || !resolved.pathname.startsWith(scope) || resolved.pathname.endsWith(".m3u8") || resolved.search) {
+      return withParam(uri, STREAM_TOKEN_PARAM, token);
+    }
+    return nginxSignedUrl(base, `${src}/${resolved.pathname.slice(scope.length)}`, exp, secret) + resolved.hash;
+  };
 }

@@ -32,8 +32,11 @@ describe("edgestream-transcode", () => {
     const result = await runCli([join(dir, "in.mp4"), "--out", join(dir, "out")]);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^packaged .*in\.mp4 → .*out\/master\.m3u8 \[copy video, copy audio\] in [\d.]+ s\n$/);
-    expect(await readFile(join(dir, "out", "master.m3u8"), "utf8")).toMatch(/^#EXTM3U/);
+    expect(result.stdout).toMatch(/^packaged .*in\.mp4 → .*out\/master\.m3u8 \[video 90p copy; copy audio\] in [\d.]+ s\n$/);
+    const master = await readFile(join(dir, "out", "master.m3u8"), "utf8");
+    expect(master).toMatch(/#EXT-X-STREAM-INF:BANDWIDTH=\d+,AVERAGE-BANDWIDTH=\d+,CODECS="avc1\.\w{6},mp4a\.40\.2",RESOLUTION=160x90,FRAME-RATE=30\.000,AUDIO="audio"\n90p\/index\.m3u8/);
+    const meta = JSON.parse(await readFile(join(dir, "out", "meta.json"), "utf8"));
+    expect(meta.thumbnails.sprites).toEqual(["thumbnails/sprite-001.jpg"]);
   });
 
   it("prints JSON lines with --json: plan, progress, done", async () => {
@@ -43,6 +46,21 @@ describe("edgestream-transcode", () => {
     expect(events[0].type).toBe("plan");
     expect(events.some((e) => e.type === "progress")).toBe(true);
     expect(events.at(-1)).toMatchObject({ type: "done", masterPlaylist: join(dir, "json-out", "master.m3u8") });
+  });
+
+  it("--hwaccel nvenc without a GPU: warns on stderr, encodes in software, exits 0; --segment-type ts", async () => {
+    const out = join(dir, "nvenc-out");
+    const result = await runCli([join(dir, "in.mp4"), "--out", out, "--hwaccel", "nvenc", "--segment-type", "ts", "--ladder", "90,60"]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^edgestream-transcode: warning: HWACCEL=nvenc: h264_nvenc does not work on this machine \(.+\); encoding in software\n$/);
+    expect(result.stdout).toMatch(/\[video 90p copy, 60p transcode; copy audio\] with libx264 in/);
+    const playlist = await readFile(join(out, "60p", "index.m3u8"), "utf8");
+    expect(playlist).toMatch(/seg_00000\.ts/);
+  });
+
+  it("exits 2 for a bad --hwaccel or --segment-type", async () => {
+    expect((await runCli([join(dir, "in.mp4"), "--out", join(dir, "x"), "--hwaccel", "cuda"])).stderr).toMatch(/--hwaccel must be one of auto, nvenc, qsv, vaapi, videotoolbox, software/);
+    expect((await runCli([join(dir, "in.mp4"), "--out", join(dir, "x"), "--segment-type", "dash"])).code).toBe(2);
   });
 
   it("exits 1 with a one-line error for input that is not media", async () => {

@@ -1,12 +1,18 @@
 #!/usr/bin/env -S npx tsx
-// The operator's entry point: `npm run transcode -- <input> --out <dir> [--json] [--segment-seconds N] [--force]`.
+// The operator's entry point: `npm run transcode -- <input> --out <dir> [--json] [--hwaccel …]
+// [--segment-type fmp4|ts] [--segment-seconds N] [--ladder 1080,720,480,360] [--no-thumbnails] [--force]`.
 // Exit 0 with <dir>/master.m3u8, 1 with a one-line error on stderr, 2 for a usage error.
 import { SingleBar } from "cli-progress";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { HW_BACKENDS, type HwAccelPreference } from "./hw-backends.ts";
 import { packageVod } from "./package-vod.ts";
+import type { SegmentType } from "./plan.ts";
 
-const USAGE = "usage: edgestream-transcode <input> --out <dir> [--json] [--segment-seconds N] [--force]";
+const USAGE =
+  "usage: edgestream-transcode <input> --out <dir> [--json] [--hwaccel auto|nvenc|qsv|vaapi|videotoolbox|software]\n" +
+  "       [--segment-type fmp4|ts] [--segment-seconds N] [--ladder 1080,720,480,360] [--no-thumbnails] [--force]";
+const HWACCELS: readonly string[] = ["auto", ...HW_BACKENDS, "software"];
 
 function fail(message: string, code: number): never {
   process.stderr.write(`edgestream-transcode: ${message}\n`);
@@ -23,6 +29,10 @@ async function main(): Promise<void> {
         json: { type: "boolean", default: false },
         force: { type: "boolean", default: false },
         "segment-seconds": { type: "string" },
+        "segment-type": { type: "string" },
+        hwaccel: { type: "string" },
+        ladder: { type: "string" },
+        "no-thumbnails": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -39,6 +49,12 @@ async function main(): Promise<void> {
   if (segmentSeconds !== undefined && !(segmentSeconds >= 1 && segmentSeconds <= 30)) {
     fail("--segment-seconds must be a number from 1 to 30", 2);
   }
+  const segmentType = values["segment-type"] ?? "fmp4";
+  if (segmentType !== "fmp4" && segmentType !== "ts") fail("--segment-type must be fmp4 or ts", 2);
+  const hwaccel = values.hwaccel ?? process.env["HWACCEL"] ?? "auto";
+  if (!HWACCELS.includes(hwaccel)) fail(`--hwaccel must be one of ${HWACCELS.join(", ")}`, 2);
+  const ladder = values.ladder?.split(",").map(Number);
+  if (ladder && ladder.some((h) => !Number.isInteger(h) || h < 16 || h > 4320)) fail("--ladder must list rung heights such as 1080,720,480,360", 2);
 
   const json = values.json;
   const emit = (event: object) => process.stdout.write(`${JSON.stringify(event)}\n`);
@@ -50,7 +66,15 @@ async function main(): Promise<void> {
     input: resolve(here, positionals[0]!),
     outDir: resolve(here, values.out),
     force: values.force,
+    hwaccel: hwaccel as HwAccelPreference,
+    segmentType: segmentType as SegmentType,
+    ...(ladder ? { ladder } : {}),
+    ...(values["no-thumbnails"] ? { thumbnails: false as const } : {}),
     ...(segmentSeconds ? { segmentSeconds } : {}),
+    onWarning: (message) => {
+      if (json) emit({ type: "warning", message });
+      else process.stderr.write(`edgestream-transcode: warning: ${message}\n`);
+    },
     onPlan: (plan, info) => {
       if (json) emit({ type: "plan", plan, durationSec: info.durationSec });
       bar?.start(100, 0, { speed: "0.0" });
@@ -63,15 +87,17 @@ async function main(): Promise<void> {
   }).finally(() => bar?.stop());
 
   if (json) {
-    emit({ type: "done", masterPlaylist: result.masterPlaylist, sha256: result.sha256, elapsedMs: result.elapsedMs });
+    emit({ type: "done", masterPlaylist: result.masterPlaylist, sha256: result.sha256, backend: result.backend, elapsedMs: result.elapsedMs });
   } else {
+    const video = result.plan.video;
     const what = [
-      result.plan.video && `${result.plan.video.mode} video${result.plan.video.mode === "transcode" ? ` (${result.plan.video.reason})` : ""}`,
+      video && `video ${video.renditions.map((r) => `${r.name} ${r.mode}`).join(", ")}${video.reason ? ` (${video.reason})` : ""}`,
       result.plan.audio && `${result.plan.audio.mode} audio${result.plan.audio.mode === "transcode" ? ` (${result.plan.audio.reason})` : ""}`,
     ]
       .filter(Boolean)
-      .join(", ");
-    process.stdout.write(`packaged ${positionals[0]} → ${result.masterPlaylist} [${what}] in ${(result.elapsedMs / 1000).toFixed(1)} s\n`);
+      .join("; ");
+    const via = result.meta.encoder ? ` with ${result.meta.encoder}` : "";
+    process.stdout.write(`packaged ${positionals[0]} → ${result.masterPlaylist} [${what}]${via} in ${(result.elapsedMs / 1000).toFixed(1)} s\n`);
   }
 }
 

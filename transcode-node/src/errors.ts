@@ -22,3 +22,11 @@ export class FfmpegError extends Error {
 export function toolMissing(tool: string): MediaInputError {
   return new MediaInputError(`${tool} was not found on PATH: install ffmpeg (e.g. apt-get install ffmpeg)`);
 }
+
+/** A job or run stopped because someone asked it to; never retried, never a failure of the input. */
+export class CancelledError extends Error {
+  constructor(message = "cancelled") {
+    super(message);
+    this.name = "CancelledError";
+  }
+}

@@ -21,9 +21,9 @@ const STDERR_TAIL_BYTES = 4096;
 
 export function runFfmpeg(
   args: readonly string[],
-  options: { ffmpegPath?: string; durationSec?: number; onProgress?: (p: FfmpegProgress) => void } = {},
+  options: { ffmpegPath?: string; durationSec?: number; onProgress?: (p: FfmpegProgress) => void; signal?: AbortSignal; cwd?: string } = {},
 ): FfmpegRun {
-  const child = spawn(options.ffmpegPath ?? "ffmpeg", args, { stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(options.ffmpegPath ?? "ffmpeg", args, { stdio: ["pipe", "pipe", "pipe"], ...(options.cwd ? { cwd: options.cwd } : {}) });
   let stderrTail = "";
   let pending = "";
   let current: Partial<Record<string, string>> = {};
@@ -60,7 +60,7 @@ export function runFfmpeg(
     });
   });
 
-  return {
+  const handle: FfmpegRun = {
     done,
     abort(graceMs = 5000) {
       if (child.exitCode !== null || aborted) return;
@@ -70,6 +70,15 @@ export function runFfmpeg(
       child.once("close", () => clearTimeout(timer));
     },
   };
+  if (options.signal) {
+    if (options.signal.aborted) handle.abort();
+    else {
+      const onAbort = () => handle.abort();
+      options.signal.addEventListener("abort", onAbort, { once: true });
+      child.once("close", () => options.signal?.removeEventListener("abort", onAbort));
+    }
+  }
+  return handle;
 }
 
 function toProgress(fields: Partial<Record<string, string>>, durationSec?: number): FfmpegProgress {

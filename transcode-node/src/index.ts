@@ -1,10 +1,17 @@
 // Public surface of @edgestream/transcode-node.
 export { probe, toMediaInfo } from "./probe.ts";
-export type { MediaInfo, VideoStreamInfo, AudioStreamInfo } from "./media-info.ts";
-export { planPackage, fitWithin, bitrateFor, type PackagePlan, type VideoPlan, type AudioPlan, type PlanOptions } from "./plan.ts";
-export { buildPackageArgs, MASTER_PLAYLIST } from "./ffmpeg-args.ts";
+export type { MediaInfo, VideoStreamInfo, AudioStreamInfo, StreamSummary, HdrTransfer } from "./media-info.ts";
+export {
+  planPackage, fitWithin, bitrateFor, normaliseLadder, DEFAULT_LADDER,
+  type PackagePlan, type VideoPlan, type AudioPlan, type PlanOptions, type Rendition, type SegmentType,
+} from "./plan.ts";
+export { buildPackageArgs, canRunFullDevice, toneMapFilter, MASTER_PLAYLIST, MEDIA_PLAYLIST, AUDIO_RENDITION } from "./ffmpeg-args.ts";
+export { HW_BACKENDS, ENCODER_OF, buildTestEncodeArgs, type Backend, type HwBackend, type HwAccelPreference } from "./hw-backends.ts";
+export { HardwareRegistry, DEFAULT_SESSION_CAPS, type EncoderCheck, type HardwareRegistryOptions } from "./hw-registry.ts";
+export { buildMasterPlaylist, measureRendition, type MeasuredRendition } from "./master-playlist.ts";
+export { thumbnailLayout, buildThumbnailTrack, type ThumbnailOptions, type ThumbnailResult } from "./thumbnails.ts";
 export { runFfmpeg, type FfmpegProgress, type FfmpegRun } from "./ffmpeg-process.ts";
-export { packageVod, type PackageOptions, type PackageResult } from "./package-vod.ts";
+export { packageVod, packageInto, type PackageOptions, type PackageCoreOptions, type PackageResult, type PackageMeta } from "./package-vod.ts";
 export { sha256File } from "./hash.ts";
-export { MediaInputError, FfmpegError } from "./errors.ts";
+export { MediaInputError, FfmpegError, CancelledError } from "./errors.ts";
 export { generateTestPattern, type TestPatternOptions } from "./test-pattern.ts";

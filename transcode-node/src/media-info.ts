@@ -1,17 +1,30 @@
-// What a probe tells us about a source, typed. Only what planning and the UI need.
+// What a probe tells us about a source, typed. Only what planning, meta.json and the UI need.
+
+export type HdrTransfer = "pq" | "hlg";
 
 export interface VideoStreamInfo {
   index: number;
   codec: string;
   profile?: string;
+  level?: number;
   pixFmt?: string;
   bitDepth: number;
+  /** Chroma subsampling from the pixel format ("420", "422", "444"; "unknown" when it cannot tell). */
+  chroma: "420" | "422" | "444" | "unknown";
+  /** Coded size, before rotation. */
   width: number;
   height: number;
   /** Average frames per second (0 when unknown). */
   frameRate: number;
+  /** True when frame timing is irregular (average rate differs from the stream's base rate). */
+  vfr: boolean;
   /** Clockwise display rotation in degrees from the display matrix (0, 90, 180, 270). */
   rotation: number;
+  colorTransfer?: string;
+  colorPrimaries?: string;
+  colorSpace?: string;
+  /** Set for PQ (HDR10) and HLG sources, which must be tone-mapped for SDR H.264. */
+  hdr?: HdrTransfer;
   bitRate?: number;
 }
 
@@ -20,8 +33,15 @@ export interface AudioStreamInfo {
   codec: string;
   profile?: string;
   channels: number;
+  channelLayout?: string;
   sampleRate: number;
   bitRate?: number;
+}
+
+export interface StreamSummary {
+  index: number;
+  type: string;
+  codec: string;
 }
 
 export interface MediaInfo {
@@ -31,4 +51,6 @@ export interface MediaInfo {
   bitRate?: number;
   video?: VideoStreamInfo;
   audio?: AudioStreamInfo;
+  /** Every stream in the file, including the ones we ignore (subtitles, data, cover art). */
+  streams: StreamSummary[];
 }

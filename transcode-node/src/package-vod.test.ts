@@ -1,97 +1,209 @@
-// Real packaging with ffmpeg, verified by reading the output back with ffprobe.
+// Real packaging with ffmpeg of the whole zoo, verified by reading the output back with ffprobe:
+// every segment of every rendition starts on a keyframe, durations hit the target within one frame,
+// the master playlist's figures match what was written.
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ffprobeJson, parseMediaPlaylist, videoPackets } from "../../tests/helpers/media.ts";
-import { packageVod } from "./package-vod.ts";
-import { generateTestPattern } from "./test-pattern.ts";
+import { ffprobeJson, parseMasterPlaylist, readRendition } from "../../tests/helpers/media.ts";
+import { MediaInputError } from "./errors.ts";
+import { packageVod, type PackageResult } from "./package-vod.ts";
+import { generateZoo, type ZOO } from "./testing/zoo.ts";
 
 let dir: string;
+let zoo: Record<keyof typeof ZOO, string>;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "edgestream-package-"));
-  await generateTestPattern(join(dir, "h264.mp4"), { seconds: 9, width: 320, height: 180, fps: 25 });
-  // MPEG-4 Part 2 video and Opus audio in Matroska: neither plays in browsers, so both are transcoded.
-  await generateTestPattern(join(dir, "legacy.mkv"), {
-    seconds: 6, width: 320, height: 180, fps: 25,
-    videoArgs: ["-c:v", "mpeg4", "-q:v", "5", "-g", "250"],
-    audioArgs: ["-c:a", "libopus", "-b:a", "48k"],
-  });
-});
+  zoo = await generateZoo(dir);
+}, 60_000);
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-/** Each segment, read as init + segment: its duration and whether it starts on a keyframe. */
-async function readSegments(variantDir: string) {
-  const playlist = await readFile(join(variantDir, "index.m3u8"), "utf8");
-  const init = await readFile(join(variantDir, "init.mp4"));
-  const out = [];
-  for (const { uri, duration } of parseMediaPlaylist(playlist)) {
-    const joined = join(variantDir, `joined-${uri}.mp4`);
-    await writeFile(joined, Buffer.concat([init, await readFile(join(variantDir, uri))]));
-    const packets = await videoPackets(joined);
-    const probe = await ffprobeJson(joined);
-    await rm(joined);
-    out.push({ uri, duration, firstIsKey: packets[0]?.key ?? false, codecs: probe.streams.map((s: { codec_name: string }) => s.codec_name) });
+const PROFILE_HEX: Record<string, string> = { High: "64", Main: "4D", "Constrained Baseline": "42", Baseline: "42" };
+
+/** Checks every rendition of a package; returns the master's variants with what each segment holds. */
+async function verifyPackage(result: PackageResult, fps: number) {
+  const out = result.outDir;
+  const target = result.plan.segmentSeconds;
+  const master = parseMasterPlaylist(await readFile(join(out, "master.m3u8"), "utf8"));
+  const audioMedia = master.media.find((m) => m["TYPE"] === "AUDIO");
+  const audioUri = audioMedia?.["URI"];
+  const report = [];
+  for (const variant of master.variants) {
+    const folder = join(out, variant.uri, "..");
+    const { playlist, segments } = await readRendition(folder);
+    expect(playlist).toContain("#EXT-X-PLAYLIST-TYPE:VOD");
+    expect(segments.length).toBeGreaterThan(0);
+    const frame = segments[0]!.streams.some((s) => s.codec_type === "video") ? 1 / fps : 1024 / 44100;
+    segments.forEach((s, i) => {
+      expect(s.firstIsKey, `${variant.uri} ${s.uri} starts on a keyframe`).toBe(true);
+      if (i < segments.length - 1) expect(Math.abs(s.duration - target), `${variant.uri} ${s.uri} duration ${s.duration}`).toBeLessThanOrEqual(frame + 1e-6);
+    });
+    const v = segments[0]!.streams.find((s) => s.codec_type === "video");
+    const bandwidth = Number(variant.attrs["BANDWIDTH"]);
+    expect(bandwidth).toBeGreaterThanOrEqual(Number(variant.attrs["AVERAGE-BANDWIDTH"]));
+    expect(Number(variant.attrs["AVERAGE-BANDWIDTH"])).toBeGreaterThan(0);
+    if (v) {
+      expect(v.codec_name).toBe("h264");
+      expect(variant.attrs["RESOLUTION"]).toBe(`${v.width}x${v.height}`);
+      expect(variant.attrs["CODECS"]).toMatch(new RegExp(`^avc1\\.${PROFILE_HEX[v.profile!]}[0-9A-F]{4}`));
+      expect(Number(variant.attrs["FRAME-RATE"])).toBeCloseTo(fps, 2);
+      expect(segments.every((s) => s.streams.every((st) => st.codec_type === "video"))).toBe(true);
+    }
+    report.push({ variant, segments, video: v });
   }
-  return { playlist, segments: out };
+  let audio;
+  if (audioUri) {
+    expect(master.variants.every((v) => v.attrs["AUDIO"] === audioMedia["GROUP-ID"])).toBe(true);
+    const { segments } = await readRendition(join(out, audioUri, ".."));
+    for (const [i, s] of segments.entries()) {
+      expect(s.streams.map((st) => st.codec_name)).toEqual(["aac"]);
+      if (i < segments.length - 1) expect(Math.abs(s.duration - target)).toBeLessThanOrEqual(1024 / 44100 + 1e-6);
+    }
+    audio = segments[0]!.streams[0]!;
+    for (const v of master.variants) expect(v.attrs["CODECS"]).toMatch(/,mp4a\.40\.2$/);
+  }
+  const meta = JSON.parse(await readFile(join(out, "meta.json"), "utf8"));
+  expect(meta).toMatchObject({ version: 2, sha256: result.sha256, segmentSeconds: target, segmentType: result.plan.segmentType });
+  return { master, report, audio, meta };
 }
 
-describe("packageVod", () => {
-  it("remuxes H.264/AAC into fMP4 HLS without re-encoding, segments on keyframes", async () => {
-    const out = join(dir, "copy");
+describe("packageVod over the zoo", () => {
+  it("copies H.264/AAC without re-encoding, fMP4, audio in its own group, thumbnails for scrubbing", async () => {
     const progress: number[] = [];
-    const result = await packageVod({ input: join(dir, "h264.mp4"), outDir: out, onProgress: (p) => progress.push(p.fraction ?? -1) });
-    expect(result.plan.video?.mode).toBe("copy");
-    expect(result.plan.audio?.mode).toBe("copy");
-    expect(result.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const result = await packageVod({ input: zoo.h264, outDir: join(dir, "out-h264"), onProgress: (p) => progress.push(p.fraction ?? -1) });
+    expect(result.plan.video?.renditions).toEqual([{ name: "180p", mode: "copy", width: 320, height: 180, maxBitrateKbps: 0 }]);
+    expect(result.meta.encoder).toBeNull();
     expect(progress.at(-1)).toBe(1);
+    const { report, audio, meta } = await verifyPackage(result, 25);
+    expect(report[0]!.segments.map((s) => s.duration)).toEqual([4, 2]);
+    expect(audio).toMatchObject({ codec_name: "aac", sample_rate: "48000" });
 
-    const master = await readFile(join(out, "master.m3u8"), "utf8");
-    expect(master).toMatch(/#EXT-X-STREAM-INF:BANDWIDTH=\d+,RESOLUTION=320x180\nv0\/index\.m3u8/);
-    const { playlist, segments } = await readSegments(join(out, "v0"));
-    expect(playlist).toContain("#EXT-X-PLAYLIST-TYPE:VOD");
-    expect(playlist).toContain('#EXT-X-MAP:URI="init.mp4"');
-    expect(segments.map((s) => s.duration)).toEqual([4, 4, 1]);
-    for (const s of segments) {
-      expect(s.firstIsKey).toBe(true);
-      expect(s.codecs).toEqual(["h264", "aac"]);
-    }
-    const meta = JSON.parse(await readFile(join(out, "meta.json"), "utf8"));
-    expect(meta).toMatchObject({ version: 1, sha256: result.sha256, source: { name: "h264.mp4", video: { codec: "h264" } } });
+    // Thumbnails: one per 4 s segment (0 s and 4 s) on a 10x10 sheet of 160x90 cells, and a poster.
+    expect(meta.thumbnails).toMatchObject({ intervalSec: 4, width: 160, height: 90, count: 2, sprites: ["thumbnails/sprite-001.jpg"] });
+    const sprite = (await ffprobeJson(join(result.outDir, "thumbnails", "sprite-001.jpg"))).streams[0];
+    expect([sprite.width, sprite.height]).toEqual([1600, 900]);
+    const poster = (await ffprobeJson(join(result.outDir, "thumbnails", "poster.jpg"))).streams[0];
+    expect([poster.codec_name, poster.width, poster.height]).toEqual(["mjpeg", 320, 180]);
+    const vtt = await readFile(join(result.outDir, "thumbnails", "thumbnails.vtt"), "utf8");
+    expect(vtt).toBe("WEBVTT\n\n00:00:00.000 --> 00:00:04.000\nsprite-001.jpg#xywh=0,0,160,90\n\n00:00:04.000 --> 00:00:06.000\nsprite-001.jpg#xywh=160,0,160,90\n");
   });
 
-  it("transcodes what browsers cannot play to H.264/AAC, keyframes forced on the 4 s grid", async () => {
-    const out = join(dir, "transcoded");
-    const result = await packageVod({ input: join(dir, "legacy.mkv"), outDir: out });
-    expect(result.plan.video).toMatchObject({ mode: "transcode", reason: "mpeg4 video is not playable in every browser" });
-    expect(result.plan.audio).toMatchObject({ mode: "transcode", reason: "opus audio is not playable in every browser" });
-    const { segments } = await readSegments(join(out, "v0"));
-    expect(segments).toHaveLength(2);
-    // Durations match the 4 s target within one frame (25 fps → 0.04 s).
-    expect(Math.abs(segments[0]!.duration - 4)).toBeLessThanOrEqual(0.04);
-    for (const s of segments) {
-      expect(s.firstIsKey).toBe(true);
-      expect(s.codecs).toEqual(["h264", "aac"]);
-    }
-    const audio = (await ffprobeJson(join(out, "v0", "init.mp4"))).streams.find((s: { codec_type: string }) => s.codec_type === "audio");
+  it("packages a three-rung ladder in one run: top rung copied, lower rungs encoded on the segment grid", async () => {
+    const result = await packageVod({ input: zoo.ladder, outDir: join(dir, "out-ladder"), ladder: [360, 240, 180], hwaccel: "software" });
+    expect(result.plan.video?.renditions.map((r) => [r.name, r.mode, r.width, r.height])).toEqual([
+      ["360p", "copy", 640, 360],
+      ["240p", "transcode", 426, 240],
+      ["180p", "transcode", 320, 180],
+    ]);
+    const { master, report } = await verifyPackage(result, 25);
+    expect(master.variants.map((v) => v.attrs["RESOLUTION"])).toEqual(["640x360", "426x240", "320x180"]);
+    // Rungs are ordered by size and each declares more bandwidth than the one below.
+    const bw = master.variants.map((v) => Number(v.attrs["BANDWIDTH"]));
+    expect(bw[0]).toBeGreaterThan(bw[1]!);
+    expect(bw[1]).toBeGreaterThan(bw[2]!);
+    // Every rung cuts at the same instants, so a player can switch at any segment.
+    const grids = report.map((r) => r.segments.map((s) => s.duration));
+    for (const g of grids) expect(g).toEqual(grids[0]);
+  });
+
+  it("writes MPEG-TS segments when asked", async () => {
+    const result = await packageVod({ input: zoo.ladder, outDir: join(dir, "out-ts"), ladder: [360, 180], segmentType: "ts", segmentSeconds: 2, thumbnails: false });
+    const { master } = await verifyPackage(result, 25);
+    expect(master.variants).toHaveLength(2);
+    const files = await readdir(join(result.outDir, "180p"));
+    expect(files.filter((f) => f.endsWith(".ts"))).toHaveLength(3);
+    expect(files.some((f) => f.endsWith(".mp4") || f.endsWith(".m4s"))).toBe(false);
+    expect(result.meta.thumbnails).toBeNull();
+  });
+
+  it("tone-maps HEVC 10-bit HDR10 to 8-bit SDR BT.709 H.264 and downmixes 5.1 E-AC-3 to stereo AAC 48 kHz", async () => {
+    const result = await packageVod({ input: zoo.hevcHdr, outDir: join(dir, "out-hdr") });
+    expect(result.info.video).toMatchObject({ codec: "hevc", bitDepth: 10, hdr: "pq" });
+    expect(result.plan.video?.toneMap).toEqual({ transfer: "pq", primaries: "bt2020", matrix: "bt2020nc" });
+    const { report, audio } = await verifyPackage(result, 25);
+    expect(report[0]!.video).toMatchObject({ codec_name: "h264", pix_fmt: "yuv420p", profile: "High", width: 320, height: 180 });
+    expect((report[0]!.video as { color_transfer?: string }).color_transfer ?? "bt709").toBe("bt709");
     expect(audio).toMatchObject({ codec_name: "aac", channels: 2, sample_rate: "48000" });
+  });
+
+  it("transcodes VP9/Opus WebM", async () => {
+    const result = await packageVod({ input: zoo.vp9, outDir: join(dir, "out-vp9") });
+    expect(result.plan.video?.reason).toBe("vp9 video is not playable in every browser");
+    const { audio } = await verifyPackage(result, 25);
+    expect(audio).toMatchObject({ codec_name: "aac", channels: 2 });
+  });
+
+  it("makes an odd-sized silent clip even and packages it without an audio group", async () => {
+    const result = await packageVod({ input: zoo.oddNoAudio, outDir: join(dir, "out-odd") });
+    const { master, report } = await verifyPackage(result, 25);
+    expect(master.media).toEqual([]);
+    expect(master.variants[0]!.attrs["AUDIO"]).toBeUndefined();
+    expect(master.variants[0]!.attrs["CODECS"]).not.toContain("mp4a");
+    expect(report[0]!.video).toMatchObject({ width: 162, height: 92 });
+  });
+
+  it("turns a rotated phone clip upright", async () => {
+    const result = await packageVod({ input: zoo.rotated, outDir: join(dir, "out-rotated") });
+    expect(result.info.video?.rotation === 90 || result.info.video?.rotation === 270).toBe(true);
+    const { report } = await verifyPackage(result, 30);
+    // Upright pixels and no display matrix left for a player to apply a second time.
+    expect(report[0]!.video).toMatchObject({ width: 180, height: 320 });
+    expect((report[0]!.video as { side_data_list?: { rotation?: number }[] }).side_data_list?.find((d) => d.rotation)).toBeUndefined();
+  });
+
+  it("gives a VFR source a constant frame rate so segments land on the grid", async () => {
+    const result = await packageVod({ input: zoo.vfr, outDir: join(dir, "out-vfr"), segmentSeconds: 1 });
+    expect(result.info.video?.vfr).toBe(true);
+    expect(result.plan.video).toMatchObject({ forceConstantRate: true, frameRate: "24000/1001" });
+    const { report } = await verifyPackage(result, 24000 / 1001);
+    expect(report[0]!.segments.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("re-encodes H.264 4:4:4 to High 4:2:0", async () => {
+    const result = await packageVod({ input: zoo.yuv444, outDir: join(dir, "out-444") });
+    expect(result.plan.video?.reason).toBe("yuv444p H.264 is not browser-safe");
+    const { report } = await verifyPackage(result, 25);
+    expect(report[0]!.video).toMatchObject({ pix_fmt: "yuv420p", profile: "High" });
+  });
+
+  it("packages an audio-only source as audio-only HLS", async () => {
+    const result = await packageVod({ input: zoo.audioOnly, outDir: join(dir, "out-audio") });
+    expect(result.plan).toMatchObject({ video: null, audio: { mode: "copy", codecs: "mp4a.40.2" } });
+    const { master } = await verifyPackage(result, 25);
+    expect(master.variants).toEqual([{ attrs: expect.objectContaining({ CODECS: "mp4a.40.2" }), uri: "audio/index.m3u8" }]);
+    expect(master.variants[0]!.attrs["RESOLUTION"]).toBeUndefined();
+    const { segments } = await readRendition(join(result.outDir, "audio"));
+    expect(segments.map((s) => s.streams[0]!.codec_name)).toEqual(["aac", "aac"]);
+    expect(result.meta.thumbnails).toBeNull();
+  });
+
+  it.each([
+    ["an empty file", "empty", /input is empty \(0 bytes\)/],
+    ["a truncated file", "truncated", /input is truncated or incomplete \(moov atom not found\)/],
+    ["random bytes", "random", /not a media file ffmpeg can read \(.+\)/],
+    ["a text file", "text", /not a media file ffmpeg can read \(.+\)/],
+  ] as const)("fails clearly for %s and leaves nothing behind", async (_label, key, message) => {
+    const out = join(dir, `out-bad-${key}`);
+    const error = await packageVod({ input: zoo[key], outDir: out }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MediaInputError);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).not.toContain("\n");
+    expect((await readdir(dir)).filter((name) => name.includes(`out-bad-${key}`))).toEqual([]);
   });
 
   it("refuses a non-empty output folder unless forced, and never one that holds something else", async () => {
     const out = join(dir, "occupied");
     await mkdir(out, { recursive: true });
     await writeFile(join(out, "thesis.docx"), "precious");
-    await expect(packageVod({ input: join(dir, "h264.mp4"), outDir: out })).rejects.toThrow(/is not empty/);
-    await expect(packageVod({ input: join(dir, "h264.mp4"), outDir: out, force: true })).rejects.toThrow(/refusing to replace/);
+    await expect(packageVod({ input: zoo.h264, outDir: out })).rejects.toThrow(/is not empty/);
+    await expect(packageVod({ input: zoo.h264, outDir: out, force: true })).rejects.toThrow(/refusing to replace/);
     expect(await readFile(join(out, "thesis.docx"), "utf8")).toBe("precious");
   });
 
-  it("leaves an existing package untouched and no temp folder behind when the new input is bad", async () => {
-    const out = join(dir, "keep");
-    await packageVod({ input: join(dir, "h264.mp4"), outDir: out });
+  it("leaves an existing package untouched when the new input is bad", async () => {
+    const out = join(dir, "out-h264");
     const before = await readdir(out, { recursive: true });
-    await writeFile(join(dir, "bad.mp4"), "not a video");
-    await expect(packageVod({ input: join(dir, "bad.mp4"), outDir: out, force: true })).rejects.toThrow(/not a media file/);
+    await expect(packageVod({ input: zoo.text, outDir: out, force: true })).rejects.toThrow(/not a media file/);
     expect(await readdir(out, { recursive: true })).toEqual(before);
     expect((await readdir(dir)).filter((name) => name.includes("partial"))).toEqual([]);
   });

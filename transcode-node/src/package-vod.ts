@@ -1,23 +1,60 @@
-// VOD packaging of one source: probe → plan → one ffmpeg run into a temporary folder beside the
-// output → meta.json → rename into place. A failure leaves the output folder as it was.
+// VOD packaging of one source: probe → plan → pick an encoder → one ffmpeg run (rerun in software
+// when a hardware encode fails) → our own master playlist → thumbnails → meta.json.
+// `packageInto` fills a work folder; `packageVod` (CLI, demo) puts it in place by rename, so a
+// failure leaves the output folder as it was. publish.ts uploads a work folder to storage.
 import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import { MediaInputError } from "./errors.ts";
-import { buildPackageArgs, MASTER_PLAYLIST } from "./ffmpeg-args.ts";
+import { CancelledError, FfmpegError, MediaInputError } from "./errors.ts";
+import { AUDIO_RENDITION, buildPackageArgs, MASTER_PLAYLIST } from "./ffmpeg-args.ts";
 import { runFfmpeg, type FfmpegProgress } from "./ffmpeg-process.ts";
 import { sha256File } from "./hash.ts";
+import { ENCODER_OF, type Backend, type HwAccelPreference } from "./hw-backends.ts";
+import { HardwareRegistry } from "./hw-registry.ts";
+import { buildMasterPlaylist, measureRendition, type MeasuredRendition } from "./master-playlist.ts";
 import type { MediaInfo } from "./media-info.ts";
 import { planPackage, type PackagePlan, type PlanOptions } from "./plan.ts";
 import { probe } from "./probe.ts";
+import { makeThumbnails, type ThumbnailOptions, type ThumbnailResult } from "./thumbnails.ts";
 
-export interface PackageOptions extends PlanOptions {
+export interface PackageCoreOptions extends PlanOptions {
   input: string;
-  outDir: string;
-  /** Replace an existing package in outDir. Without it, a non-empty outDir is an error. */
-  force?: boolean;
+  /** HWACCEL: default "auto" (the first hardware encoder that works, else software). */
+  hwaccel?: HwAccelPreference;
+  /** Shared across jobs in the service so detection and health are remembered; one per call otherwise. */
+  hardware?: HardwareRegistry;
+  /** false skips poster, sprites and the WebVTT track. */
+  thumbnails?: ThumbnailOptions | false;
+  /** Known content hash (saves hashing the source again). */
+  sha256?: string;
+  probeTimeoutMs?: number;
+  signal?: AbortSignal;
   onProgress?: (progress: FfmpegProgress) => void;
   /** Called once the plan is known, before encoding starts. */
   onPlan?: (plan: PackagePlan, info: MediaInfo) => void;
+  /** Hardware fallbacks and other things an operator should know but that do not fail the job. */
+  onWarning?: (message: string) => void;
+}
+
+export interface PackageOptions extends PackageCoreOptions {
+  outDir: string;
+  /** Replace an existing package in outDir. Without it, a non-empty outDir is an error. */
+  force?: boolean;
+}
+
+export interface PackageMeta {
+  version: 2;
+  sha256: string;
+  createdAt: string;
+  master: string;
+  source: { name: string } & MediaInfo;
+  segmentSeconds: number;
+  segmentType: PackagePlan["segmentType"];
+  /** The backend that produced the encoded rungs ("software" also when everything was copied). */
+  backend: Backend;
+  encoder: string | null;
+  warnings: string[];
+  renditions: (MeasuredRendition & { mode: "copy" | "transcode" })[];
+  thumbnails: { poster: string; track: string; sprites: string[]; intervalSec: number; width: number; height: number; columns: number; rows: number; count: number } | null;
 }
 
 export interface PackageResult {
@@ -26,37 +63,104 @@ export interface PackageResult {
   sha256: string;
   info: MediaInfo;
   plan: PackagePlan;
+  backend: Backend;
+  warnings: string[];
+  meta: PackageMeta;
   elapsedMs: number;
 }
 
-export async function packageVod(options: PackageOptions): Promise<PackageResult> {
+/** Packages into `workDir` (created, expected empty). Writes meta.json and master.m3u8 last. */
+export async function packageInto(workDir: string, options: PackageCoreOptions): Promise<Omit<PackageResult, "outDir" | "masterPlaylist">> {
   const started = Date.now();
   const input = resolve(options.input);
-  const outDir = resolve(options.outDir);
-  await assertOutputUsable(outDir, options.force ?? false);
-
-  const info = await probe(input);
+  const info = await probe(input, options.probeTimeoutMs ? { timeoutMs: options.probeTimeoutMs } : {});
   const plan = planPackage(info, options);
   options.onPlan?.(plan, info);
-  const sha256 = await sha256File(input);
+  const sha256 = options.sha256 ?? (await sha256File(input));
+  const warnings: string[] = [];
+  const warn = (message: string) => {
+    warnings.push(message);
+    options.onWarning?.(message);
+  };
 
-  const work = join(dirname(outDir), `.${basename(outDir)}.partial-${process.pid}-${Date.now()}`);
-  await mkdir(work, { recursive: true });
+  await mkdir(workDir, { recursive: true });
+  const hardware = options.hardware ?? new HardwareRegistry();
+  const encodedRungs = plan.video?.renditions.filter((r) => r.mode === "transcode").length ?? 0;
+  const choice = encodedRungs > 0 ? await hardware.choose(options.hwaccel ?? "auto") : { backend: "software" as const };
+  if (choice.warning) warn(choice.warning);
+
+  const encode = async (backend: Backend) => {
+    const release = await hardware.acquire(backend, encodedRungs);
+    try {
+      const source = { codec: info.video?.codec ?? "none", chroma: info.video?.chroma ?? "unknown" };
+      const run = runFfmpeg(buildPackageArgs(input, workDir, plan, { backend }, source), {
+        durationSec: info.durationSec,
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      await run.done;
+    } finally {
+      release();
+    }
+  };
+
+  let backend: Backend = choice.backend;
   try {
-    const run = runFfmpeg(buildPackageArgs(input, work, plan), {
-      durationSec: info.durationSec,
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    });
-    await run.done;
-    const meta = { version: 1, sha256, source: { name: basename(input), ...info }, plan, createdAt: new Date().toISOString() };
-    await writeFile(join(work, "meta.json"), JSON.stringify(meta, null, 2));
+    await encode(backend);
+  } catch (error) {
+    if (options.signal?.aborted) throw new CancelledError();
+    if (backend === "software" || !(error instanceof FfmpegError)) throw error;
+    // The device failed mid-job (driver, memory, session limit): bench it and redo the job on the CPU.
+    hardware.markUnhealthy(backend, error.message);
+    warn(`${ENCODER_OF[backend]} failed (${error.message}); re-encoded in software`);
+    await clearRenditions(workDir, plan);
+    backend = "software";
+    await encode(backend);
+  }
+  if (options.signal?.aborted) throw new CancelledError();
+
+  const names = [...(plan.video?.renditions ?? []).map((r) => ({ name: r.name, kind: "video" as const })), ...(plan.audio ? [{ name: AUDIO_RENDITION, kind: "audio" as const }] : [])];
+  const measured = await Promise.all(names.map((n) => measureRendition(workDir, n.name, n.kind, plan)));
+  const thumbnails: ThumbnailResult | null = options.thumbnails === false ? null : await makeThumbnails(workDir, plan, info.durationSec, options.thumbnails ?? {});
+
+  const meta: PackageMeta = {
+    version: 2,
+    sha256,
+    createdAt: new Date().toISOString(),
+    master: MASTER_PLAYLIST,
+    source: { name: basename(input), ...info },
+    segmentSeconds: plan.segmentSeconds,
+    segmentType: plan.segmentType,
+    backend,
+    encoder: encodedRungs > 0 ? ENCODER_OF[backend] : null,
+    warnings,
+    renditions: measured.map((m) => ({ ...m, mode: plan.video?.renditions.find((r) => r.name === m.name)?.mode ?? (plan.audio?.mode ?? "copy") })),
+    thumbnails: thumbnails ? { poster: thumbnails.poster, track: thumbnails.track, ...thumbnails.layout, sprites: thumbnails.layout.sprites.map((s) => `thumbnails/${s}`) } : null,
+  };
+  await writeFile(join(workDir, "meta.json"), JSON.stringify(meta, null, 2));
+  await writeFile(join(workDir, MASTER_PLAYLIST), buildMasterPlaylist(measured, plan.segmentType));
+  options.onProgress?.({ outTimeSec: info.durationSec, speed: 0, fraction: 1 });
+  return { sha256, info, plan, backend, warnings, meta, elapsedMs: Date.now() - started };
+}
+
+async function clearRenditions(workDir: string, plan: PackagePlan): Promise<void> {
+  const names = [...(plan.video?.renditions.map((r) => r.name) ?? []), AUDIO_RENDITION];
+  await Promise.all(names.map((name) => rm(join(workDir, name), { recursive: true, force: true })));
+}
+
+export async function packageVod(options: PackageOptions): Promise<PackageResult> {
+  const outDir = resolve(options.outDir);
+  await assertOutputUsable(outDir, options.force ?? false);
+  const work = join(dirname(outDir), `.${basename(outDir)}.partial-${process.pid}-${Date.now()}`);
+  try {
+    const result = await packageInto(work, options);
     await rm(outDir, { recursive: true, force: true });
     await rename(work, outDir);
+    return { ...result, outDir, masterPlaylist: join(outDir, MASTER_PLAYLIST) };
   } catch (error) {
     await rm(work, { recursive: true, force: true });
     throw error;
   }
-  return { outDir, masterPlaylist: join(outDir, MASTER_PLAYLIST), sha256, info, plan, elapsedMs: Date.now() - started };
 }
 
 async function assertOutputUsable(outDir: string, force: boolean): Promise<void> {

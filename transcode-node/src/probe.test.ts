@@ -1,51 +1,74 @@
-// Real ffprobe on clips generated here.
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+// Real ffprobe on the zoo generated here.
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MediaInputError } from "./errors.ts";
-import { probe } from "./probe.ts";
-import { generateTestPattern } from "./test-pattern.ts";
+import { probe, toMediaInfo } from "./probe.ts";
+import { generateZoo, type ZOO } from "./testing/zoo.ts";
 
 let dir: string;
+let zoo: Record<keyof typeof ZOO, string>;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "edgestream-probe-"));
-  await generateTestPattern(join(dir, "clip.mp4"), { seconds: 2, width: 160, height: 90 });
-  await generateTestPattern(join(dir, "silent.mp4"), { seconds: 1, width: 162, height: 92, audio: false });
-});
+  zoo = await generateZoo(dir, ["h264", "hevcHdr", "vp9", "oddNoAudio", "rotated", "vfr", "yuv444", "audioOnly", "empty", "truncated", "random", "text"]);
+}, 60_000);
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe("probe", () => {
-  it("reads streams, codecs, size and duration of a real clip", async () => {
-    const info = await probe(join(dir, "clip.mp4"));
-    expect(info.durationSec).toBeCloseTo(2, 1);
-    expect(info.video).toMatchObject({ codec: "h264", pixFmt: "yuv420p", bitDepth: 8, width: 160, height: 90, frameRate: 30, rotation: 0 });
-    expect(info.audio).toMatchObject({ codec: "aac", channels: 1, sampleRate: 48000 });
+  it("reads streams, codecs, profile, pixel format, rate and duration of H.264/AAC", async () => {
+    const info = await probe(zoo.h264);
+    expect(info.durationSec).toBeCloseTo(6, 1);
+    expect(info.video).toMatchObject({ codec: "h264", pixFmt: "yuv420p", bitDepth: 8, chroma: "420", width: 320, height: 180, frameRate: 25, vfr: false, rotation: 0 });
+    expect(info.video?.hdr).toBeUndefined();
+    expect(info.audio).toMatchObject({ codec: "aac", profile: "LC", channels: 1, channelLayout: "mono", sampleRate: 48000 });
+    expect(info.streams.map((s) => `${s.type}:${s.codec}`)).toEqual(["video:h264", "audio:aac"]);
   });
 
-  it("reports a clip without audio as video only", async () => {
-    const info = await probe(join(dir, "silent.mp4"));
-    expect(info.audio).toBeUndefined();
-    expect(info.video).toMatchObject({ width: 162, height: 92 });
+  it("sees 10-bit HDR10 HEVC and 5.1 E-AC-3", async () => {
+    const info = await probe(zoo.hevcHdr);
+    expect(info.video).toMatchObject({ codec: "hevc", profile: "Main 10", bitDepth: 10, pixFmt: "yuv420p10le", hdr: "pq", colorTransfer: "smpte2084", colorPrimaries: "bt2020", colorSpace: "bt2020nc" });
+    expect(info.audio).toMatchObject({ codec: "eac3", channels: 6, channelLayout: "5.1(side)" });
+  });
+
+  it("reads rotation from the display matrix, VFR timing, 4:4:4 chroma, odd sizes, VP9/Opus", async () => {
+    expect([90, 270]).toContain((await probe(zoo.rotated)).video?.rotation);
+    expect((await probe(zoo.vfr)).video).toMatchObject({ vfr: true });
+    expect((await probe(zoo.yuv444)).video).toMatchObject({ chroma: "444", pixFmt: "yuv444p", profile: "High 4:4:4 Predictive" });
+    const odd = await probe(zoo.oddNoAudio);
+    expect(odd.video).toMatchObject({ codec: "mpeg4", width: 161, height: 91 });
+    expect(odd.audio).toBeUndefined();
+    const webm = await probe(zoo.vp9);
+    expect([webm.video?.codec, webm.audio?.codec]).toEqual(["vp9", "opus"]);
+  });
+
+  it("reports an audio-only source", async () => {
+    const info = await probe(zoo.audioOnly);
+    expect(info.video).toBeUndefined();
+    expect(info.audio).toMatchObject({ codec: "aac", sampleRate: 44100 });
   });
 
   it.each([
-    ["a missing file", "missing.mp4", null, /input not found/],
-    ["an empty file", "empty.mp4", "", /input is empty \(0 bytes\)/],
-    ["a text file", "notes.txt", "just some words\n", /not a media file ffmpeg can read/],
-    ["random bytes", "noise.mp4", "random", /not a media file ffmpeg can read/],
-  ])("fails clearly for %s", async (_label, name, content, message) => {
-    const path = join(dir, name);
-    if (content === "random") await writeFile(path, crypto.getRandomValues(new Uint8Array(64 * 1024)));
-    else if (content !== null) await writeFile(path, content);
-    await expect(probe(path)).rejects.toThrow(message);
-    await expect(probe(path)).rejects.toBeInstanceOf(MediaInputError);
+    ["a missing file", "missing", /input not found/],
+    ["an empty file", "empty", /input is empty \(0 bytes\)/],
+    ["a truncated MP4", "truncated", /input is truncated or incomplete \(moov atom not found\)/],
+    ["random bytes", "random", /not a media file ffmpeg can read \(.+\)/],
+    ["a text file", "text", /not a media file ffmpeg can read \(.+\)/],
+  ] as const)("fails clearly for %s", async (_label, key, message) => {
+    const path = key === "missing" ? join(dir, "missing.mp4") : zoo[key];
+    const error = await probe(path).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MediaInputError);
+    expect((error as Error).message).toMatch(message);
   });
 
-  it("fails clearly for a truncated file whose index is gone", async () => {
-    const whole = await readFile(join(dir, "clip.mp4"));
-    const path = join(dir, "truncated.mp4");
-    await writeFile(path, whole.subarray(0, Math.floor(whole.length / 3)));
-    await expect(probe(path)).rejects.toThrow(/not a media file ffmpeg can read|cannot tell the duration/);
+  it("bounds the probe time: a probe that overruns is killed with a clear error", async () => {
+    // 1 ms is less than any ffprobe needs to start, so this always overruns (no wall-clock threshold).
+    await expect(probe(zoo.h264, { timeoutMs: 1 })).rejects.toThrow(/took too long: is it a real media file\?/);
+  });
+
+  it("refuses a file without a picture size or duration (pure)", () => {
+    expect(() => toMediaInfo({ streams: [{ index: 0, codec_type: "video", codec_name: "h264" }], format: { duration: "1" } }, 10)).toThrow(/no picture size/);
+    expect(() => toMediaInfo({ streams: [{ index: 0, codec_type: "audio", codec_name: "aac" }], format: {} }, 10)).toThrow(/cannot tell the duration/);
+    expect(() => toMediaInfo({ streams: [{ index: 0, codec_type: "subtitle", codec_name: "subrip" }], format: { duration: "1" } }, 10)).toThrow(/no audio or video stream/);
   });
 });

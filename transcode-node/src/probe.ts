@@ -1,7 +1,7 @@
 // Probes a source with `ffprobe -print_format json` into a MediaInfo, with a bounded run time and
 // errors that name the problem (missing, empty, not media, no playable streams).
 import { execFile } from "node:child_process";
-import { stat } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
 import { MediaInputError, toolMissing } from "./errors.ts";
 import type { AudioStreamInfo, MediaInfo, VideoStreamInfo } from "./media-info.ts";
 
@@ -15,7 +15,12 @@ interface RawStream {
   codec_type?: string;
   codec_name?: string;
   profile?: string;
+  level?: number;
   pix_fmt?: string;
+  color_transfer?: string;
+  color_primaries?: string;
+  color_space?: string;
+  channel_layout?: string;
   bits_per_raw_sample?: string;
   width?: number;
   height?: number;
@@ -40,7 +45,11 @@ export async function probe(input: string, options: ProbeOptions = {}): Promise<
   if (!info.isFile()) throw new MediaInputError(`input is not a file: ${input}`);
   if (info.size === 0) throw new MediaInputError(`input is empty (0 bytes): ${input}`);
 
-  const args = ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", input];
+  // Bounded: at most 20 MB and 10 s of media are read to find the streams, and the whole run is
+  // killed after timeoutMs, so a hostile or endless input cannot hang a job.
+  // An MP4 whose index never got written (an interrupted upload) starts with a real `ftyp` box.
+  const startsLikeMp4 = await readHead(input, 12).then((head) => head.subarray(4, 8).toString("latin1") === "ftyp");
+  const args = ["-v", "error", "-probesize", "20000000", "-analyzeduration", "10000000", "-print_format", "json", "-show_format", "-show_streams", input];
   const raw = await new Promise<RawProbe>((resolve, reject) => {
     execFile(
       options.ffprobePath ?? "ffprobe",
@@ -51,6 +60,9 @@ export async function probe(input: string, options: ProbeOptions = {}): Promise<
           if ((error as NodeJS.ErrnoException).code === "ENOENT") return reject(toolMissing("ffprobe"));
           if (error.killed) return reject(new MediaInputError(`probing ${input} took too long: is it a real media file?`));
           const reason = stderr.trim().split("\n").pop()?.replace(/^.*?: /, "") || "unknown error";
+          if (/moov atom not found/.test(stderr) && startsLikeMp4) {
+            return reject(new MediaInputError(`input is truncated or incomplete (moov atom not found): ${input}`));
+          }
           return reject(new MediaInputError(`not a media file ffmpeg can read (${reason}): ${input}`));
         }
         try {
@@ -64,17 +76,39 @@ export async function probe(input: string, options: ProbeOptions = {}): Promise<
   return toMediaInfo(raw, info.size, input);
 }
 
+async function readHead(path: string, bytes: number): Promise<Buffer> {
+  const handle = await open(path, "r");
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Pure: raw ffprobe JSON → MediaInfo. Exported for unit tests. */
 export function toMediaInfo(raw: RawProbe, sizeBytes: number, input = "input"): MediaInfo {
   const streams = raw.streams ?? [];
   const video = streams.find((s) => s.codec_type === "video" && !s.disposition?.attached_pic);
   const audio = streams.find((s) => s.codec_type === "audio");
   if (!video && !audio) throw new MediaInputError(`no audio or video stream found in ${input}`);
+  if (video && (!video.width || !video.height)) {
+    throw new MediaInputError(`the video stream of ${input} has no picture size: the file may be truncated or damaged`);
+  }
+  if (video && (!video.codec_name || video.codec_name === "none")) {
+    throw new MediaInputError(`the video codec of ${input} is unknown to this ffmpeg`);
+  }
   const durationSec = Number(raw.format?.duration ?? NaN);
   if (!Number.isFinite(durationSec) || durationSec <= 0) {
     throw new MediaInputError(`cannot tell the duration of ${input}: the file may be truncated`);
   }
-  const result: MediaInfo = { formatName: raw.format?.format_name ?? "unknown", durationSec, sizeBytes };
+  const result: MediaInfo = {
+    formatName: raw.format?.format_name ?? "unknown",
+    durationSec,
+    sizeBytes,
+    streams: streams.map((s) => ({ index: s.index, type: s.codec_type ?? "unknown", codec: s.codec_name ?? "unknown" })),
+  };
   const bitRate = optionalNumber(raw.format?.bit_rate);
   if (bitRate) result.bitRate = bitRate;
   if (video) result.video = toVideo(video);
@@ -83,17 +117,29 @@ export function toMediaInfo(raw: RawProbe, sizeBytes: number, input = "input"): 
 }
 
 function toVideo(s: RawStream): VideoStreamInfo {
+  const avg = parseRate(s.avg_frame_rate);
+  const base = parseRate(s.r_frame_rate);
   const v: VideoStreamInfo = {
     index: s.index,
     codec: s.codec_name ?? "unknown",
     bitDepth: bitDepthOf(s),
+    chroma: chromaOf(s.pix_fmt),
     width: s.width ?? 0,
     height: s.height ?? 0,
-    frameRate: parseRate(s.avg_frame_rate) || parseRate(s.r_frame_rate),
+    frameRate: avg || base,
+    // ffprobe's r_frame_rate is the base rate every timestamp fits; a CFR stream averages exactly
+    // that. More than 1% apart means frames come at irregular intervals.
+    vfr: avg > 0 && base > 0 && Math.abs(avg - base) / base > 0.01,
     rotation: rotationOf(s),
   };
   if (s.profile) v.profile = s.profile;
+  if (s.level !== undefined && s.level > 0) v.level = s.level;
   if (s.pix_fmt) v.pixFmt = s.pix_fmt;
+  if (s.color_transfer) v.colorTransfer = s.color_transfer;
+  if (s.color_primaries) v.colorPrimaries = s.color_primaries;
+  if (s.color_space) v.colorSpace = s.color_space;
+  if (s.color_transfer === "smpte2084") v.hdr = "pq";
+  else if (s.color_transfer === "arib-std-b67") v.hdr = "hlg";
   const bitRate = optionalNumber(s.bit_rate);
   if (bitRate) v.bitRate = bitRate;
   return v;
@@ -106,7 +152,8 @@ function toAudio(s: RawStream): AudioStreamInfo {
     channels: s.channels ?? 0,
     sampleRate: Number(s.sample_rate ?? 0),
   };
-  if (s.profile) a.profile = s.profile;
+  if (s.profile && s.profile !== "unknown") a.profile = s.profile;
+  if (s.channel_layout) a.channelLayout = s.channel_layout;
   const bitRate = optionalNumber(s.bit_rate);
   if (bitRate) a.bitRate = bitRate;
   return a;
@@ -117,6 +164,14 @@ function bitDepthOf(s: RawStream): number {
   if (raw > 0) return raw;
   const match = /p(\d+)(le|be)$/.exec(s.pix_fmt ?? "");
   return match ? Number(match[1]) : 8;
+}
+
+function chromaOf(pixFmt: string | undefined): VideoStreamInfo["chroma"] {
+  if (!pixFmt) return "unknown";
+  if (/^(yuvj?420|nv12|nv21|p010|p016)/.test(pixFmt)) return "420";
+  if (/^(yuvj?422|nv16|yuyv422|uyvy422)/.test(pixFmt)) return "422";
+  if (/^(yuvj?444|gbr|rgb|bgr|nv24)/.test(pixFmt)) return "444";
+  return "unknown";
 }
 
 function rotationOf(s: RawStream): number {

@@ -1,0 +1,140 @@
+// The master playlist, written by us: ffmpeg 5.1's lacks CODECS for copied streams and guesses
+// BANDWIDTH. Every figure here is measured from the packaged output (segment sizes and durations,
+// the avcC box of the init segment or ffprobe on the first segment).
+import { execFile } from "node:child_process";
+import { readFile, rm, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { AUDIO_RENDITION, MEDIA_PLAYLIST } from "./ffmpeg-args.ts";
+import { readMediaPlaylist } from "./media-playlist.ts";
+import type { PackagePlan } from "./plan.ts";
+
+const run = promisify(execFile);
+
+export interface MeasuredRendition {
+  name: string;
+  kind: "video" | "audio";
+  playlist: string;
+  /** Peak and average bits per second over the segments. */
+  peakBps: number;
+  averageBps: number;
+  segments: number;
+  durationSec: number;
+  codecs: string;
+  width?: number;
+  height?: number;
+  frameRate?: number;
+  channels?: number;
+}
+
+/** Reads one rendition back: EXTINF durations, segment sizes, codec string and picture size. */
+export async function measureRendition(dir: string, name: string, kind: "video" | "audio", plan: PackagePlan): Promise<MeasuredRendition> {
+  const folder = join(dir, name);
+  const { init, segments: entries } = await readMediaPlaylist(folder);
+  if (entries.length === 0) throw new Error(`rendition ${name} has no segments`);
+  const sizes = await Promise.all(entries.map((e) => stat(join(folder, e.uri)).then((s) => s.size)));
+  const durationSec = entries.reduce((sum, e) => sum + e.duration, 0);
+  const totalBits = sizes.reduce((sum, s) => sum + s * 8, 0);
+  // Peak over full-length segments: a 0.1 s tail holding one keyframe would otherwise claim a
+  // bitrate no real segment reaches and push players to lower rungs than they need.
+  const rates = entries.map((e, i) => ({ full: e.duration >= plan.segmentSeconds / 2, bps: (sizes[i]! * 8) / Math.max(e.duration, 0.001) }));
+  const considered = rates.some((r) => r.full) ? rates.filter((r) => r.full) : rates;
+  const averageBps = Math.ceil(totalBits / Math.max(durationSec, 0.001));
+  const measured: MeasuredRendition = {
+    name,
+    kind,
+    playlist: `${name}/${MEDIA_PLAYLIST}`,
+    peakBps: Math.max(averageBps, Math.ceil(Math.max(...considered.map((r) => r.bps)))),
+    averageBps,
+    segments: entries.length,
+    durationSec,
+    codecs: "",
+  };
+
+  const initBytes = init ? await readFile(join(folder, init)) : undefined;
+  const firstSegment = join(folder, entries[0]!.uri);
+  let probePath = firstSegment;
+  if (initBytes) {
+    probePath = join(folder, ".probe-first.mp4");
+    await writeFile(probePath, Buffer.concat([initBytes, await readFile(firstSegment)]));
+  }
+  try {
+    const { stdout } = await run("ffprobe", ["-v", "error", "-print_format", "json", "-show_streams", probePath]);
+    const streams = (JSON.parse(stdout) as { streams: ProbedStream[] }).streams;
+    if (kind === "video") {
+      const v = streams.find((s) => s.codec_type === "video");
+      if (!v) throw new Error(`rendition ${name} has no video stream`);
+      measured.width = v.width;
+      measured.height = v.height;
+      measured.codecs = (initBytes && avcCodecFromInit(initBytes)) ?? avcCodecFromProbe(v.profile, v.level);
+      if (plan.video) measured.frameRate = plan.video.fps;
+    } else {
+      const a = streams.find((s) => s.codec_type === "audio");
+      if (!a) throw new Error(`rendition ${name} has no audio stream`);
+      measured.codecs = plan.audio?.codecs ?? "mp4a.40.2";
+      measured.channels = a.channels;
+    }
+  } finally {
+    if (probePath !== firstSegment) await rm(probePath, { force: true });
+  }
+  return measured;
+}
+
+interface ProbedStream {
+  codec_type: string;
+  profile?: string;
+  level?: number;
+  width?: number;
+  height?: number;
+  channels?: number;
+}
+
+/** `avc1.PPCCLL` straight from the avcC box: profile, constraint flags and level as encoded. */
+export function avcCodecFromInit(init: Uint8Array): string | undefined {
+  const at = Buffer.from(init).indexOf("avcC");
+  if (at < 0 || at + 8 > init.length) return undefined;
+  const hex = (n: number) => n.toString(16).padStart(2, "0").toUpperCase();
+  return `avc1.${hex(init[at + 5]!)}${hex(init[at + 6]!)}${hex(init[at + 7]!)}`;
+}
+
+const PROFILE_IDC: Record<string, string> = {
+  "Constrained Baseline": "42E0",
+  Baseline: "4200",
+  Main: "4D40",
+  Extended: "5800",
+  High: "6400",
+};
+
+/** For MPEG-TS, where there is no avcC box: ffprobe's profile name and level. */
+export function avcCodecFromProbe(profile: string | undefined, level: number | undefined): string {
+  const idc = PROFILE_IDC[profile ?? "High"] ?? "6400";
+  return `avc1.${idc}${(level && level > 0 ? level : 40).toString(16).padStart(2, "0").toUpperCase()}`;
+}
+
+/** Pure: measured renditions → master playlist text. Video rungs in ladder order, audio as a group. */
+export function buildMasterPlaylist(renditions: readonly MeasuredRendition[], segmentType: "fmp4" | "ts"): string {
+  const videos = renditions.filter((r) => r.kind === "video");
+  const audio = renditions.find((r) => r.kind === "audio");
+  const lines = ["#EXTM3U", `#EXT-X-VERSION:${segmentType === "fmp4" ? 7 : 4}`, "#EXT-X-INDEPENDENT-SEGMENTS"];
+  if (videos.length === 0 && audio) {
+    lines.push(`#EXT-X-STREAM-INF:BANDWIDTH=${audio.peakBps},AVERAGE-BANDWIDTH=${audio.averageBps},CODECS="${audio.codecs}"`, audio.playlist);
+    return `${lines.join("\n")}\n`;
+  }
+  if (audio) {
+    lines.push(
+      `#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="${AUDIO_RENDITION}",NAME="default",DEFAULT=YES,AUTOSELECT=YES,CHANNELS="${audio.channels ?? 2}",URI="${audio.playlist}"`,
+    );
+  }
+  for (const v of videos) {
+    const attrs = [
+      `BANDWIDTH=${v.peakBps + (audio?.peakBps ?? 0)}`,
+      `AVERAGE-BANDWIDTH=${v.averageBps + (audio?.averageBps ?? 0)}`,
+      `CODECS="${[v.codecs, audio?.codecs].filter(Boolean).join(",")}"`,
+      `RESOLUTION=${v.width}x${v.height}`,
+      ...(v.frameRate ? [`FRAME-RATE=${v.frameRate.toFixed(3)}`] : []),
+      ...(audio ? [`AUDIO="${AUDIO_RENDITION}"`] : []),
+    ];
+    lines.push(`#EXT-X-STREAM-INF:${attrs.join(",")}`, v.playlist);
+  }
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,130 @@
+// The jobs service over real HTTP on loopback, real ffmpeg, the real filesystem storage driver.
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createFsStorage } from "@edgestream/worker/storage/fs";
+import { parseMasterPlaylist, readRendition } from "../../tests/helpers/media.ts";
+import { startNodeServer, type RunningNode } from "./server.ts";
+import { generateZoo, type ZOO } from "./testing/zoo.ts";
+
+const SECRET = "s".repeat(40);
+let dir: string;
+let zoo: Record<keyof typeof ZOO, string>;
+let node: RunningNode;
+const auth = { authorization: `Bearer ${SECRET}`, "content-type": "application/json" };
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "edgestream-node-"));
+  zoo = await generateZoo(dir, ["ladder", "h264", "text"]);
+  node = await startNodeServer({ NODE_SECRET: SECRET, PORT: "0", STORAGE_DIR: join(dir, "storage"), WORK_DIR: join(dir, "work"), LADDER: "360,180", RETRY_BASE_MS: "10" });
+}, 60_000);
+afterAll(async () => {
+  await node?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const post = (body: unknown) => fetch(`${node.url}/v1/jobs`, { method: "POST", headers: auth, body: JSON.stringify(body) });
+
+/** Reads the SSE stream of a job to its end; returns the event names and data. */
+async function events(id: string): Promise<{ event: string; data: any }[]> {
+  const res = await fetch(`${node.url}/v1/jobs/${id}/events`, { headers: auth });
+  expect(res.headers.get("content-type")).toMatch(/text\/event-stream/);
+  const text = await res.text();
+  return text.split("\n\n").filter(Boolean).map((block) => ({
+    event: /^event: (.+)$/m.exec(block)?.[1] ?? "",
+    data: JSON.parse(/^data: (.+)$/m.exec(block)?.[1] ?? "null"),
+  }));
+}
+
+describe("transcode node service", () => {
+  it("shows the detected encoders on /healthz without auth, and refuses /v1 without the secret", async () => {
+    const health = await (await fetch(`${node.url}/healthz`)).json();
+    expect(health).toMatchObject({ status: "ok", hwaccel: "auto", storage: "fs" });
+    expect(health.encoders.map((e: { backend: string; working: boolean }) => [e.backend, e.working])).toEqual([["nvenc", false], ["qsv", false], ["vaapi", false], ["videotoolbox", false]]);
+    expect((await fetch(`${node.url}/v1/jobs/x`)).status).toBe(401);
+    expect((await fetch(`${node.url}/v1/jobs/x`, { headers: { authorization: "Bearer wrong" } })).status).toBe(401);
+    const bad = await post({ source: { path: "relative.mp4" } });
+    expect([bad.status, (await bad.json()).error.message]).toEqual([400, "source.path must be absolute"]);
+    expect((await post({ source: { url: "http://x" } })).status).toBe(400);
+  });
+
+  it("packages a path source into content-addressed storage, streams progress, and dedupes a second upload", async () => {
+    const res = await post({ source: { path: zoo.ladder }, videoId: "vid_1" });
+    expect(res.status).toBe(201);
+    const { id, status } = await res.json();
+    expect(["queued", "running"]).toContain(status);
+    const stream = await events(id);
+    expect(stream[0]!.event).toBe("snapshot");
+    expect(stream.some((e) => e.event === "progress")).toBe(true);
+    expect(stream.at(-1)!.event).toBe("completed");
+
+    const job = await (await fetch(`${node.url}/v1/jobs/${id}`, { headers: auth })).json();
+    expect(job).toMatchObject({ id, status: "succeeded", progress: 1, videoId: "vid_1", result: { deduplicated: false, durationMs: 6000, backend: "software" } });
+    const { sha256, storagePrefix, renditions, thumbnails } = job.result;
+    expect(storagePrefix).toBe(sha256);
+    expect(renditions.map((r: { name: string; width?: number }) => [r.name, r.width])).toEqual([["360p", 640], ["180p", 320], ["audio", undefined]]);
+    expect(thumbnails).toEqual({ poster: "thumbnails/poster.jpg", track: "thumbnails/thumbnails.vtt", sprites: ["thumbnails/sprite-001.jpg"] });
+
+    // Read the package back from storage, as the worker will.
+    const storage = createFsStorage(join(dir, "storage"));
+    const keys = await storage.list(sha256);
+    expect(keys).toContain(`${sha256}/master.m3u8`);
+    expect(keys).toContain(`${sha256}/meta.json`);
+    const master = parseMasterPlaylist(await readFile(join(dir, "storage", sha256, "master.m3u8"), "utf8"));
+    expect(master.variants.map((v) => v.uri)).toEqual(["360p/index.m3u8", "180p/index.m3u8"]);
+    const { segments } = await readRendition(join(dir, "storage", sha256, "180p"));
+    expect(segments.every((s) => s.firstIsKey)).toBe(true);
+
+    // The same bytes under another name: no work, same prefix.
+    const copy = join(dir, "same-bytes.mp4");
+    await writeFile(copy, await readFile(zoo.ladder));
+    const again = await (await post({ source: { path: copy } })).json();
+    await events(again.id);
+    const second = await (await fetch(`${node.url}/v1/jobs/${again.id}`, { headers: auth })).json();
+    expect(second).toMatchObject({ status: "succeeded", result: { sha256, deduplicated: true } });
+    expect(await storage.list(sha256)).toEqual(keys);
+
+    const metrics = await (await fetch(`${node.url}/metrics`)).text();
+    expect(metrics).toMatch(/edgestream_jobs_total\{status="succeeded"\} 2/);
+    expect(metrics).toMatch(/edgestream_jobs_deduplicated_total 1/);
+  });
+
+  it("takes a source already in storage by key", async () => {
+    const storage = createFsStorage(join(dir, "storage"));
+    await storage.put("uploads/clip.mp4", new Uint8Array(await readFile(zoo.h264)));
+    const { id } = await (await post({ source: { storageKey: "uploads/clip.mp4" }, segmentType: "ts" })).json();
+    await events(id);
+    const job = await (await fetch(`${node.url}/v1/jobs/${id}`, { headers: auth })).json();
+    expect(job.status).toBe("succeeded");
+    expect(await storage.list(job.result.sha256)).toContain(`${job.result.sha256}/180p/seg_00000.ts`);
+  });
+
+  it("fails a job whose input is not media with a clear error and no retry", async () => {
+    const { id } = await (await post({ source: { path: zoo.text } })).json();
+    const stream = await events(id);
+    expect(stream.at(-1)).toMatchObject({ event: "failed", data: { error: expect.stringMatching(/^not a media file ffmpeg can read/) } });
+    const job = await (await fetch(`${node.url}/v1/jobs/${id}`, { headers: auth })).json();
+    expect(job).toMatchObject({ status: "failed", attempts: 1 });
+    const missing = await (await post({ source: { storageKey: "uploads/nothing.mp4" } })).json();
+    await events(missing.id);
+    expect((await (await fetch(`${node.url}/v1/jobs/${missing.id}`, { headers: auth })).json()).error).toBe("source not found in storage: uploads/nothing.mp4");
+  });
+
+  it("cancels a job with DELETE, and answers 409 for a finished one, 404 for an unknown one", async () => {
+    const first = await (await post({ source: { path: zoo.h264 }, ladder: [180, 90] })).json();
+    const second = await (await post({ source: { path: zoo.ladder }, ladder: [240] })).json();
+    const cancelled = await fetch(`${node.url}/v1/jobs/${second.id}`, { method: "DELETE", headers: auth });
+    expect(cancelled.status).toBe(200);
+    expect((await cancelled.json()).status).toBe("cancelled");
+    expect((await fetch(`${node.url}/v1/jobs/${second.id}`, { method: "DELETE", headers: auth })).status).toBe(409);
+    expect((await fetch(`${node.url}/v1/jobs/nope`, { headers: auth })).status).toBe(404);
+    await events(first.id);
+  });
+
+  it("refuses to start with a bad value and names the key", async () => {
+    await expect(startNodeServer({ NODE_SECRET: "short" })).rejects.toThrow(/NODE_SECRET: must be at least 32 characters/);
+    await expect(startNodeServer({ NODE_SECRET: SECRET, HWACCEL: "cuda" })).rejects.toThrow(/HWACCEL: /);
+    await expect(startNodeServer({ NODE_SECRET: SECRET, LADDER: "1080p" })).rejects.toThrow(/LADDER: must list rung heights/);
+  });
+});

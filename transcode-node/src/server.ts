@@ -1,0 +1,75 @@
+// Node entry of the jobs service: `npx tsx transcode-node/src/server.ts`. startNodeServer(env) is
+// what tests (and the worker's stack) call; it returns the URL and a close() that cancels running
+// jobs, so no ffmpeg child outlives the node.
+import { serve } from "@hono/node-server";
+import { mkdir } from "node:fs/promises";
+import type { AddressInfo } from "node:net";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { StorageDriver } from "@edgestream/worker";
+import { createFsStorage } from "@edgestream/worker/storage/fs";
+import { HardwareRegistry } from "./hw-registry.ts";
+import { createNodeApp } from "./service/app.ts";
+import { parseNodeConfig, type NodeConfig } from "./service/config.ts";
+import { createMetrics } from "./service/metrics.ts";
+
+export interface RunningNode {
+  url: string;
+  config: NodeConfig;
+  hardware: HardwareRegistry;
+  close(): Promise<void>;
+}
+
+export interface NodeOverrides {
+  /** Any StorageDriver (S3, R2…); default: the filesystem driver on STORAGE_DIR. */
+  storage?: StorageDriver;
+  /** Shared hardware registry (tests pass one with a fake GPU). */
+  hardware?: HardwareRegistry;
+}
+
+export async function startNodeServer(env: Record<string, string | undefined> = process.env, overrides: NodeOverrides = {}): Promise<RunningNode> {
+  const config = parseNodeConfig(env);
+  await mkdir(config.WORK_DIR, { recursive: true });
+  const storage = overrides.storage ?? createFsStorage(resolve(config.STORAGE_DIR));
+  const hardware =
+    overrides.hardware ??
+    new HardwareRegistry({
+      vaapiDevice: config.VAAPI_DEVICE,
+      cooldownMs: config.HW_COOLDOWN_SECONDS * 1000,
+      sessionCaps: { nvenc: config.NVENC_SESSIONS, qsv: config.QSV_SESSIONS, vaapi: config.VAAPI_SESSIONS, videotoolbox: config.VIDEOTOOLBOX_SESSIONS },
+    });
+  void hardware.detectAll(); // detect at start-up so /healthz answers at once
+  const { app, queue } = createNodeApp({ config, storage, hardware, metrics: createMetrics() });
+  const server = await new Promise<ReturnType<typeof serve>>((ok, fail) => {
+    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => ok(s));
+    s.once("error", fail);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${config.HOST}:${port}`,
+    config,
+    hardware,
+    close: async () => {
+      await queue.close();
+      await new Promise<void>((done) => {
+        server.close(() => done());
+        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
+    },
+  };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  startNodeServer().then(
+    (node) => {
+      process.stderr.write(`edgestream transcode node listening on ${node.url}\n`);
+      const stop = () => void node.close().then(() => process.exit(0));
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+    },
+    (error: Error) => {
+      process.stderr.write(`edgestream transcode node: ${error.message}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,215 @@
+// The jobs service as a Hono app: POST/GET/DELETE /v1/jobs, an SSE event stream per job, /healthz
+// with the detected encoders, /metrics. /v1 needs `Authorization: Bearer <NODE_SECRET>`.
+import { createWriteStream } from "node:fs";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { isAbsolute, join, relative, resolve } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createHash, timingSafeEqual } from "node:crypto";
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { streamSSE } from "hono/streaming";
+import { z } from "zod";
+import type { StorageDriver } from "@edgestream/worker";
+import { MediaInputError } from "../errors.ts";
+import type { HardwareRegistry } from "../hw-registry.ts";
+import { packageToStorage } from "../publish.ts";
+import type { NodeConfig } from "./config.ts";
+import { JobQueue, QueueFullError, TERMINAL, type Job, type JobEvent, type JobResult } from "./job-queue.ts";
+import type { NodeMetrics } from "./metrics.ts";
+
+export const JobRequestSchema = z
+  .object({
+    source: z.union([z.object({ path: z.string().min(1) }).strict(), z.object({ storageKey: z.string().min(1) }).strict()]),
+    videoId: z.string().min(1).max(200).optional(),
+    segmentType: z.enum(["fmp4", "ts"]).optional(),
+    segmentSeconds: z.number().int().min(1).max(30).optional(),
+    ladder: z.array(z.number().int().min(16).max(4320)).min(1).max(8).optional(),
+  })
+  .strict();
+export type JobRequest = z.infer<typeof JobRequestSchema>;
+
+export interface NodeAppDeps {
+  config: NodeConfig;
+  storage: StorageDriver;
+  hardware: HardwareRegistry;
+  metrics: NodeMetrics;
+}
+
+export function createNodeApp(deps: NodeAppDeps) {
+  const { config, storage, hardware, metrics } = deps;
+  const queue: JobQueue<JobRequest> = new JobQueue<JobRequest>({
+    concurrency: config.JOB_CONCURRENCY,
+    limit: config.QUEUE_LIMIT,
+    retries: config.JOB_RETRIES,
+    retryBaseMs: config.RETRY_BASE_MS,
+    run: (request, context) => runJob(deps, request, context),
+    onChange: (_job, event) => {
+      const depth = queue.depth();
+      metrics.queued.set(depth.queued);
+      metrics.running.set(depth.running);
+      if (event.type === "retry") metrics.retries.inc();
+      if (event.type === "completed") {
+        metrics.jobs.inc({ status: "succeeded" });
+        metrics.jobSeconds.observe(event.result.durationMs / 1000);
+        if (event.result.deduplicated) metrics.deduplicated.inc();
+        if (event.result.warnings.some((w) => /re-encoded in software|encoding in software/.test(w))) metrics.fallbacks.inc();
+      }
+      if (event.type === "failed") metrics.jobs.inc({ status: "failed" });
+      if (event.type === "cancelled") metrics.jobs.inc({ status: "cancelled" });
+    },
+  });
+
+  const app = new Hono();
+  app.onError((error, c) => {
+    const status = error instanceof HTTPException ? error.status : 500;
+    return c.json({ error: { message: status === 500 ? "internal error" : error.message } }, status);
+  });
+
+  app.get("/healthz", async (c) => {
+    const { encoders } = await hardware.snapshot();
+    return c.json({ status: "ok", hwaccel: config.HWACCEL, storage: storage.name, queue: queue.depth(), encoders });
+  });
+  app.get("/metrics", async (c) => c.text(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType }));
+
+  const secret = createHash("sha256").update(config.NODE_SECRET).digest();
+  app.use("/v1/*", async (c, next) => {
+    const header = c.req.header("authorization") ?? "";
+    const given = createHash("sha256").update(header.startsWith("Bearer ") ? header.slice(7) : "").digest();
+    if (!timingSafeEqual(given, secret)) throw new HTTPException(401, { message: "missing or wrong bearer token" });
+    await next();
+  });
+
+  app.post("/v1/jobs", async (c) => {
+    const body = await c.req.json().catch(() => {
+      throw new HTTPException(400, { message: "body must be JSON" });
+    });
+    const parsed = JobRequestSchema.safeParse(body);
+    if (!parsed.success) {
+      throw new HTTPException(400, { message: parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ") });
+    }
+    if ("path" in parsed.data.source) checkSourcePath(parsed.data.source.path, config.SOURCE_DIR);
+    try {
+      const job = queue.submit(parsed.data);
+      return c.json({ id: job.id, status: job.status }, 201);
+    } catch (error) {
+      if (error instanceof QueueFullError) throw new HTTPException(503, { message: error.message });
+      throw error;
+    }
+  });
+
+  app.get("/v1/jobs/:id", (c) => c.json(view(findJob(queue, c.req.param("id")))));
+
+  app.delete("/v1/jobs/:id", (c) => {
+    const job = findJob(queue, c.req.param("id"));
+    if (!queue.cancel(job.id)) throw new HTTPException(409, { message: `job already ${job.status}` });
+    return c.json(view(job));
+  });
+
+  app.get("/v1/jobs/:id/events", (c) => {
+    const job = findJob(queue, c.req.param("id"));
+    return streamSSE(c, async (stream) => {
+      const pending: JobEvent[] = [];
+      let wake: (() => void) | null = null;
+      const unsubscribe = queue.subscribe(job.id, (event) => {
+        pending.push(event);
+        wake?.();
+      });
+      stream.onAbort(() => wake?.());
+      try {
+        await stream.writeSSE({ event: "snapshot", data: JSON.stringify(view(job)) });
+        while (!TERMINAL.has(job.status) || pending.length > 0) {
+          if (stream.aborted) return;
+          if (pending.length === 0) {
+            await new Promise<void>((resolve) => (wake = resolve));
+            wake = null;
+            continue;
+          }
+          const event = pending.shift()!;
+          await stream.writeSSE({ event: event.type, data: JSON.stringify(event) });
+        }
+      } finally {
+        unsubscribe();
+      }
+    });
+  });
+
+  return { app, queue };
+}
+
+function findJob(queue: JobQueue<JobRequest>, id: string): Job<JobRequest> {
+  const job = queue.get(id);
+  if (!job) throw new HTTPException(404, { message: `no job ${id}` });
+  return job;
+}
+
+function view(job: Job<JobRequest>) {
+  return {
+    id: job.id,
+    status: job.status,
+    progress: job.progress,
+    attempts: job.attempts,
+    ...(job.request.videoId ? { videoId: job.request.videoId } : {}),
+    createdAt: job.createdAt,
+    updatedAt: job.updatedAt,
+    ...(job.error ? { error: job.error } : {}),
+    ...(job.result ? { result: job.result } : {}),
+  };
+}
+
+function checkSourcePath(path: string, sourceDir: string | undefined): void {
+  if (!isAbsolute(path)) throw new HTTPException(400, { message: "source.path must be absolute" });
+  if (sourceDir) {
+    const rel = relative(resolve(sourceDir), resolve(path));
+    if (rel.startsWith("..") || isAbsolute(rel)) throw new HTTPException(403, { message: "source.path is outside SOURCE_DIR" });
+  }
+}
+
+async function runJob(deps: NodeAppDeps, request: JobRequest, context: { signal: AbortSignal; progress(f: number): void; warn(m: string): void }): Promise<JobResult> {
+  const { config, storage, hardware } = deps;
+  await mkdir(config.WORK_DIR, { recursive: true });
+  let download: string | null = null;
+  try {
+    let input: string;
+    if ("path" in request.source) input = request.source.path;
+    else {
+      const object = await storage.get(request.source.storageKey);
+      if (!object) throw new MediaInputError(`source not found in storage: ${request.source.storageKey}`);
+      download = await mkdtemp(join(config.WORK_DIR, "source-"));
+      input = join(download, "source");
+      await pipeline(Readable.fromWeb(object.body as import("node:stream/web").ReadableStream), createWriteStream(input), { signal: context.signal });
+    }
+    const published = await packageToStorage({
+      input,
+      storage,
+      workRoot: config.WORK_DIR,
+      hardware,
+      hwaccel: config.HWACCEL,
+      segmentSeconds: request.segmentSeconds ?? config.SEGMENT_SECONDS,
+      segmentType: request.segmentType ?? config.SEGMENT_TYPE,
+      ladder: request.ladder ?? config.LADDER,
+      probeTimeoutMs: config.PROBE_TIMEOUT_MS,
+      ...(config.THUMBNAIL_INTERVAL_SECONDS ? { thumbnails: { intervalSec: config.THUMBNAIL_INTERVAL_SECONDS } } : {}),
+      signal: context.signal,
+      onProgress: (p) => p.fraction !== undefined && context.progress(p.fraction * 0.95),
+      onWarning: context.warn,
+    });
+    const meta = published.meta;
+    return {
+      sha256: published.sha256,
+      storagePrefix: published.storagePrefix,
+      durationMs: Math.round(meta.source.durationSec * 1000),
+      deduplicated: published.deduplicated,
+      backend: meta.backend,
+      renditions: meta.renditions.map((r) => ({
+        name: r.name, kind: r.kind, playlist: r.playlist,
+        ...(r.width ? { width: r.width, height: r.height! } : {}),
+        bandwidth: r.peakBps, averageBandwidth: r.averageBps, codecs: r.codecs,
+      })),
+      thumbnails: meta.thumbnails ? { poster: meta.thumbnails.poster, track: meta.thumbnails.track, sprites: meta.thumbnails.sprites } : null,
+      warnings: published.deduplicated ? [] : meta.warnings,
+    };
+  } finally {
+    if (download) await rm(download, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,19 @@
+// Prometheus metrics for one node, in their own registry (never prom-client's global one, so two
+// nodes in one process — tests — do not collide).
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "edgestream_node_" });
+  return {
+    registry,
+    jobs: new Counter({ name: "edgestream_jobs_total", help: "Jobs that reached a final state", labelNames: ["status"], registers: [registry] }),
+    jobSeconds: new Histogram({ name: "edgestream_job_duration_seconds", help: "Wall time of successful jobs", buckets: [1, 5, 15, 60, 300, 900, 3600], registers: [registry] }),
+    retries: new Counter({ name: "edgestream_job_retries_total", help: "Retries after transient failures", registers: [registry] }),
+    fallbacks: new Counter({ name: "edgestream_hw_fallbacks_total", help: "Jobs that fell back to software encoding", registers: [registry] }),
+    deduplicated: new Counter({ name: "edgestream_jobs_deduplicated_total", help: "Jobs answered from an existing package", registers: [registry] }),
+    queued: new Gauge({ name: "edgestream_jobs_queued", help: "Jobs waiting", registers: [registry] }),
+    running: new Gauge({ name: "edgestream_jobs_running", help: "Jobs running", registers: [registry] }),
+  };
+}
+export type NodeMetrics = ReturnType<typeof createMetrics>;

@@ -3,10 +3,10 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { cpus, totalmem } from "node:os";
 import { manifestSigning } from "./manifest-signing.bench.ts";
-import { packaging } from "./packaging.bench.ts";
+import { transcode } from "./transcode.bench.ts";
 import type { Bench, BenchRow } from "./types.ts";
 
-const BENCHES: Bench[] = [manifestSigning, packaging];
+const BENCHES: Bench[] = [manifestSigning, transcode];
 
 const only = process.argv.slice(2);
 const rows: BenchRow[] = [];

@@ -1,0 +1,93 @@
+// Transcode node benchmarks, each against a baseline measured in the same run:
+//  1. copy-remux of a 30-minute source: packageVod (probe + SHA-256 + ffmpeg + measured master +
+//     meta.json) against bare ffmpeg with exactly the same arguments — our overhead as a ratio;
+//  2. a three-rung x264 ladder in one ffmpeg process (one decode, split) against three separate
+//     ffmpeg runs, one per rung.
+// Sources are generated once (ultrafast, low resolution) and cached under the OS temp folder.
+import { execFile } from "node:child_process";
+import { access, mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { buildPackageArgs, generateTestPattern, packageVod, planPackage, probe, type PackagePlan } from "../transcode-node/src/index.ts";
+import type { Bench, BenchRow } from "./types.ts";
+
+const run = promisify(execFile);
+const REMUX_SECONDS = Number(process.env["BENCH_REMUX_SECONDS"] ?? 1800);
+const LADDER_SECONDS = Number(process.env["BENCH_LADDER_SECONDS"] ?? 120);
+
+async function cachedSource(name: string, seconds: number, width: number, height: number): Promise<string> {
+  const path = join(tmpdir(), `edgestream-bench-${name}-${seconds}s-${width}x${height}.mp4`);
+  const exists = await access(path).then(() => true, () => false);
+  if (!exists) {
+    process.stderr.write(`  generating ${path} (once)…\n`);
+    await generateTestPattern(path, {
+      seconds, width, height, fps: 25,
+      videoArgs: ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "50", "-keyint_min", "50", "-sc_threshold", "0"],
+    });
+  }
+  return path;
+}
+
+const bare = (args: string[]) => run("ffmpeg", args.filter((a) => a !== "pipe:1" && a !== "-progress"), { maxBuffer: 16 * 1024 * 1024 });
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await fn();
+  return performance.now() - started;
+}
+
+export const transcode: Bench = {
+  name: "transcode",
+  async run(): Promise<BenchRow[]> {
+    const dir = await mkdtemp(join(tmpdir(), "edgestream-bench-"));
+    try {
+      const rows: BenchRow[] = [];
+      const rt = (seconds: number, ms: number) => `${(seconds / (ms / 1000)).toFixed(0)}x`;
+
+      // 1. Copy-remux, ours vs bare ffmpeg (one run each: a 30-minute remux is long enough to be stable).
+      const long = await cachedSource("remux", REMUX_SECONDS, 320, 180);
+      const longPlan = planPackage(await probe(long));
+      const oursMs = await timed(() => packageVod({ input: long, outDir: join(dir, "ours"), thumbnails: false, hwaccel: "software" }));
+      await mkdir(join(dir, "bare"));
+      const bareMs = await timed(() => bare(buildPackageArgs(long, join(dir, "bare"), longPlan)));
+      rows.push({
+        bench: "transcode",
+        metric: `copy-remux ${REMUX_SECONDS / 60} min 320x180 source, wall time`,
+        unit: "ms",
+        ours: oursMs,
+        baselineName: "bare ffmpeg, same args",
+        baseline: bareMs,
+        ratio: oursMs / bareMs,
+        note: `realtime ${rt(REMUX_SECONDS, oursMs)} ours vs ${rt(REMUX_SECONDS, bareMs)} bare (ours adds probe, SHA-256, measured master, meta.json)`,
+      });
+
+      // 2. Three-rung ladder: one process with split vs one process per rung (same x264 settings).
+      const mid = await cachedSource("ladder", LADDER_SECONDS, 640, 360);
+      const info = await probe(mid);
+      const plan: PackagePlan = { ...planPackage({ ...info, video: { ...info.video!, codec: "hevc" } }, { ladder: [360, 240, 180] }), audio: null };
+      await mkdir(join(dir, "one"));
+      const oneMs = await timed(() => bare(buildPackageArgs(mid, join(dir, "one"), plan)));
+      const threeMs = await timed(async () => {
+        for (const rung of plan.video!.renditions) {
+          const out = join(dir, `three-${rung.name}`);
+          await mkdir(out);
+          await bare(buildPackageArgs(mid, out, { ...plan, video: { ...plan.video!, renditions: [rung] } }));
+        }
+      });
+      rows.push({
+        bench: "transcode",
+        metric: `x264 ladder 360/240/180 of a ${LADDER_SECONDS} s 640x360 source`,
+        unit: "ms",
+        ours: oneMs,
+        baselineName: "3 separate ffmpeg runs",
+        baseline: threeMs,
+        ratio: oneMs / threeMs,
+        note: `realtime ${rt(LADDER_SECONDS, oneMs)} one process vs ${rt(LADDER_SECONDS, threeMs)} three runs`,
+      });
+      return rows;
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  },
+};

@@ -3,6 +3,7 @@
 import { z } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import { rewriteThumbnailTrack } from "../manifest/vtt-rewriter.ts";
+import { PlaylistCache } from "../manifest/playlist-cache.ts";
 import { HttpError } from "../errors.ts";
 import type { AppDeps, AppEnv } from "../env.ts";
 import { contentTypeFor } from "../http/content-type.ts";
@@ -45,6 +46,7 @@ function deny(status: 403 | 410, code: string, message: string): HttpError {
 
 export function hlsRoutes(deps: AppDeps) {
   const now = deps.now ?? (() => Math.floor(Date.now() / 1000));
+  const cache = new PlaylistCache();
   const selfOrigins = deps.config.PUBLIC_ORIGINS.split(",").map((o) => o.trim().replace(/\/+$/, "")).filter(Boolean);
   return new Hono<AppEnv>().get("/hls/*", async (c) => {
     const url = new URL(c.req.url);
@@ -61,13 +63,7 @@ export function hlsRoutes(deps: AppDeps) {
 
     const rewrite = path.rest.endsWith(".m3u8") ? rewritePlaylist : path.rest.endsWith(".vtt") ? rewriteThumbnailTrack : null;
     if (rewrite) {
-      const object = await deps.storage.get(key);
-      if (!object) throw new HttpError(404, "not_found", "no such playlist");
-      if (object.size > MAX_PLAYLIST_BYTES) {
-        await object.body.cancel();
-        throw new HttpError(502, "playlist_too_large", "the stored playlist is too large to sign");
-      }
-      const text = await new Response(object.body).text();
+      const text = await readPlaylist(deps, cache, key);
       const options: RewriteOptions = { param: STREAM_TOKEN_PARAM, value: token, selfOrigins };
       const nginxSecret = deps.config.NGINX_SECURE_LINK_SECRET;
       if (nginxSecret) options.mapUri = nginxMapper(path.vid, path.rest, verdict.claims.src, token, verdict.claims.exp, nginxSecret, deps.config.NGINX_MEDIA_URL);
@@ -118,4 +114,18 @@ function nginxMapper(vid: string, playlist: string, src: string, token: string, 
     }
     return nginxSignedUrl(base, `${src}/${resolved.pathname.slice(scope.length)}`, exp, secret) + resolved.hash;
   };
+}
+
+/** A playlist's source text: from the cache when storage still has the same version, else read and kept. */
+async function readPlaylist(deps: AppDeps, cache: PlaylistCache, key: string): Promise<string> {
+  const head = await deps.storage.head(key);
+  if (!head) throw new HttpError(404, "not_found", "no such playlist");
+  if (head.size > MAX_PLAYLIST_BYTES) throw new HttpError(502, "playlist_too_large", "the stored playlist is too large to sign");
+  const cached = head.etag ? cache.get(key, head.etag) : undefined;
+  if (cached !== undefined) return cached;
+  const object = await deps.storage.get(key);
+  if (!object) throw new HttpError(404, "not_found", "no such playlist");
+  const text = await new Response(object.body).text();
+  if (head.etag && object.etag === head.etag) cache.set(key, head.etag, text);
+  return text;
 }

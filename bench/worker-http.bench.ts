@@ -1,0 +1,85 @@
+// The worker over real HTTP on loopback against nginx on the same files, in one run:
+// signed 1,800-segment playlists per second (worker rewriting) vs nginx serving the playlist as a
+// static file, and 1 MB segments through the worker's gate vs nginx secure_link + sendfile.
+// autocannon drives both from this process, so both sides share the same load generator cost.
+import autocannon from "autocannon";
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { insertVideo, signStreamToken } from "../worker/src/index.ts";
+import { startNodeWorker } from "../worker/src/runtime/node.ts";
+import { nginxSignedUrl } from "../worker/src/signing/nginx-secure-link.ts";
+import { secureLinkLocation, startNginx } from "../tests/helpers/nginx.ts";
+import type { Bench, BenchRow } from "./types.ts";
+
+const SECONDS = Number(process.env["BENCH_HTTP_SECONDS"] ?? 5);
+const CONNECTIONS = 16;
+const NGINX_SECRET = "bench-nginx-secret";
+
+async function load(url: string): Promise<{ rps: number; mbps: number; errors: number }> {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, pipelining: 1 });
+  const non2xx = result.non2xx + result.errors;
+  return { rps: result.requests.average, mbps: result.throughput.average / 1e6, errors: non2xx };
+}
+
+export const workerHttp: Bench = {
+  name: "worker http",
+  async run(): Promise<BenchRow[]> {
+    const dir = join(tmpdir(), `edgestream-bench-http-${process.pid}`);
+    const storage = join(dir, "storage");
+    await mkdir(join(storage, "pkg", "v0"), { recursive: true });
+    const lines = ["#EXTM3U", "#EXT-X-VERSION:7", "#EXT-X-TARGETDURATION:4", "#EXT-X-PLAYLIST-TYPE:VOD", '#EXT-X-MAP:URI="init.mp4"'];
+    for (let i = 0; i < 1800; i++) lines.push("#EXTINF:4.000000,", `seg_${String(i).padStart(5, "0")}.m4s`);
+    await writeFile(join(storage, "pkg", "v0", "index.m3u8"), lines.join("\n") + "\n#EXT-X-ENDLIST\n");
+    await writeFile(join(storage, "pkg", "v0", "seg_00000.m4s"), new Uint8Array(1024 * 1024).map((_, i) => i % 251));
+
+    const { http, location } = secureLinkLocation(storage, NGINX_SECRET);
+    const nginx = await startNginx(join(dir, "nginx"), `${location}\n    location /static/ { alias ${storage}/; }`, http);
+    const worker = await startNodeWorker({
+      SIGNING_KEYS: `b1:${"b".repeat(48)}`,
+      JWT_SECRET: "j".repeat(48),
+      EDGESTREAM_DATA_DIR: dir,
+      PORT: "0",
+    });
+    try {
+      await insertVideo(worker.deps.db, { id: "vid1", ownerId: "bench", title: "Bench", status: "ready", storagePrefix: "pkg" });
+      const exp = Math.floor(Date.now() / 1000) + 3600;
+      const token = await signStreamToken(worker.deps.keyring, { exp, vid: "vid1", src: "pkg" });
+
+      const workerPlaylist = await load(`${worker.url}/hls/vid1/v0/index.m3u8?sig=${token}`);
+      const nginxPlaylist = await load(`${nginx.url}/static/pkg/v0/index.m3u8`);
+      const workerSegment = await load(`${worker.url}/hls/vid1/v0/seg_00000.m4s?sig=${token}`);
+      const nginxSegment = await load(nginxSignedUrl(`${nginx.url}/media`, "pkg/v0/seg_00000.m4s", exp, NGINX_SECRET));
+      for (const [what, r] of [["worker playlist", workerPlaylist], ["nginx playlist", nginxPlaylist], ["worker segment", workerSegment], ["nginx segment", nginxSegment]] as const) {
+        if (r.errors) throw new Error(`${what}: ${r.errors} failed requests`);
+      }
+      const note = `${CONNECTIONS} connections, ${SECONDS} s each, loopback, node-server single process`;
+      return [
+        {
+          bench: "worker http",
+          metric: "signed 1,800-segment playlist, requests/s",
+          unit: "req/s",
+          ours: workerPlaylist.rps,
+          baselineName: "nginx static file",
+          baseline: nginxPlaylist.rps,
+          ratio: workerPlaylist.rps / nginxPlaylist.rps,
+          note,
+        },
+        {
+          bench: "worker http",
+          metric: "1 MB segment through the gate, MB/s",
+          unit: "MB/s",
+          ours: workerSegment.mbps,
+          baselineName: "nginx secure_link + sendfile",
+          baseline: nginxSegment.mbps,
+          ratio: workerSegment.mbps / nginxSegment.mbps,
+          note: `${workerSegment.rps.toFixed(0)} vs ${nginxSegment.rps.toFixed(0)} req/s; ${note}`,
+        },
+      ];
+    } finally {
+      await worker.close();
+      await nginx.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  },
+};

@@ -5,6 +5,7 @@ import { HTTPException } from "hono/http-exception";
 import { ZodError } from "zod";
 import { requireViewer } from "./auth/require-viewer.ts";
 import { createViewerAuth } from "./auth/viewer-jwt.ts";
+import { createTranscodeClient } from "./transcode/node-client.ts";
 import type { AppDeps, AppEnv } from "./env.ts";
 import { HttpError } from "./errors.ts";
 import { authRoutes } from "./routes/auth.ts";
@@ -15,7 +16,12 @@ import { progressRoutes } from "./routes/progress.ts";
 import { streamRoutes } from "./routes/stream.ts";
 import { videoRoutes } from "./routes/videos.ts";
 
-export function createApp(deps: AppDeps) {
+export function createApp(appDeps: AppDeps) {
+  const { config } = appDeps;
+  const deps: AppDeps =
+    appDeps.transcoder || !config.TRANSCODE_NODE_URL
+      ? appDeps
+      : { ...appDeps, transcoder: createTranscodeClient(config.TRANSCODE_NODE_URL, config.TRANSCODE_NODE_SECRET!) };
   const origins = deps.config.CORS_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean);
   const auth = createViewerAuth(deps.config);
   const app = new OpenAPIHono<AppEnv>({

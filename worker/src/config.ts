@@ -23,15 +23,25 @@ export const ConfigSchema = z.object({
   CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   CORS_ORIGINS: z.string().default("*"),
   MAX_UPLOAD_BYTES: z.coerce.number().int().min(1).default(10 * 1024 ** 3),
+  /** Where uploads get packaged: a transcode node sharing this worker's storage. */
+  TRANSCODE_NODE_URL: z.url({ error: "must be the transcode node's URL, e.g. http://127.0.0.1:8788" }).optional(),
+  TRANSCODE_NODE_SECRET: z.string().min(32, "must be the node's NODE_SECRET (32+ characters)").optional(),
+  /** on-upload: package as soon as a source arrives; on-first-view: only when someone asks to play it. */
+  PACKAGE_POLICY: z.enum(["on-upload", "on-first-view"]).default("on-upload"),
   /** nginx mode: segments get per-URI secure_link signatures and are served by nginx from NGINX_MEDIA_URL. */
   NGINX_SECURE_LINK_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   NGINX_MEDIA_URL: z.string().default("/media"),
   /** Absolute origins (comma-separated) under which this worker is reached, for signing absolute URIs. */
   PUBLIC_ORIGINS: z.string().default(""),
-}).refine((c) => c.JWT_SECRET || c.JWT_JWKS_URL, {
-  path: ["JWT_SECRET"],
-  message: "is required (or JWT_JWKS_URL): the HS256 secret viewer tokens are signed with (32+ characters)",
-});
+})
+  .refine((c) => c.JWT_SECRET || c.JWT_JWKS_URL, {
+    path: ["JWT_SECRET"],
+    message: "is required (or JWT_JWKS_URL): the HS256 secret viewer tokens are signed with (32+ characters)",
+  })
+  .refine((c) => !c.TRANSCODE_NODE_URL || c.TRANSCODE_NODE_SECRET, {
+    path: ["TRANSCODE_NODE_SECRET"],
+    message: "is required when TRANSCODE_NODE_URL is set",
+  });
 
 export type ConfigInput = z.input<typeof ConfigSchema>;
 export type AppConfig = z.output<typeof ConfigSchema>;

@@ -3,6 +3,7 @@ import type { AppConfig } from "./config.ts";
 import type { Database } from "./db/database.ts";
 import type { Keyring } from "./signing/keyring.ts";
 import type { StorageDriver } from "./storage/driver.ts";
+import type { TranscodeClient } from "./transcode/node-client.ts";
 
 export interface Viewer {
   id: string;
@@ -16,6 +17,8 @@ export interface AppDeps {
   keyring: Keyring;
   db: Database;
   storage: StorageDriver;
+  /** The transcode node that packages uploads; without one, uploads stay pending. */
+  transcoder?: TranscodeClient;
   /** Unix seconds; injectable so tests can move time. */
   now?: () => number;
 }

@@ -20,6 +20,8 @@ export const videos = sqliteTable(
     storagePrefix: text("storage_prefix"),
     /** Storage key of the uploaded source, until it is packaged. */
     sourceKey: text("source_key"),
+    /** The transcode node's job packaging this video, while it runs. */
+    jobId: text("job_id"),
     /** Paths below the prefix, from meta.json, when the package has them. */
     posterPath: text("poster_path"),
     thumbnailsPath: text("thumbnails_path"),

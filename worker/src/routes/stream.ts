@@ -5,6 +5,7 @@ import { newVideoId } from "../db/ids.ts";
 import { HttpError } from "../errors.ts";
 import type { AppDeps, AppEnv } from "../env.ts";
 import { signStreamToken } from "../signing/stream-token.ts";
+import { refreshPackaging, startPackaging } from "../transcode/packaging.ts";
 import { bearer, errorResponses, jsonContent } from "./openapi-helpers.ts";
 import { ErrorSchema, StreamSchema, VideoIdParam } from "./schemas.ts";
 
@@ -32,9 +33,13 @@ export function streamRoutes(deps: AppDeps) {
 
   app.openapi(stream, async (c) => {
     const viewer = c.get("viewer");
-    const video = await findVisibleVideo(deps.db, c.req.valid("param").id, viewer.id);
+    let video = await findVisibleVideo(deps.db, c.req.valid("param").id, viewer.id);
     if (!video) throw new HttpError(404, "not_found", "no such video");
     c.header("Cache-Control", "no-store");
+    // Packaging moves forward when someone asks: start it (first view, or an upload whose node was
+    // down), or pull the job's progress.
+    if (video.status === "pending") video = await startPackaging(deps, video);
+    else if (video.status === "generating") video = await refreshPackaging(deps, video);
     if (video.status === "failed") {
       return c.json({ status: "failed" as const, error: video.error ?? "packaging failed" }, 422);
     }

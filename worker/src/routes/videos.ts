@@ -7,6 +7,7 @@ import { HttpError } from "../errors.ts";
 import type { AppDeps, AppEnv, Viewer } from "../env.ts";
 import { readPackageMeta } from "../storage/package-meta.ts";
 import { limitBytes } from "../http/limit-bytes.ts";
+import { startPackaging } from "../transcode/packaging.ts";
 import { bearer, errorResponses, jsonContent } from "./openapi-helpers.ts";
 import { ErrorSchema, ImportVideoSchema, UpdateVideoSchema, UploadQuery, VideoIdParam, VideoListSchema, VideoSchema } from "./schemas.ts";
 
@@ -147,7 +148,8 @@ export function videoRoutes(deps: AppDeps) {
     } else {
       throw new HttpError(415, "unsupported_media_type", "send JSON {title, storageKey}, or the file itself as video/*, audio/* or application/octet-stream");
     }
-    const video = await insertVideo(deps.db, row);
+    let video = await insertVideo(deps.db, row);
+    if (deps.config.PACKAGE_POLICY === "on-upload") video = await startPackaging(deps, video);
     return c.json(toPublicVideo(video), 201);
   });
 

@@ -1,0 +1,127 @@
+// Upload → transcode node → ready, for real: the worker (Node entry) and the transcode node's jobs
+// service share one storage folder; the worker creates jobs and pulls their state on /stream.
+import { readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateTestPattern } from "@edgestream/transcode-node";
+import { startNodeServer } from "../../transcode-node/src/server.ts";
+import { startNodeWorker, type RunningWorker } from "@edgestream/worker/node";
+import { TEST_SECRETS, tempDataDir } from "../helpers/stack.ts";
+
+const NODE_SECRET = "n".repeat(40);
+
+interface Pair {
+  worker: RunningWorker;
+  close(): Promise<void>;
+}
+
+async function startPair(dataDir: string, policy: "on-upload" | "on-first-view"): Promise<Pair> {
+  const storageDir = join(dataDir, "storage");
+  const node = await startNodeServer({ NODE_SECRET, PORT: "0", STORAGE_DIR: storageDir, WORK_DIR: join(dataDir, "work"), HWACCEL: "software", LADDER: "360,240" });
+  const worker = await startNodeWorker({
+    ...TEST_SECRETS,
+    DEMO_MODE: "1",
+    EDGESTREAM_DATA_DIR: dataDir,
+    PORT: "0",
+    TRANSCODE_NODE_URL: node.url,
+    TRANSCODE_NODE_SECRET: NODE_SECRET,
+    PACKAGE_POLICY: policy,
+  });
+  return {
+    worker,
+    close: async () => {
+      await worker.close();
+      await node.close();
+    },
+  };
+}
+
+async function viewerToken(worker: RunningWorker): Promise<string> {
+  const login = await fetch(`${worker.url}/api/auth/demo-login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: '{"name":"uploader"}' });
+  return ((await login.json()) as { token: string }).token;
+}
+
+async function upload(worker: RunningWorker, token: string, body: Uint8Array, type = "video/x-matroska"): Promise<{ id: string; status: string }> {
+  const response = await fetch(`${worker.url}/api/videos?title=Clip`, { method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": type }, body: body as Uint8Array<ArrayBuffer> });
+  expect(response.status).toBe(201);
+  return (await response.json()) as { id: string; status: string };
+}
+
+/** Polls /stream the way the player does, honouring retryAfter, until it is not 202. */
+async function streamUntilSettled(worker: RunningWorker, token: string, id: string): Promise<{ status: number; body: Record<string, unknown>; polls: number }> {
+  for (let polls = 1; ; polls++) {
+    const response = await fetch(`${worker.url}/api/videos/${id}/stream`, { headers: { Authorization: `Bearer ${token}` } });
+    const body = (await response.json()) as Record<string, unknown>;
+    if (response.status !== 202) return { status: response.status, body, polls };
+    expect(body).toMatchObject({ status: "generating", progress: expect.any(Number) });
+    await new Promise((r) => setTimeout(r, 250)); // shorter than retryAfter: tests need not wait 2 s
+  }
+}
+
+describe("packaging on upload", () => {
+  let dataDir: string;
+  let pair: Pair;
+  let clip: Uint8Array;
+  beforeAll(async () => {
+    dataDir = await tempDataDir("flow");
+    pair = await startPair(dataDir, "on-upload");
+    // MPEG-4 Part 2 in Matroska: not browser-safe, so the node must transcode it.
+    await generateTestPattern(join(dataDir, "clip.mkv"), { seconds: 5, width: 320, height: 180, fps: 25, videoArgs: ["-c:v", "mpeg4", "-q:v", "5"], audioArgs: ["-c:a", "libopus", "-b:a", "48k"] });
+    clip = await readFile(join(dataDir, "clip.mkv"));
+  });
+  afterAll(async () => {
+    await pair?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it("starts a job on upload, reports progress while generating, then plays the packaged ladder", async () => {
+    const token = await viewerToken(pair.worker);
+    const video = await upload(pair.worker, token, clip);
+    expect(video.status).toBe("generating");
+    const settled = await streamUntilSettled(pair.worker, token, video.id);
+    expect(settled.status).toBe(200);
+    expect(settled.body).toMatchObject({ status: "ready", posterUrl: expect.stringContaining("?sig="), thumbnailsUrl: expect.stringContaining("?sig=") });
+    const masterUrl = new URL(settled.body["manifestUrl"] as string, pair.worker.url);
+    const master = await (await fetch(masterUrl)).text();
+    expect(master).toMatch(/#EXT-X-STREAM-INF:.*CODECS="avc1\./);
+    const variant = master.split("\n").find((line) => line && !line.startsWith("#"))!;
+    const media = await (await fetch(new URL(variant, masterUrl))).text();
+    const segment = media.split("\n").find((line) => line && !line.startsWith("#"))!;
+    const bytes = await fetch(new URL(segment, new URL(variant, masterUrl)));
+    expect(bytes.status).toBe(200);
+    expect((await bytes.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+    const poster = await fetch(new URL(settled.body["posterUrl"] as string, pair.worker.url));
+    expect([poster.status, poster.headers.get("content-type")]).toEqual([200, "image/jpeg"]);
+  });
+
+  it("reports a source the node cannot read as failed, with the node's reason", async () => {
+    const token = await viewerToken(pair.worker);
+    const video = await upload(pair.worker, token, new TextEncoder().encode("this is not a video, just words"), "application/octet-stream");
+    const settled = await streamUntilSettled(pair.worker, token, video.id);
+    expect(settled.status).toBe(422);
+    expect(settled.body).toEqual({ status: "failed", error: expect.stringMatching(/not a media file ffmpeg can read/) });
+  });
+});
+
+describe("packaging on first view", () => {
+  let dataDir: string;
+  let pair: Pair;
+  beforeAll(async () => {
+    dataDir = await tempDataDir("flow-first-view");
+    pair = await startPair(dataDir, "on-first-view");
+  });
+  afterAll(async () => {
+    await pair?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it("leaves an upload pending until someone asks to play it", async () => {
+    await generateTestPattern(join(dataDir, "clip.mp4"), { seconds: 3, width: 320, height: 180 });
+    const token = await viewerToken(pair.worker);
+    const video = await upload(pair.worker, token, await readFile(join(dataDir, "clip.mp4")), "video/mp4");
+    expect(video.status).toBe("pending");
+    const settled = await streamUntilSettled(pair.worker, token, video.id);
+    expect(settled.status).toBe(200);
+    expect(settled.polls).toBeGreaterThan(1);
+  });
+});

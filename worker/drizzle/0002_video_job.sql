@@ -1,0 +1,1 @@
+ALTER TABLE `videos` ADD `job_id` text;

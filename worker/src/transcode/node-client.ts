@@ -1,0 +1,67 @@
+// The worker's client for a transcode node's jobs API (transcode-node/README.md): create a job for a
+// source in shared storage, and read its state. Bearer-secret auth; bounded waits, so a slow node
+// never holds a viewer's request for long.
+
+export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
+
+export interface JobResult {
+  sha256: string;
+  storagePrefix: string;
+  durationMs: number;
+  thumbnails: { poster: string; track: string; sprites: string[] } | null;
+}
+
+export interface JobState {
+  id: string;
+  status: JobStatus;
+  /** 0..1; absent in the answer to a job just created. */
+  progress?: number;
+  error?: string;
+  result?: JobResult;
+}
+
+export interface TranscodeClient {
+  createJob(request: { storageKey: string; videoId: string }): Promise<JobState>;
+  /** null when the node does not know the job (jobs live in the node's memory). */
+  getJob(id: string): Promise<JobState | null>;
+}
+
+export class TranscodeNodeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "TranscodeNodeError";
+  }
+}
+
+export function createTranscodeClient(baseUrl: string, secret: string, timeoutMs = 5000, fetchImpl: typeof fetch = fetch): TranscodeClient {
+  const base = baseUrl.replace(/\/+$/, "");
+  const call = async (path: string, init: RequestInit = {}): Promise<Response> => {
+    try {
+      return await fetchImpl(`${base}${path}`, {
+        ...init,
+        headers: { Authorization: `Bearer ${secret}`, "Content-Type": "application/json", ...init.headers },
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      throw new TranscodeNodeError(`the transcode node at ${base} did not answer: ${(error as Error).message}`);
+    }
+  };
+  const failed = async (what: string, response: Response): Promise<never> => {
+    const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
+    throw new TranscodeNodeError(`${what} failed on the transcode node: HTTP ${response.status}${body?.error?.message ? ` (${body.error.message})` : ""}`);
+  };
+
+  return {
+    async createJob({ storageKey, videoId }) {
+      const response = await call("/v1/jobs", { method: "POST", body: JSON.stringify({ source: { storageKey }, videoId }) });
+      if (response.status !== 201) await failed("creating a job", response);
+      return (await response.json()) as JobState;
+    },
+    async getJob(id) {
+      const response = await call(`/v1/jobs/${encodeURIComponent(id)}`);
+      if (response.status === 404) return null;
+      if (!response.ok) await failed("reading a job", response);
+      return (await response.json()) as JobState;
+    },
+  };
+}

@@ -1,0 +1,58 @@
+// Packaging a video through a transcode node, tracked by pulling the job's state when someone asks
+// (/stream, upload): no background task, so it works the same on Node, Deno and Workers.
+// pending --startPackaging--> generating --refreshPackaging--> ready | failed
+import { updateVideo } from "../db/videos.ts";
+import type { Video } from "../db/schema.ts";
+import type { AppDeps } from "../env.ts";
+import type { JobState } from "./node-client.ts";
+
+/** Asks the node to package a pending video. Without a node, or when it does not answer, the video stays pending (tried again later). */
+export async function startPackaging(deps: AppDeps, video: Video): Promise<Video> {
+  if (!deps.transcoder || video.status !== "pending" || !video.sourceKey) return video;
+  let job: JobState;
+  try {
+    job = await deps.transcoder.createJob({ storageKey: video.sourceKey, videoId: video.id });
+  } catch (error) {
+    console.warn(`packaging ${video.id} not started: ${(error as Error).message}`);
+    return video;
+  }
+  return apply(deps, { ...video, jobId: job.id }, job);
+}
+
+/** Brings a generating video up to date with its job. A job the node forgot (restart) is started again. */
+export async function refreshPackaging(deps: AppDeps, video: Video): Promise<Video> {
+  if (!deps.transcoder || video.status !== "generating" || !video.jobId) return video;
+  let job: JobState | null;
+  try {
+    job = await deps.transcoder.getJob(video.jobId);
+  } catch (error) {
+    console.warn(`packaging ${video.id}: ${(error as Error).message}`);
+    return video;
+  }
+  if (!job) return startPackaging(deps, { ...video, status: "pending", jobId: null });
+  return apply(deps, video, job);
+}
+
+async function apply(deps: AppDeps, video: Video, job: JobState): Promise<Video> {
+  let changes: Partial<Video>;
+  if (job.status === "succeeded" && job.result) {
+    const { result } = job;
+    changes = {
+      status: "ready",
+      progress: 1,
+      error: null,
+      storagePrefix: result.storagePrefix,
+      sourceSha256: result.sha256,
+      durationMs: result.durationMs,
+      posterPath: result.thumbnails?.poster ?? null,
+      thumbnailsPath: result.thumbnails?.track ?? null,
+    };
+  } else if (job.status === "failed" || job.status === "cancelled") {
+    changes = { status: "failed", error: job.error ?? `packaging was ${job.status}` };
+  } else {
+    changes = { status: "generating", progress: job.progress ?? 0 };
+  }
+  changes.jobId = job.id;
+  await updateVideo(deps.db, video.id, changes);
+  return { ...video, ...changes };
+}

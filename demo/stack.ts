@@ -1,8 +1,12 @@
-// The whole stack on one box: the worker (Node, embedded defaults, demo mode), a sample video, and
-// the demo page on Vite's dev server, which proxies /api and /hls to the worker (same origin for the page).
+// The whole stack on one box: a transcode node, the worker (Node, embedded defaults, demo mode)
+// sharing its storage folder, a sample video, and the demo page on Vite's dev server, which proxies
+// /api and /hls to the worker (same origin for the page).
 import { fileURLToPath } from "node:url";
 import { createServer, type ViteDevServer } from "vite";
+import { randomBytes } from "node:crypto";
+import { join, resolve } from "node:path";
 import { startNodeWorker, type RunningWorker } from "@edgestream/worker/node";
+import { startNodeServer } from "../transcode-node/src/server.ts";
 import { ensureSampleVideo } from "./sample-video.ts";
 
 export interface StackOptions {
@@ -19,20 +23,40 @@ export interface StackOptions {
 export interface RunningStack {
   demoUrl: string;
   worker: RunningWorker;
+  nodeUrl: string;
   sampleVideoId: string;
   close(): Promise<void>;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<RunningStack> {
   const host = options.host ?? "127.0.0.1";
-  const worker = await startNodeWorker({
-    ...process.env,
-    ...options.env,
-    DEMO_MODE: "1",
+  const dataDir = resolve(options.dataDir ?? process.env["EDGESTREAM_DATA_DIR"] ?? ".edgestream");
+  const nodeSecret = randomBytes(24).toString("hex");
+  // Uploads from the demo page are packaged by this node; port 0: the worker is told where it is.
+  const node = await startNodeServer({
+    NODE_SECRET: nodeSecret,
+    PORT: "0",
     HOST: host,
-    PORT: String(options.workerPort ?? 8787),
-    ...(options.dataDir ? { EDGESTREAM_DATA_DIR: options.dataDir } : {}),
+    STORAGE_DIR: join(dataDir, "storage"),
+    WORK_DIR: join(dataDir, "work"),
+    HWACCEL: process.env["HWACCEL"] ?? "auto",
   });
+  let worker: RunningWorker;
+  try {
+    worker = await startNodeWorker({
+      ...process.env,
+      ...options.env,
+      DEMO_MODE: "1",
+      HOST: host,
+      PORT: String(options.workerPort ?? 8787),
+      EDGESTREAM_DATA_DIR: dataDir,
+      TRANSCODE_NODE_URL: node.url,
+      TRANSCODE_NODE_SECRET: nodeSecret,
+    });
+  } catch (error) {
+    await node.close();
+    throw error;
+  }
   let vite: ViteDevServer | undefined;
   try {
     const sampleVideoId = await ensureSampleVideo(worker.deps.db, worker.settings, {
@@ -55,15 +79,18 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     return {
       demoUrl: `http://${host}:${address.port}/`,
       worker,
+      nodeUrl: node.url,
       sampleVideoId,
       close: async () => {
         await server.close();
         await worker.close();
+        await node.close();
       },
     };
   } catch (error) {
     await vite?.close();
     await worker.close();
+    await node.close();
     throw error;
   }
 }

@@ -9,7 +9,7 @@ startStack({
   log: (line) => console.log(line),
 }).then(
   (stack) => {
-    console.log(`\nEdgeStream is running.\n  demo:   ${stack.demoUrl}\n  worker: ${stack.worker.url} (GET /healthz)\n  data:   ${stack.worker.settings.dataDir}\nPress Ctrl+C to stop.`);
+    console.log(`\nEdgeStream is running.\n  demo:   ${stack.demoUrl}\n  worker: ${stack.worker.url} (GET /healthz, /openapi.json)\n  node:   ${stack.nodeUrl} (GET /healthz)\n  data:   ${stack.worker.settings.dataDir}\nPress Ctrl+C to stop.`);
     const stop = () => void stack.close().then(() => process.exit(0));
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);

@@ -63,50 +63,62 @@ function urisOf(playlist: string): string[] {
   return uris;
 }
 
+/** The file in storage behind a signed URL: its path below /hls/clip1/, under the package's prefix. */
+function storedPath(url: URL): string {
+  return join(worker.settings.storageDir, sha, ...url.pathname.replace("/hls/clip1/", "").split("/"));
+}
+
+/** Walks master → media playlists → every referenced file, fetching each through the worker. */
+async function walk(masterUrl: string) {
+  const token = new URL(masterUrl).searchParams.get("sig")!;
+  const master = await fetch(masterUrl);
+  expect(master.status).toBe(200);
+  expect(master.headers.get("cache-control")).toBe("no-cache");
+  const playlists = urisOf(await master.text());
+  const files: URL[] = [];
+  for (const playlist of playlists) {
+    expect(new URL(playlist, masterUrl).searchParams.get("sig")).toBe(token);
+    const mediaUrl = new URL(playlist, masterUrl);
+    const media = await fetch(mediaUrl);
+    expect(media.status).toBe(200);
+    for (const uri of urisOf(await media.text())) {
+      const url = new URL(uri, mediaUrl);
+      expect(url.searchParams.get("sig")).toBe(token);
+      files.push(url);
+    }
+  }
+  return { playlists, files };
+}
+
 describe("signed playback path over HTTP", () => {
   it("serves every playlist and segment, each URI signed, bytes identical to storage", async () => {
-    const masterUrl = await streamManifestUrl();
-    const token = new URL(masterUrl).searchParams.get("sig")!;
-    const master = await fetch(masterUrl);
-    expect(master.status).toBe(200);
-    expect(master.headers.get("cache-control")).toBe("no-cache");
-    const variants = urisOf(await master.text());
-    expect(variants).toEqual([`v0/index.m3u8?sig=${token}`]);
-
-    let segmentsFetched = 0;
-    for (const variant of variants) {
-      const mediaUrl = new URL(variant, masterUrl).href;
-      const media = await fetch(mediaUrl);
-      expect(media.status).toBe(200);
-      const uris = urisOf(await media.text());
-      expect(uris.length).toBeGreaterThanOrEqual(4); // init + 3 segments of a 9 s clip
-      for (const uri of uris) {
-        expect(new URL(uri, mediaUrl).searchParams.get("sig")).toBe(token);
-        const response = await fetch(new URL(uri, mediaUrl));
-        expect(response.status).toBe(200);
-        expect(response.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
-        const served = Buffer.from(await response.arrayBuffer());
-        const stored = await readFile(join(worker.settings.storageDir, sha, "v0", uri.split("?")[0]!));
-        expect(served.equals(stored)).toBe(true);
-        segmentsFetched++;
-      }
+    const { playlists, files } = await walk(await streamManifestUrl());
+    // The ladder of a 180p source is one video rung plus the audio group.
+    expect(playlists.map((p) => p.split("?")[0]).sort()).toEqual(["180p/index.m3u8", "audio/index.m3u8"]);
+    expect(files.length).toBeGreaterThanOrEqual(2 * 4); // per playlist: init + 3 segments of a 9 s clip
+    for (const url of files) {
+      const response = await fetch(url);
+      expect(response.status).toBe(200);
+      expect(response.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+      const served = Buffer.from(await response.arrayBuffer());
+      expect(served.equals(await readFile(storedPath(url)))).toBe(true);
     }
-    expect(segmentsFetched).toBeGreaterThanOrEqual(4);
   });
 
   it("answers a Range request with 206 and exactly those bytes", async () => {
-    const masterUrl = await streamManifestUrl();
-    const segmentUrl = new URL(`v0/seg_00001.m4s?sig=${new URL(masterUrl).searchParams.get("sig")}`, masterUrl);
-    const response = await fetch(segmentUrl, { headers: { Range: "bytes=100-199" } });
+    const { files } = await walk(await streamManifestUrl());
+    const segment = files.find((url) => /seg_\d+\.m4s$/.test(url.pathname))!;
+    const response = await fetch(segment, { headers: { Range: "bytes=100-199" } });
     expect(response.status).toBe(206);
-    const stored = await readFile(join(worker.settings.storageDir, sha, "v0", "seg_00001.m4s"));
+    const stored = await readFile(storedPath(segment));
     expect(response.headers.get("content-range")).toBe(`bytes 100-199/${stored.length}`);
     expect(Buffer.from(await response.arrayBuffer()).equals(stored.subarray(100, 200))).toBe(true);
   });
 
   it("answers 403 for a tampered signature and 410 for an expired one, no-store with CORS", async () => {
     const masterUrl = await streamManifestUrl();
-    const segmentUrl = new URL("v0/seg_00000.m4s", masterUrl).href;
+    const { files } = await walk(masterUrl);
+    const segmentUrl = files.find((url) => /seg_\d+\.m4s$/.test(url.pathname))!.href.replace(/\?.*/, "");
     const token = new URL(masterUrl).searchParams.get("sig")!;
     const headers = { Origin: "https://some-site.example" };
 
@@ -121,7 +133,7 @@ describe("signed playback path over HTTP", () => {
     expect(expired.headers.get("cache-control")).toBe("no-store");
     expect(expired.headers.get("access-control-allow-origin")).toBe("*");
 
-    const unsigned = await fetch(new URL("v0/index.m3u8", masterUrl));
+    const unsigned = await fetch(new URL("180p/index.m3u8", masterUrl));
     expect(unsigned.status).toBe(403);
   });
 

@@ -4,10 +4,17 @@ export enum PlayerEvent {
   Status = "status",
   Ready = "ready",
   Playing = "playing",
+  Stall = "stall",
+  Recovered = "recovered",
+  QualityChange = "qualitychange",
+  ProgressSaved = "progresssaved",
+  TokenRefreshed = "tokenrefreshed",
   Error = "error",
 }
 
-export type PlayerStatus = "idle" | "loading" | "generating" | "ready" | "playing" | "failed" | "destroyed";
+export type PlayerStatus = "idle" | "loading" | "generating" | "ready" | "playing" | "paused" | "failed" | "destroyed";
+
+export type Engine = "hls.js" | "native" | "mp4";
 
 export type ErrorType = "network" | "auth" | "media" | "unsupported" | "server";
 
@@ -15,15 +22,30 @@ export interface PlayerErrorData {
   type: ErrorType;
   /** A short machine-readable detail, e.g. "stream-request-failed". */
   details: string;
+  /** Fatal: playback has stopped for good. Non-fatal errors are being recovered from. */
   fatal: boolean;
   /** What went wrong, in words a person can act on. */
   error: Error;
 }
 
+export interface QualityLevel {
+  index: number;
+  height: number;
+  width: number;
+  bitrate: number;
+}
+
 export interface PlayerEventMap {
   [PlayerEvent.Status]: { status: PlayerStatus; progress?: number };
-  [PlayerEvent.Ready]: { manifestUrl: string; engine: "hls.js" | "native" };
+  [PlayerEvent.Ready]: { manifestUrl: string; engine: Engine };
   [PlayerEvent.Playing]: { currentTime: number };
+  /** Playback waits for data (after it had started; start-up and seeks are not stalls). */
+  [PlayerEvent.Stall]: { currentTime: number };
+  /** Playback resumed after a stall (`stallMs`) or an error was recovered (`from`). */
+  [PlayerEvent.Recovered]: { from: "stall" | "network" | "media" | "token" | "native-reload" | "mp4-fallback"; stallMs?: number };
+  [PlayerEvent.QualityChange]: { level: QualityLevel | null; auto: boolean };
+  [PlayerEvent.ProgressSaved]: { positionSec: number; via: "fetch" | "keepalive" };
+  [PlayerEvent.TokenRefreshed]: { expiresAt: number; reason: "ahead" | "rejected" | "native" };
   [PlayerEvent.Error]: PlayerErrorData;
 }
 

@@ -1,8 +1,16 @@
-// The worker's /stream contract, as the SDK reads it.
+// The worker's contract as the SDK reads it: /stream, progress, heartbeats and analytics events.
 
 export type StreamInfo =
-  | { status: "ready"; manifestUrl: string; expiresAt: string }
-  | { status: "generating"; progress: number; retryAfter: number; manifestUrl?: string }
+  | {
+      status: "ready";
+      manifestUrl: string;
+      expiresAt: string;
+      sessionId?: string;
+      posterUrl?: string;
+      /** A progressive MP4 of the same video, when the server offers one: the last fallback. */
+      mp4Url?: string;
+    }
+  | { status: "generating"; progress: number; retryAfter: number; sessionId?: string; manifestUrl?: string; expiresAt?: string; mp4Url?: string }
   | { status: "failed"; error: string };
 
 export class StreamRequestError extends Error {
@@ -15,9 +23,18 @@ export class StreamRequestError extends Error {
   }
 }
 
-/** Asks where to play a video. Manifest URLs come back absolute, resolved against the API's URL. */
+/** The query parameter that carries the stream token on every /hls URL. */
+export const SIG_PARAM = "sig";
+
+export function apiUrl(apiBase: string, path: string, query?: Record<string, string>): URL {
+  const url = new URL(`${apiBase}${path}`, globalThis.location?.href);
+  for (const [key, value] of Object.entries(query ?? {})) url.searchParams.set(key, value);
+  return url;
+}
+
+/** Asks where to play a video. URLs come back absolute, resolved against the API's URL. */
 export async function fetchStreamInfo(apiBase: string, videoId: string, token: string, signal?: AbortSignal): Promise<StreamInfo> {
-  const url = new URL(`${apiBase}/api/videos/${encodeURIComponent(videoId)}/stream`, globalThis.location?.href);
+  const url = apiUrl(apiBase, `/api/videos/${encodeURIComponent(videoId)}/stream`);
   const response = await fetch(url, { headers: { Authorization: `Bearer ${token}` }, ...(signal ? { signal } : {}) });
   const body = (await response.json().catch(() => null)) as Record<string, unknown> | null;
   if (response.status === 401) throw new StreamRequestError("not signed in, or the sign-in expired", 401);
@@ -26,6 +43,53 @@ export async function fetchStreamInfo(apiBase: string, videoId: string, token: s
     const message = (body?.["error"] as { message?: string } | undefined)?.message;
     throw new StreamRequestError(message ?? `the stream request failed with HTTP ${response.status}`, response.status);
   }
-  if (typeof body["manifestUrl"] === "string") body["manifestUrl"] = new URL(body["manifestUrl"], url).href;
+  for (const key of ["manifestUrl", "mp4Url", "posterUrl"]) {
+    if (typeof body[key] === "string") body[key] = new URL(body[key] as string, url).href;
+  }
   return body as unknown as StreamInfo;
+}
+
+export interface SavedProgress {
+  positionSec: number | null;
+  durationSec: number | null;
+}
+
+export async function fetchProgress(apiBase: string, videoId: string, token: string, signal: AbortSignal): Promise<SavedProgress | null> {
+  const response = await fetch(apiUrl(apiBase, `/api/videos/${encodeURIComponent(videoId)}/progress`), {
+    headers: { Authorization: `Bearer ${token}` },
+    signal,
+  });
+  return response.ok ? ((await response.json()) as SavedProgress) : null;
+}
+
+/**
+ * A small JSON write to the worker. `beacon` is for a page that is going away: the viewer token
+ * travels as a query parameter and the body as text/plain (no preflight); POSTs use sendBeacon,
+ * other methods fetch with keepalive.
+ */
+export async function send(
+  apiBase: string,
+  method: "POST" | "PUT",
+  path: string,
+  token: string,
+  body: unknown,
+  beacon = false,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  const text = JSON.stringify(body);
+  if (beacon) {
+    const url = apiUrl(apiBase, path, { token });
+    if (method === "POST" && navigator.sendBeacon?.(url, new Blob([text], { type: "text/plain" }))) return true;
+    return fetch(url, { method, body: text, keepalive: true, headers: { "Content-Type": "text/plain" } }).then(
+      (r) => r.ok,
+      () => false,
+    );
+  }
+  const response = await fetch(apiUrl(apiBase, path), {
+    method,
+    body: text,
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    ...(signal ? { signal } : {}),
+  });
+  return response.ok;
 }

@@ -1,0 +1,83 @@
+// The stream token (the `sig` query parameter on every /hls URL): refreshed ahead of expiry and
+// when the worker rejects it, and substituted into every request hls.js makes, so playback never
+// reloads its source (which would empty the buffer).
+import { backoffDelay } from "./backoff.ts";
+import { SIG_PARAM } from "./stream-api.ts";
+
+export type RefreshReason = "ahead" | "rejected" | "native";
+
+export interface StreamTokenDeps {
+  /** Calls /stream again and returns the new manifest URL and expiry (ms since epoch). */
+  fetchFresh: () => Promise<{ manifestUrl: string; expiresAt: number }>;
+  /** Seconds before expiry to refresh; undefined: a fifth of the token's lifetime, 1–60 s; false: only when rejected. */
+  aheadSeconds: number | false | undefined;
+  onRefreshed: (expiresAt: number, reason: RefreshReason) => void;
+  setTimer: (fn: () => void, ms: number) => void;
+  clearTimer: () => void;
+  now?: () => number;
+}
+
+export class StreamToken {
+  sig = "";
+  expiresAt = 0;
+  private scope = "";
+  private pending: Promise<void> | null = null;
+  private failures = 0;
+
+  constructor(private deps: StreamTokenDeps) {}
+
+  /** Takes the token from a manifest URL and plans the next refresh ahead of `expiresAt`. */
+  set(manifestUrl: string, expiresAt: number): void {
+    const url = new URL(manifestUrl);
+    this.sig = url.searchParams.get(SIG_PARAM) ?? "";
+    // Only URLs below the video's /hls/<id>/ folder on the same origin carry this token.
+    this.scope = url.origin + url.pathname.slice(0, url.pathname.indexOf("/", 5) + 1);
+    this.expiresAt = expiresAt;
+    const now = (this.deps.now ?? Date.now)();
+    const { aheadSeconds } = this.deps;
+    this.deps.clearTimer();
+    if (aheadSeconds === false || !(expiresAt > now)) return;
+    const lead = aheadSeconds ?? Math.min(60, Math.max(1, (expiresAt - now) / 5000));
+    // Capped: setTimeout fires at once for delays past 2^31 ms (a token valid for weeks).
+    this.deps.setTimer(() => void this.refresh("ahead"), Math.min(2 ** 31 - 1, Math.max(0, expiresAt - now - lead * 1000)));
+  }
+
+  /** The URL with the current token, for URLs this token covers; others are left alone. */
+  sign(url: string): string {
+    if (!this.sig || !url.startsWith(this.scope)) return url;
+    const u = new URL(url);
+    if (!u.searchParams.has(SIG_PARAM)) return url;
+    u.searchParams.set(SIG_PARAM, this.sig);
+    return u.href;
+  }
+
+  /** Resolves when no refresh is under way (at most `capMs` later), so a request goes out with the freshest token. */
+  settled(capMs = 4000): Promise<void> {
+    if (!this.pending) return Promise.resolve();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const cap = new Promise<void>((resolve) => (timer = setTimeout(resolve, capMs)));
+    return Promise.race([this.pending, cap]).finally(() => clearTimeout(timer));
+  }
+
+  /** One refresh at a time: callers during a refresh share it. A failed refresh is retried with backoff. */
+  refresh(reason: RefreshReason): Promise<void> {
+    this.pending ??= this.deps
+      .fetchFresh()
+      .then(
+        ({ manifestUrl, expiresAt }) => {
+          this.failures = 0;
+          this.set(manifestUrl, expiresAt);
+          this.deps.onRefreshed(expiresAt, reason);
+        },
+        () => {
+          // Keep playing on the old token (hls.js retries a rejected request, which asks again).
+          this.deps.clearTimer();
+          this.deps.setTimer(() => void this.refresh(reason), backoffDelay(this.failures++, 1000, 15_000));
+        },
+      )
+      .finally(() => {
+        this.pending = null;
+      });
+    return this.pending;
+  }
+}

@@ -1,0 +1,80 @@
+// A stand-in for hls.js in unit tests: happy-dom has no Media Source Extensions, so the real one
+// cannot run there (it plays for real in tests/e2e under Chromium). It records what the player asks
+// of it and lets a test fire hls.js events.
+import type { HlsConfig, LoadPolicy } from "hls.js";
+
+const policy = (maxNumRetry: number): LoadPolicy => ({
+  default: {
+    maxTimeToFirstByteMs: 10_000,
+    maxLoadTimeMs: 20_000,
+    timeoutRetry: { maxNumRetry: 2, retryDelayMs: 0, maxRetryDelayMs: 0 },
+    errorRetry: { maxNumRetry, retryDelayMs: 1000, maxRetryDelayMs: 8000 },
+  },
+});
+
+export class FakeHls {
+  static instances: FakeHls[] = [];
+  static supported = true;
+  static isSupported = () => FakeHls.supported;
+  static Events = {
+    ERROR: "hlsError",
+    LEVEL_LOADED: "hlsLevelLoaded",
+    FRAG_BUFFERED: "hlsFragBuffered",
+    LEVEL_SWITCHED: "hlsLevelSwitched",
+  };
+  static DefaultConfig = {
+    maxBufferLength: 30,
+    manifestLoadPolicy: policy(1),
+    playlistLoadPolicy: policy(2),
+    fragLoadPolicy: policy(6),
+    keyLoadPolicy: policy(8),
+  } as unknown as HlsConfig;
+
+  handlers = new Map<string, (event: string, data: unknown) => void>();
+  calls: string[] = [];
+  source?: string;
+  media?: HTMLMediaElement;
+  destroyed = false;
+  levels = [
+    { height: 360, width: 640, bitrate: 800_000 },
+    { height: 720, width: 1280, bitrate: 2_500_000 },
+  ];
+  autoLevelEnabled = true;
+  nextLoadLevel = 0;
+  config: HlsConfig;
+
+  constructor(config: Partial<HlsConfig>) {
+    this.config = { ...FakeHls.DefaultConfig, ...config } as HlsConfig;
+    FakeHls.instances.push(this);
+  }
+  set nextLevel(level: number) {
+    this.autoLevelEnabled = level === -1;
+    this.nextLoadLevel = level;
+  }
+  on(event: string, handler: (event: string, data: unknown) => void) {
+    this.handlers.set(event, handler);
+  }
+  fire(event: keyof typeof FakeHls.Events, data: unknown) {
+    this.handlers.get(FakeHls.Events[event])?.(FakeHls.Events[event], data);
+  }
+  loadSource(url: string) {
+    this.source = url;
+  }
+  attachMedia(media: HTMLMediaElement) {
+    this.media = media;
+  }
+  startLoad() {
+    this.calls.push("startLoad");
+  }
+  recoverMediaError() {
+    this.calls.push("recoverMediaError");
+  }
+  swapAudioCodec() {
+    this.calls.push("swapAudioCodec");
+  }
+  destroy() {
+    this.destroyed = true;
+  }
+}
+
+export const loadFakeHls = async () => FakeHls as unknown as typeof import("hls.js").default;

@@ -15,6 +15,12 @@ export interface FfmpegProgress {
 export interface FfmpegRun {
   readonly done: Promise<void>;
   abort(graceMs?: number): void;
+  /** SIGKILL at once: no `q`, so the muxer does not finalize a half-written segment under its final name. */
+  kill(): void;
+  /** SIGSTOP / SIGCONT: an on-demand session parks its encoder when it is far enough ahead. */
+  pause(): void;
+  resume(): void;
+  readonly pid: number | undefined;
 }
 
 const STDERR_TAIL_BYTES = 4096;
@@ -62,9 +68,22 @@ export function runFfmpeg(
 
   const handle: FfmpegRun = {
     done,
+    pid: child.pid,
+    kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      aborted = true;
+      child.kill("SIGKILL");
+    },
+    pause() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGSTOP");
+    },
+    resume() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGCONT");
+    },
     abort(graceMs = 5000) {
       if (child.exitCode !== null || aborted) return;
       aborted = true;
+      child.kill("SIGCONT"); // a parked encoder cannot read its `q`
       child.stdin.end("q");
       const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
       child.once("close", () => clearTimeout(timer));

@@ -39,7 +39,7 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
       sessionCaps: { nvenc: config.NVENC_SESSIONS, qsv: config.QSV_SESSIONS, vaapi: config.VAAPI_SESSIONS, videotoolbox: config.VIDEOTOOLBOX_SESSIONS },
     });
   void hardware.detectAll(); // detect at start-up so /healthz answers at once
-  const { app, queue } = createNodeApp({ config, storage, hardware, metrics: createMetrics() });
+  const { app, queue, sessions } = createNodeApp({ config, storage, hardware, metrics: createMetrics() });
   const server = await new Promise<ReturnType<typeof serve>>((ok, fail) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => ok(s));
     s.once("error", fail);
@@ -50,6 +50,7 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
     config,
     hardware,
     close: async () => {
+      await sessions.closeAll(); // every session's ffmpeg ends (q, grace, SIGKILL) and its work dir goes
       await queue.close();
       await new Promise<void>((done) => {
         server.close(() => done());

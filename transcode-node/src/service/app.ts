@@ -17,6 +17,8 @@ import { packageToStorage } from "../publish.ts";
 import type { NodeConfig } from "./config.ts";
 import { JobQueue, QueueFullError, TERMINAL, type Job, type JobEvent, type JobResult } from "./job-queue.ts";
 import type { NodeMetrics } from "./metrics.ts";
+import { SessionRegistry } from "../sessions/session-registry.ts";
+import { sessionRoutes } from "../sessions/routes.ts";
 
 export const JobRequestSchema = z
   .object({
@@ -60,6 +62,24 @@ export function createNodeApp(deps: NodeAppDeps) {
     },
   });
 
+  const sessions = new SessionRegistry(
+    {
+      inactivityMs: config.SESSION_INACTIVITY_SECONDS * 1000,
+      maxSessions: config.SESSION_MAX,
+      segmentSeconds: config.SEGMENT_SECONDS,
+      profileHeight: config.SESSION_PROFILE,
+      workRoot: config.WORK_DIR,
+      probeTimeoutMs: config.PROBE_TIMEOUT_MS,
+      waitMs: config.SESSION_WAIT_MS,
+      aheadSegments: config.SESSION_AHEAD_SEGMENTS,
+      restartDistance: config.SESSION_RESTART_SEGMENTS,
+      stopGraceMs: config.SESSION_STOP_GRACE_MS,
+      chooseBackend: async () => (await hardware.choose(config.HWACCEL)).backend,
+      encoderCaps: { nvenc: config.NVENC_SESSIONS, qsv: config.QSV_SESSIONS, vaapi: config.VAAPI_SESSIONS, videotoolbox: config.VIDEOTOOLBOX_SESSIONS },
+    },
+    storage,
+  );
+
   const app = new Hono();
   app.onError((error, c) => {
     const status = error instanceof HTTPException ? error.status : 500;
@@ -70,7 +90,17 @@ export function createNodeApp(deps: NodeAppDeps) {
     const { encoders } = await hardware.snapshot();
     return c.json({ status: "ok", hwaccel: config.HWACCEL, storage: storage.name, queue: queue.depth(), encoders });
   });
-  app.get("/metrics", async (c) => c.text(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType }));
+  app.get("/metrics", async (c) => {
+    metrics.sessions.set(sessions.size);
+    metrics.leases.set([...sessions.sessions()].reduce((n, s) => n + s.leaseCount, 0));
+    metrics.encodeSpeed.reset();
+    metrics.segmentsAhead.reset();
+    for (const s of sessions.sessions()) {
+      metrics.encodeSpeed.set({ session: s.id }, s.speed);
+      metrics.segmentsAhead.set({ session: s.id }, s.segmentsAhead);
+    }
+    return c.text(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType });
+  });
 
   const secret = createHash("sha256").update(config.NODE_SECRET).digest();
   app.use("/v1/*", async (c, next) => {
@@ -79,6 +109,8 @@ export function createNodeApp(deps: NodeAppDeps) {
     if (!timingSafeEqual(given, secret)) throw new HTTPException(401, { message: "missing or wrong bearer token" });
     await next();
   });
+
+  app.route("/v1/sessions", sessionRoutes(sessions, storage, (path) => checkSourcePath(path, config.SOURCE_DIR)));
 
   app.post("/v1/jobs", async (c) => {
     const body = await c.req.json().catch(() => {
@@ -134,7 +166,7 @@ export function createNodeApp(deps: NodeAppDeps) {
     });
   });
 
-  return { app, queue };
+  return { app, queue, sessions };
 }
 
 function findJob(queue: JobQueue<JobRequest>, id: string): Job<JobRequest> {

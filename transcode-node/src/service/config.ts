@@ -35,6 +35,18 @@ export const NodeConfigSchema = z.object({
     .transform((s) => s.split(",").map(Number)),
   THUMBNAIL_INTERVAL_SECONDS: int(1, 600).optional(),
   PROBE_TIMEOUT_MS: int(1000, 600_000).default(30_000),
+  /** On-demand sessions: the one inactivity timeout; a session stops when its last lease lapses. */
+  SESSION_INACTIVITY_SECONDS: z.coerce.number().min(1).max(86_400).default(120),
+  SESSION_MAX: int(1, 1000).default(4),
+  /** Rendition height of a session (never above the source). */
+  SESSION_PROFILE: int(144, 2160).default(720),
+  /** How long a segment request waits for a segment the encoder will reach soon. */
+  SESSION_WAIT_MS: int(100, 120_000).default(20_000),
+  /** Segments the encoder may run ahead of the furthest viewer before it is parked. */
+  SESSION_AHEAD_SEGMENTS: int(1, 1000).default(10),
+  /** A request more than this many segments ahead of the encoder restarts it there. */
+  SESSION_RESTART_SEGMENTS: int(0, 100).default(3),
+  SESSION_STOP_GRACE_MS: int(0, 60_000).default(3000),
 });
 
 export type NodeConfigInput = z.input<typeof NodeConfigSchema>;

@@ -14,6 +14,10 @@ export function createMetrics() {
     deduplicated: new Counter({ name: "edgestream_jobs_deduplicated_total", help: "Jobs answered from an existing package", registers: [registry] }),
     queued: new Gauge({ name: "edgestream_jobs_queued", help: "Jobs waiting", registers: [registry] }),
     running: new Gauge({ name: "edgestream_jobs_running", help: "Jobs running", registers: [registry] }),
+    sessions: new Gauge({ name: "edgestream_sessions", help: "On-demand sessions running", registers: [registry] }),
+    leases: new Gauge({ name: "edgestream_session_leases", help: "Viewer leases held on sessions", registers: [registry] }),
+    encodeSpeed: new Gauge({ name: "edgestream_session_encode_speed", help: "Encoding speed of each session, × realtime", labelNames: ["session"], registers: [registry] }),
+    segmentsAhead: new Gauge({ name: "edgestream_session_segments_ahead", help: "Segments each session's encoder is ahead of its furthest viewer", labelNames: ["session"], registers: [registry] }),
   };
 }
 export type NodeMetrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,146 @@
+// The session API on the node (behind the /v1 bearer check):
+//   POST   /v1/sessions {source, profile?, lease}      start or attach; 201 {id, …}; 503 + Retry-After at capacity
+//   GET    /v1/sessions/:id                            state, progress, and the storage prefix once completed
+//   GET    /v1/sessions/:id/master.m3u8                the full playlists, from the start
+//   GET    /v1/sessions/:id/:rendition/index.m3u8
+//   GET    /v1/sessions/:id/:rendition/:file?lease=    init.mp4 or seg_NNNNN.m4s; renews the lease
+//   POST   /v1/sessions/:id/heartbeat {lease}          renews the lease
+//   DELETE /v1/sessions/:id?lease=                     releases the lease (the last one stops the session)
+//   GET    /v1/sessions/:id/events                     SSE: SegmentReady, ManifestUpdated, ProgressUpdate, TranscodeCompleted, TranscodeFailed
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { Readable } from "node:stream";
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { streamSSE } from "hono/streaming";
+import { z } from "zod";
+import type { StorageDriver } from "@edgestream/worker";
+import { MediaInputError } from "../errors.ts";
+import { SegmentNotReadyError, type Session, type SessionEvent } from "./session.ts";
+import { CapacityError, type SessionRegistry } from "./session-registry.ts";
+
+const StartSchema = z
+  .object({
+    source: z.union([z.object({ path: z.string().min(1) }).strict(), z.object({ storageKey: z.string().min(1) }).strict()]),
+    profile: z.number().int().min(144).max(2160).optional(),
+    lease: z.string().min(1).max(200),
+    videoId: z.string().min(1).max(200).optional(),
+  })
+  .strict();
+
+const LeaseSchema = z.object({ lease: z.string().min(1).max(200) });
+
+function view(session: Session) {
+  return {
+    id: session.id,
+    status: session.status,
+    progress: session.progress,
+    segments: session.segments,
+    leases: session.leaseCount,
+    backend: session.backend,
+    ...(session.encoderPid ? { encoderPid: session.encoderPid } : {}),
+    ...(session.error ? { error: session.error } : {}),
+    ...(session.storagePrefix ? { storagePrefix: session.storagePrefix } : {}),
+  };
+}
+
+export function sessionRoutes(registry: SessionRegistry, storage: StorageDriver, checkPath: (path: string) => void) {
+  const app = new Hono();
+  const find = (id: string) => {
+    const session = registry.get(id);
+    if (!session) throw new HTTPException(404, { message: `no session ${id}` });
+    return session;
+  };
+
+  app.post("/", async (c) => {
+    const parsed = StartSchema.safeParse(await c.req.json().catch(() => null));
+    if (!parsed.success) throw new HTTPException(400, { message: parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ") });
+    const { source, profile, lease } = parsed.data;
+    if ("path" in source) checkPath(source.path);
+    try {
+      const session = await registry.startOrAttach(source, lease, profile);
+      return c.json(view(session), 201);
+    } catch (error) {
+      if (error instanceof CapacityError) return c.json({ error: { message: error.message } }, 503, { "Retry-After": "10" });
+      if (error instanceof MediaInputError) throw new HTTPException(422, { message: error.message });
+      throw error;
+    }
+  });
+
+  app.get("/:id", (c) => c.json(view(find(c.req.param("id")))));
+
+  app.get("/:id/master.m3u8", (c) => c.body(find(c.req.param("id")).masterPlaylist(), 200, { "Content-Type": "application/vnd.apple.mpegurl", "Cache-Control": "no-cache" }));
+
+  app.get("/:id/:rendition/index.m3u8", (c) => c.body(find(c.req.param("id")).mediaPlaylist(), 200, { "Content-Type": "application/vnd.apple.mpegurl", "Cache-Control": "no-cache" }));
+
+  app.get("/:id/:rendition/:file", async (c) => {
+    const session = find(c.req.param("id"));
+    const lease = c.req.query("lease");
+    if (lease) registry.heartbeat(session.id, lease);
+    const file = c.req.param("file");
+    const index = file === "init.mp4" ? -1 : /^seg_\d{5}\.m4s$/.test(file) ? Number(file.slice(4, 9)) : undefined;
+    if (index === undefined) throw new HTTPException(404, { message: `no file ${file}` });
+    let where;
+    try {
+      where = await session.locate(index);
+    } catch (error) {
+      if (error instanceof SegmentNotReadyError) return c.json({ error: { message: error.message } }, 503, { "Retry-After": "1", "Cache-Control": "no-store" });
+      if (error instanceof RangeError) throw new HTTPException(404, { message: error.message });
+      throw new HTTPException(500, { message: (error as Error).message });
+    }
+    const headers = { "Content-Type": index === -1 ? "video/mp4" : "video/iso.segment", "Cache-Control": "public, max-age=31536000, immutable" };
+    if ("storageKey" in where) {
+      const object = await storage.get(where.storageKey);
+      if (!object) throw new HTTPException(404, { message: `segment ${index} vanished from storage` });
+      return c.body(object.body, 200, { ...headers, "Content-Length": String(object.size) });
+    }
+    const info = await stat(where.path);
+    return c.body(Readable.toWeb(createReadStream(where.path)) as ReadableStream, 200, { ...headers, "Content-Length": String(info.size) });
+  });
+
+  app.post("/:id/heartbeat", async (c) => {
+    const parsed = LeaseSchema.safeParse(await c.req.json().catch(() => null));
+    if (!parsed.success) throw new HTTPException(400, { message: "lease: required" });
+    if (!registry.heartbeat(c.req.param("id"), parsed.data.lease)) throw new HTTPException(404, { message: `no session ${c.req.param("id")}` });
+    return c.body(null, 204);
+  });
+
+  app.delete("/:id", async (c) => {
+    const lease = c.req.query("lease");
+    if (!lease) throw new HTTPException(400, { message: "lease: required" });
+    await registry.release(find(c.req.param("id")).id, lease);
+    return c.body(null, 204);
+  });
+
+  app.get("/:id/events", (c) => {
+    const session = find(c.req.param("id"));
+    return streamSSE(c, async (stream) => {
+      const pending: SessionEvent[] = [];
+      let wake: (() => void) | null = null;
+      const unsubscribe = registry.subscribe(session.id, (event) => {
+        pending.push(event);
+        wake?.();
+      });
+      stream.onAbort(() => wake?.());
+      try {
+        await stream.writeSSE({ event: "snapshot", data: JSON.stringify(view(session)) });
+        while (!stream.aborted && registry.get(session.id) === session) {
+          if (pending.length === 0) {
+            await new Promise<void>((resolve) => {
+              wake = resolve;
+              setTimeout(resolve, 15_000); // re-check that the session still exists
+            });
+            wake = null;
+            continue;
+          }
+          const event = pending.shift()!;
+          await stream.writeSSE({ event: event.type, data: JSON.stringify(event) });
+        }
+      } finally {
+        unsubscribe();
+      }
+    });
+  });
+
+  return app;
+}

@@ -1,0 +1,188 @@
+// All on-demand sessions of one node: start-or-attach by (source, profile) so every viewer shares one
+// encode, O(1) lookups by id and by key, one inactivity timeout (SESSION_INACTIVITY_SECONDS)
+// checked every fifth of it, capacity caps, and a shutdown that leaves no ffmpeg behind.
+import { randomUUID } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { StorageDriver } from "@edgestream/worker";
+import { MediaInputError } from "../errors.ts";
+import { sha256File } from "../hash.ts";
+import type { Backend } from "../hw-backends.ts";
+import { bitrateFor, planPackage } from "../plan.ts";
+import { probe } from "../probe.ts";
+import { Session, type SessionEvent, type SessionProfile, type SessionTiming } from "./session.ts";
+
+export interface SessionSettings extends SessionTiming {
+  inactivityMs: number;
+  maxSessions: number;
+  segmentSeconds: number;
+  /** Default profile: the height of the session's one rendition (never above the source). */
+  profileHeight: number;
+  workRoot: string;
+  probeTimeoutMs: number;
+  /** The encoder backend for a new session (the hardware registry's choice). */
+  chooseBackend?: () => Promise<Backend>;
+  /** Sessions one encoder may run at once (consumer NVENC allows only a few); unset: SESSION_MAX. */
+  encoderCaps?: Partial<Record<Backend, number>>;
+}
+
+export type SessionSource = { path: string } | { storageKey: string };
+
+export class CapacityError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CapacityError";
+  }
+}
+
+export class SessionRegistry {
+  private readonly byId = new Map<string, Session>();
+  private readonly byKey = new Map<string, Session>();
+  private readonly starting = new Map<string, Promise<Session>>();
+  private readonly listeners = new Map<string, Set<(event: SessionEvent) => void>>();
+  private readonly reaper: ReturnType<typeof setInterval>;
+  private closed = false;
+
+  constructor(
+    private readonly settings: SessionSettings,
+    private readonly storage: StorageDriver,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.reaper = setInterval(() => void this.reap(), this.checkEveryMs);
+    this.reaper.unref();
+  }
+
+  /** Acting within 25% of the timeout needs a check at least that often; a fifth leaves margin. */
+  get checkEveryMs(): number {
+    return Math.max(50, this.settings.inactivityMs / 5);
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  sessions(): IterableIterator<Session> {
+    return this.byId.values();
+  }
+
+  get(id: string): Session | undefined {
+    return this.byId.get(id);
+  }
+
+  /** The viewer's lease on the one session for (source, profile): attached when it runs, started when not. */
+  async startOrAttach(source: SessionSource, lease: string, profileHeight = this.settings.profileHeight): Promise<Session> {
+    if (this.closed) throw new CapacityError("the node is shutting down");
+    const key = `${"path" in source ? `path:${source.path}` : `key:${source.storageKey}`}#${profileHeight}`;
+    const existing = this.byKey.get(key) ?? (await this.starting.get(key));
+    if (existing && existing.status !== "failed") {
+      existing.touch(lease, this.now());
+      return existing;
+    }
+    if (this.byId.size + this.starting.size >= this.settings.maxSessions) {
+      throw new CapacityError(`this node already runs ${this.settings.maxSessions} sessions (SESSION_MAX)`);
+    }
+    const starting = this.create(key, source, lease, profileHeight);
+    this.starting.set(key, starting);
+    try {
+      const session = await starting;
+      this.byId.set(session.id, session);
+      this.byKey.set(key, session);
+      return session;
+    } finally {
+      this.starting.delete(key);
+    }
+  }
+
+  heartbeat(id: string, lease: string): boolean {
+    const session = this.byId.get(id);
+    session?.touch(lease, this.now());
+    return session !== undefined;
+  }
+
+  async release(id: string, lease: string): Promise<void> {
+    const session = this.byId.get(id);
+    if (!session) return;
+    session.release(lease);
+    if (session.leaseCount === 0) await this.remove(session);
+  }
+
+  subscribe(id: string, listener: (event: SessionEvent) => void): () => void {
+    const set = this.listeners.get(id) ?? new Set();
+    this.listeners.set(id, set);
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  async closeAll(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.reaper);
+    await Promise.all([...this.starting.values()].map((p) => p.then((s) => this.remove(s), () => {})));
+    await Promise.all([...this.byId.values()].map((session) => this.remove(session)));
+  }
+
+  private async reap(): Promise<void> {
+    const now = this.now();
+    for (const session of [...this.byId.values()]) {
+      if (session.dropLapsed(now, this.settings.inactivityMs)) await this.remove(session);
+    }
+  }
+
+  private async remove(session: Session): Promise<void> {
+    if (this.byId.get(session.id) !== session) return;
+    this.byId.delete(session.id);
+    this.byKey.delete(session.key);
+    await session.stop();
+    await rm(join(this.settings.workRoot, `source-${session.id}`), { recursive: true, force: true });
+    this.listeners.delete(session.id);
+  }
+
+  private async create(key: string, source: SessionSource, lease: string, profileHeight: number): Promise<Session> {
+    const id = randomUUID();
+    const input = await this.localInput(id, source);
+    const info = await probe(input, { timeoutMs: this.settings.probeTimeoutMs });
+    if (!info.video) throw new MediaInputError("on-demand sessions need a video stream: this source is audio only");
+    const plan = planPackage(info, { ladder: [profileHeight], segmentSeconds: this.settings.segmentSeconds });
+    const rung = plan.video!.renditions[0]!;
+    // A session always encodes (the plan may say "copy" for a browser-safe source at its own size).
+    const maxBitrateKbps = rung.maxBitrateKbps || bitrateFor(rung.height);
+    const profile: SessionProfile = { name: rung.name, width: rung.width, height: rung.height, fps: plan.video!.fps, maxBitrateKbps };
+    const backend = (await this.settings.chooseBackend?.()) ?? "software";
+    const cap = this.settings.encoderCaps?.[backend];
+    const onBackend = [...this.byId.values()].filter((s) => s.backend === backend).length;
+    if (cap !== undefined && onBackend >= cap) throw new CapacityError(`the ${backend} encoder already runs ${cap} sessions`);
+    const session = new Session({
+      id,
+      key,
+      input,
+      workDir: join(this.settings.workRoot, `session-${id}`),
+      durationSec: info.durationSec,
+      hasAudio: plan.audio !== null,
+      segmentSeconds: this.settings.segmentSeconds,
+      profile,
+      timing: this.settings,
+      storage: this.storage,
+      storagePrefix: sha256File(input),
+      encode: { backend },
+      onEvent: (event) => {
+        for (const listener of this.listeners.get(id) ?? []) listener(event);
+      },
+    });
+    await session.start(lease, this.now());
+    return session;
+  }
+
+  /** ffmpeg seeks in the source on every restart: it must be a local file. Storage sources are copied once. */
+  private async localInput(id: string, source: SessionSource): Promise<string> {
+    if ("path" in source) return source.path;
+    const object = await this.storage.get(source.storageKey);
+    if (!object) throw new MediaInputError(`source not found in storage: ${source.storageKey}`);
+    const dir = join(this.settings.workRoot, `source-${id}`);
+    await mkdir(dir, { recursive: true });
+    const path = join(dir, "source");
+    await pipeline(Readable.fromWeb(object.body as import("node:stream/web").ReadableStream), createWriteStream(path));
+    return path;
+  }
+}

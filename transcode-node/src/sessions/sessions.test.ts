@@ -1,0 +1,224 @@
+// On-demand sessions for real: ffmpeg encoding generated sources through the node's HTTP API.
+// Timeouts come from configuration (1 s inactivity), never from sleeping for minutes.
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ffprobeJson, videoPackets } from "../../../tests/helpers/media.ts";
+import { sha256File } from "../hash.ts";
+import { startNodeServer } from "../server.ts";
+import { generateTestPattern } from "../test-pattern.ts";
+
+const SECRET = "s".repeat(40);
+const AUTH = { Authorization: `Bearer ${SECRET}`, "Content-Type": "application/json" };
+const FPS = 25;
+let dir: string;
+let long: string; // 60 s
+let short: string; // 6 s
+
+type Node = Awaited<ReturnType<typeof startNodeServer>>;
+
+function nodeEnv(name: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { NODE_SECRET: SECRET, PORT: "0", STORAGE_DIR: join(dir, name, "storage"), WORK_DIR: join(dir, name, "work"), HWACCEL: "software", SESSION_PROFILE: "144", ...extra };
+}
+
+async function startSession(node: { url: string }, source: string, lease: string) {
+  const response = await fetch(`${node.url}/v1/sessions`, { method: "POST", headers: AUTH, body: JSON.stringify({ source: { path: source }, lease }) });
+  return { status: response.status, body: (await response.json()) as { id: string; segments: number; error?: { message: string } }, headers: response.headers };
+}
+
+async function rendition(node: { url: string }, id: string): Promise<string> {
+  const master = await (await fetch(`${node.url}/v1/sessions/${id}/master.m3u8`, { headers: AUTH })).text();
+  return master.split("\n").find((l) => l.endsWith("/index.m3u8"))!.replace("/index.m3u8", "");
+}
+
+async function fetchFile(node: { url: string }, id: string, name: string, file: string, lease = "viewer-1") {
+  const response = await fetch(`${node.url}/v1/sessions/${id}/${name}/${file}?lease=${lease}`, { headers: AUTH });
+  return { status: response.status, bytes: Buffer.from(await response.arrayBuffer()) };
+}
+
+const seg = (i: number) => `seg_${String(i).padStart(5, "0")}.m4s`;
+
+/** First video packet time and keyframe flag of a segment, read with its init segment. */
+async function firstFrame(init: Buffer, segment: Buffer): Promise<{ pts: number; key: boolean }> {
+  const path = join(dir, `probe-${Math.random()}.mp4`);
+  await writeFile(path, Buffer.concat([init, segment]));
+  const packets = await videoPackets(path);
+  await rm(path);
+  const first = packets.reduce((a, b) => (b.ptsTime < a.ptsTime ? b : a));
+  return { pts: first.ptsTime, key: packets[0]!.key };
+}
+
+async function until<T>(probe: () => Promise<T | undefined>, attempts = 100, everyMs = 100): Promise<T> {
+  for (let i = 0; i < attempts; i++) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error("condition not reached");
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "edgestream-sessions-"));
+  long = join(dir, "long.mp4");
+  short = join(dir, "short.mp4");
+  await generateTestPattern(long, { seconds: 60, width: 160, height: 90, fps: FPS });
+  await generateTestPattern(short, { seconds: 6, width: 160, height: 90, fps: FPS });
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe("sessions on one node", () => {
+  let node: Node;
+  beforeAll(async () => {
+    node = await startNodeServer(nodeEnv("main"));
+  });
+  afterAll(() => node?.close());
+
+  it("serves the first segment of a cold session, starting on a keyframe at 0", async () => {
+    const { status, body } = await startSession(node, long, "viewer-1");
+    expect(status).toBe(201);
+    expect(body.segments).toBe(15);
+    const name = await rendition(node, body.id);
+    const playlist = await (await fetch(`${node.url}/v1/sessions/${body.id}/${name}/index.m3u8`, { headers: AUTH })).text();
+    expect(playlist.match(/#EXTINF/g)).toHaveLength(15); // the whole timeline, before any segment exists
+    const init = await fetchFile(node, body.id, name, "init.mp4");
+    const first = await fetchFile(node, body.id, name, seg(0));
+    expect([init.status, first.status]).toEqual([200, 200]);
+    expect(await firstFrame(init.bytes, first.bytes)).toEqual({ pts: 0, key: true });
+  });
+
+  it("serves a seek to 80 % from a restarted encoder, on the same grid as an uninterrupted run", async () => {
+    const { body } = await startSession(node, long, "viewer-1");
+    const name = await rendition(node, body.id);
+    const pidBefore = ((await (await fetch(`${node.url}/v1/sessions/${body.id}`, { headers: AUTH })).json()) as { encoderPid?: number }).encoderPid;
+    const far = Math.floor(body.segments * 0.8); // 12: 48 s
+    const init = await fetchFile(node, body.id, name, "init.mp4");
+    const segment = await fetchFile(node, body.id, name, seg(far));
+    expect(segment.status).toBe(200);
+    const state = (await (await fetch(`${node.url}/v1/sessions/${body.id}`, { headers: AUTH })).json()) as { encoderPid?: number };
+    expect(state.encoderPid).not.toBe(pidBefore); // a new encoder, not the one coming from 0
+    const frame = await firstFrame(init.bytes, segment.bytes);
+    expect(frame.key).toBe(true);
+    expect(Math.abs(frame.pts - far * 4)).toBeLessThanOrEqual(1 / FPS);
+    const next = await fetchFile(node, body.id, name, seg(far + 1));
+    expect(Math.abs((await firstFrame(init.bytes, next.bytes)).pts - (far + 1) * 4)).toBeLessThanOrEqual(1 / FPS);
+  });
+
+  it("shares one encode between two viewers of the same source", async () => {
+    const a = await startSession(node, long, "viewer-a");
+    const b = await startSession(node, long, "viewer-b");
+    expect(b.body.id).toBe(a.body.id);
+    const state = (await (await fetch(`${node.url}/v1/sessions/${a.body.id}`, { headers: AUTH })).json()) as { leases: number };
+    expect(state.leases).toBeGreaterThanOrEqual(2);
+    const metrics = await (await fetch(`${node.url}/metrics`)).text();
+    expect(metrics).toMatch(/^edgestream_sessions 1$/m);
+  });
+
+  it("restarts an encoder that was killed, on the next request", async () => {
+    const { body } = await startSession(node, long, "viewer-1");
+    const name = await rendition(node, body.id);
+    const { encoderPid } = (await (await fetch(`${node.url}/v1/sessions/${body.id}`, { headers: AUTH })).json()) as { encoderPid: number };
+    process.kill(encoderPid, "SIGKILL");
+    await until(async () => (alive(encoderPid) ? undefined : true));
+    const later = await fetchFile(node, body.id, name, seg(5));
+    expect(later.status).toBe(200);
+    expect(later.bytes.length).toBeGreaterThan(1000);
+  });
+
+  it("fails a source that cannot be read with a clear error", async () => {
+    const text = join(dir, "notes.txt");
+    await writeFile(text, "not a video");
+    const { status, body } = await startSession(node, text, "viewer-1");
+    expect(status).toBe(422);
+    expect(body.error?.message).toMatch(/not a media file ffmpeg can read/);
+  });
+
+  it("persists every segment, then the playlists, and reports the package's storage prefix", async () => {
+    const { body } = await startSession(node, short, "viewer-1");
+    const name = await rendition(node, body.id);
+    for (let i = 0; i < body.segments; i++) expect((await fetchFile(node, body.id, name, seg(i))).status).toBe(200);
+    const done = await until(async () => {
+      const state = (await (await fetch(`${node.url}/v1/sessions/${body.id}`, { headers: AUTH })).json()) as { status: string; storagePrefix?: string };
+      return state.status === "completed" ? state : undefined;
+    });
+    expect(done.storagePrefix).toBe(await sha256File(short));
+    const stored = join(dir, "main", "storage", done.storagePrefix!);
+    expect((await readdir(join(stored, name))).sort()).toEqual(["index.m3u8", "init.mp4", seg(0), seg(1)]);
+    expect(await readFile(join(stored, "master.m3u8"), "utf8")).toContain(`${name}/index.m3u8`);
+    const packaged = await ffprobeJson(join(stored, name, seg(1)), ["-f", "mp4"]).catch(() => null);
+    expect(packaged).not.toBeUndefined();
+  });
+});
+
+describe("session lifecycle", () => {
+  it("stops ffmpeg and removes the work directory when the last lease lapses (1 s inactivity)", async () => {
+    const node = await startNodeServer(nodeEnv("lapse", { SESSION_INACTIVITY_SECONDS: "1" }));
+    try {
+      const { body } = await startSession(node, long, "viewer-1");
+      const { encoderPid } = (await (await fetch(`${node.url}/v1/sessions/${body.id}`, { headers: AUTH })).json()) as { encoderPid: number };
+      const work = join(dir, "lapse", "work", `session-${body.id}`);
+      expect(existsSync(work)).toBe(true);
+      await until(async () => ((await fetch(`${node.url}/v1/sessions/${body.id}`, { headers: AUTH })).status === 404 ? true : undefined), 50, 100);
+      // Stopping is `q`, a grace period, then SIGKILL: wait for it to finish, bounded.
+      await until(async () => (!alive(encoderPid) && !existsSync(work) ? true : undefined), 100, 100);
+    } finally {
+      await node.close();
+    }
+  });
+
+  it("answers 503 with Retry-After over SESSION_MAX", async () => {
+    const node = await startNodeServer(nodeEnv("cap", { SESSION_MAX: "1" }));
+    try {
+      expect((await startSession(node, long, "viewer-1")).status).toBe(201);
+      const over = await startSession(node, short, "viewer-2");
+      expect(over.status).toBe(503);
+      expect(over.headers.get("retry-after")).toBe("10");
+      expect(over.body.error?.message).toMatch(/already runs 1 sessions \(SESSION_MAX\)/);
+    } finally {
+      await node.close();
+    }
+  });
+
+  it("leaves no ffmpeg process behind when the node gets SIGTERM", async () => {
+    const server = fileURLToPath(new URL("../server.ts", import.meta.url));
+    const child = spawn(process.execPath, ["--import", "tsx", server], { env: { ...process.env, ...nodeEnv("sigterm") }, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stderr.on("data", (d) => {
+        stderr += d;
+        const match = /listening on (http:\/\/\S+)/.exec(stderr);
+        if (match) resolve(match[1]!);
+      });
+      child.once("exit", () => reject(new Error(`node exited: ${stderr}`)));
+    });
+    const { body } = await startSession({ url }, long, "viewer-1");
+    const { encoderPid } = (await (await fetch(`${url}/v1/sessions/${body.id}`, { headers: AUTH })).json()) as { encoderPid: number };
+    expect(alive(encoderPid)).toBe(true);
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(alive(encoderPid)).toBe(false);
+    // No ffmpeg anywhere on the machine is working in this node's folder.
+    const work = join(dir, "sigterm", "work");
+    const leftovers = [];
+    for (const pid of await readdir("/proc")) {
+      if (!/^\d+$/.test(pid)) continue;
+      const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+      if (cmdline.startsWith("ffmpeg") && cmdline.includes(work)) leftovers.push(pid);
+    }
+    expect(leftovers).toEqual([]);
+    expect(existsSync(join(work, `session-${body.id}`))).toBe(false);
+  });
+});

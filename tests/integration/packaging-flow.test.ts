@@ -15,9 +15,9 @@ interface Pair {
   close(): Promise<void>;
 }
 
-async function startPair(dataDir: string, policy: "on-upload" | "on-first-view"): Promise<Pair> {
+async function startPair(dataDir: string, policy: "on-upload" | "on-first-view", sessions = false): Promise<Pair> {
   const storageDir = join(dataDir, "storage");
-  const node = await startNodeServer({ NODE_SECRET, PORT: "0", STORAGE_DIR: storageDir, WORK_DIR: join(dataDir, "work"), HWACCEL: "software", LADDER: "360,240" });
+  const node = await startNodeServer({ NODE_SECRET, PORT: "0", STORAGE_DIR: storageDir, WORK_DIR: join(dataDir, "work"), HWACCEL: "software", LADDER: "360,240", SESSION_PROFILE: "144" });
   const worker = await startNodeWorker({
     ...TEST_SECRETS,
     DEMO_MODE: "1",
@@ -26,6 +26,7 @@ async function startPair(dataDir: string, policy: "on-upload" | "on-first-view")
     TRANSCODE_NODE_URL: node.url,
     TRANSCODE_NODE_SECRET: NODE_SECRET,
     PACKAGE_POLICY: policy,
+    ON_DEMAND_SESSIONS: sessions ? "1" : "0",
   });
   return {
     worker,
@@ -123,5 +124,57 @@ describe("packaging on first view", () => {
     const settled = await streamUntilSettled(pair.worker, token, video.id);
     expect(settled.status).toBe(200);
     expect(settled.polls).toBeGreaterThan(1);
+  });
+});
+
+describe("playing before packaging, through an on-demand session", () => {
+  let dataDir: string;
+  let pair: Pair;
+  beforeAll(async () => {
+    dataDir = await tempDataDir("flow-session");
+    pair = await startPair(dataDir, "on-first-view", true);
+  });
+  afterAll(async () => {
+    await pair?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it("answers 202 with a signed session manifest that plays at once, seeks far, and ends up packaged", async () => {
+    await generateTestPattern(join(dataDir, "clip.mkv"), { seconds: 20, width: 160, height: 90, fps: 25, videoArgs: ["-c:v", "mpeg4", "-q:v", "5"] });
+    const token = await viewerToken(pair.worker);
+    const video = await upload(pair.worker, token, await readFile(join(dataDir, "clip.mkv")));
+    const auth = { headers: { Authorization: `Bearer ${token}` } };
+    const first = await fetch(`${pair.worker.url}/api/videos/${video.id}/stream`, auth);
+    expect(first.status).toBe(202);
+    const stream = (await first.json()) as { manifestUrl: string; sessionId: string };
+    expect(stream.manifestUrl).toMatch(new RegExp(`^/hls/${video.id}/master\\.m3u8\\?sig=`));
+
+    const masterUrl = new URL(stream.manifestUrl, pair.worker.url);
+    const master = await (await fetch(masterUrl)).text();
+    const variant = new URL(master.split("\n").find((l) => l.includes("index.m3u8"))!, masterUrl);
+    const media = await (await fetch(variant)).text();
+    const uris = media.split("\n").filter((l) => l && !l.startsWith("#"));
+    expect(uris).toHaveLength(5); // the whole 20 s timeline, signed, before it is encoded
+    for (const uri of uris) expect(new URL(uri, variant).searchParams.get("sig")).toBe(new URL(stream.manifestUrl, pair.worker.url).searchParams.get("sig"));
+    const init = await fetch(new URL(media.match(/URI="([^"]+)"/)![1]!, variant));
+    expect(init.status).toBe(200);
+    const far = await fetch(new URL(uris[4]!, variant)); // a seek to the end first
+    expect([far.status, far.headers.get("content-type")]).toEqual([200, "video/iso.segment"]);
+    expect((await far.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+    for (const uri of uris.slice(0, 4)) expect((await fetch(new URL(uri, variant))).status).toBe(200);
+
+    const heartbeat = await fetch(`${pair.worker.url}/api/sessions/${stream.sessionId}/heartbeat`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ videoId: video.id }),
+    });
+    expect(heartbeat.status).toBe(204);
+
+    // Every segment now exists: the session writes the package, and the video is ready from storage.
+    const settled = await streamUntilSettled(pair.worker, token, video.id);
+    expect(settled.status).toBe(200);
+    const ready = new URL(settled.body["manifestUrl"] as string, pair.worker.url);
+    expect(ready.searchParams.get("sig")!.split(".")[3]).toMatch(/^[0-9a-f]{64}$/); // src: the content address, not the node
+    expect((await fetch(ready)).status).toBe(200);
   });
 });

@@ -28,6 +28,8 @@ export const ConfigSchema = z.object({
   TRANSCODE_NODE_SECRET: z.string().min(32, "must be the node's NODE_SECRET (32+ characters)").optional(),
   /** on-upload: package as soon as a source arrives; on-first-view: only when someone asks to play it. */
   PACKAGE_POLICY: z.enum(["on-upload", "on-first-view"]).default("on-upload"),
+  /** Play a video that is not packaged yet through an on-demand session on the node. */
+  ON_DEMAND_SESSIONS: flag.default(true),
   /** nginx mode: segments get per-URI secure_link signatures and are served by nginx from NGINX_MEDIA_URL. */
   NGINX_SECURE_LINK_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   NGINX_MEDIA_URL: z.string().default("/media"),

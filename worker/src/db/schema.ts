@@ -22,6 +22,8 @@ export const videos = sqliteTable(
     sourceKey: text("source_key"),
     /** The transcode node's job packaging this video, while it runs. */
     jobId: text("job_id"),
+    /** The node's on-demand session playing this video before it is packaged. */
+    nodeSessionId: text("node_session_id"),
     /** Paths below the prefix, from meta.json, when the package has them. */
     posterPath: text("poster_path"),
     thumbnailsPath: text("thumbnails_path"),

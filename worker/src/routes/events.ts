@@ -49,7 +49,10 @@ export function eventRoutes(deps: AppDeps) {
     const viewer = c.get("viewer");
     const sessionId = c.req.valid("param").id;
     const body = HeartbeatSchema.parse(await readJsonOrText(c.req));
-    if (!(await findVisibleVideo(deps.db, body.videoId, viewer.id))) throw new HttpError(404, "not_found", "no such video");
+    const video = await findVisibleVideo(deps.db, body.videoId, viewer.id);
+    if (!video) throw new HttpError(404, "not_found", "no such video");
+    // Playing through an on-demand session: the heartbeat renews this viewer's lease on the node.
+    if (video.nodeSessionId && video.status !== "ready") await deps.transcoder?.heartbeat(video.nodeSessionId, viewer.id).catch(() => false);
     await insertEvents(deps.db, [
       { videoId: body.videoId, viewerId: viewer.id, sessionId, type: "heartbeat", at: new Date(), data: body.positionSec === undefined ? null : { positionSec: body.positionSec } },
     ]);

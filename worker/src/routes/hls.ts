@@ -14,6 +14,9 @@ import { nginxSignedUrl } from "../signing/nginx-secure-link.ts";
 import { verifyStreamToken } from "../signing/stream-token.ts";
 import { RangeNotSatisfiableError } from "../storage/driver.ts";
 import { STREAM_TOKEN_PARAM } from "./stream.ts";
+import { NODE_SESSION_SRC } from "../transcode/sessions.ts";
+import type { StreamClaims } from "../signing/stream-token.ts";
+import type { Context } from "hono";
 
 /** The signed path in the OpenAPI document (served by a plain route: it has no JSON to validate). */
 export const HLS_PATH_DOC = {
@@ -60,6 +63,7 @@ export function hlsRoutes(deps: AppDeps) {
       throw deny(403, "invalid_signature", `the stream token is not valid here (${verdict.reason})`);
     }
     const key = `${verdict.claims.src}/${path.rest}`;
+    if (verdict.claims.src.startsWith(NODE_SESSION_SRC)) return fromNodeSession(c, deps, verdict.claims, path.rest, token, selfOrigins);
 
     const rewrite = path.rest.endsWith(".m3u8") ? rewritePlaylist : path.rest.endsWith(".vtt") ? rewriteThumbnailTrack : null;
     if (rewrite) {
@@ -128,4 +132,31 @@ async function readPlaylist(deps: AppDeps, cache: PlaylistCache, key: string): P
   const text = await new Response(object.body).text();
   if (head.etag && object.etag === head.etag) cache.set(key, head.etag, text);
   return text;
+}
+
+/**
+ * A file of an on-demand session, proxied from the node: playlists rewritten and signed like stored
+ * ones, segments streamed through. Every request renews the viewer's lease (the token's viewer).
+ * "Not ready yet" from the node is a 503 the player retries, never cached.
+ */
+async function fromNodeSession(c: Context<AppEnv>, deps: AppDeps, claims: StreamClaims, rest: string, token: string, selfOrigins: string[]): Promise<Response> {
+  if (!deps.transcoder) throw new HttpError(404, "not_found", "on-demand sessions are not configured here");
+  const response = await deps.transcoder.sessionFile(claims.src.slice(NODE_SESSION_SRC.length), rest, claims.sub);
+  if (!response) throw new HttpError(404, "not_found", "the session ended: ask /stream again");
+  if (response.status === 503) {
+    await response.body?.cancel();
+    throw new HttpError(503, "not_ready", "the segment is still being encoded: retry", { "Retry-After": response.headers.get("Retry-After") ?? "1", "Cache-Control": "no-store" });
+  }
+  if (!response.ok || !response.body) {
+    await response.body?.cancel();
+    throw new HttpError(502, "node_error", `the transcode node answered HTTP ${response.status}`);
+  }
+  if (rest.endsWith(".m3u8")) {
+    const signed = rewritePlaylist(await response.text(), { param: STREAM_TOKEN_PARAM, value: token, selfOrigins });
+    return c.body(signed, 200, { "Content-Type": contentTypeFor(rest), "Cache-Control": "no-cache" });
+  }
+  const headers: Record<string, string> = { "Content-Type": contentTypeFor(rest), "Cache-Control": SEGMENT_CACHE };
+  const length = response.headers.get("Content-Length");
+  if (length) headers["Content-Length"] = length;
+  return c.body(response.body, 200, headers);
 }

@@ -57,7 +57,9 @@ export const StreamSchema = z
       progress: z.number(),
       retryAfter: z.number().int(),
       sessionId: z.string(),
+      /** When the node plays it on demand: a signed manifest that plays at once. */
       manifestUrl: z.string().optional(),
+      expiresAt: z.string().optional(),
     }),
     z.object({ status: z.literal("failed"), error: z.string() }),
   ])

@@ -6,6 +6,7 @@ import { HttpError } from "../errors.ts";
 import type { AppDeps, AppEnv } from "../env.ts";
 import { signStreamToken } from "../signing/stream-token.ts";
 import { refreshPackaging, startPackaging } from "../transcode/packaging.ts";
+import { NODE_SESSION_SRC, sessionFor, sessionsEnabled } from "../transcode/sessions.ts";
 import { bearer, errorResponses, jsonContent } from "./openapi-helpers.ts";
 import { ErrorSchema, StreamSchema, VideoIdParam } from "./schemas.ts";
 
@@ -37,19 +38,26 @@ export function streamRoutes(deps: AppDeps) {
     if (!video) throw new HttpError(404, "not_found", "no such video");
     c.header("Cache-Control", "no-store");
     // Packaging moves forward when someone asks: start it (first view, or an upload whose node was
-    // down), or pull the job's progress.
-    if (video.status === "pending") video = await startPackaging(deps, video);
+    // down), or pull the job's progress. With sessions and on-first-view, the session is the packager.
+    const sessionPackages = sessionsEnabled(deps) && deps.config.PACKAGE_POLICY === "on-first-view";
+    if (video.status === "pending" && !sessionPackages) video = await startPackaging(deps, video);
     else if (video.status === "generating") video = await refreshPackaging(deps, video);
+    // Not packaged yet: play at once through the node's on-demand session.
+    const live = video.status === "ready" ? null : await sessionFor(deps, video, viewer.id);
+    if (live) video = live.video;
     if (video.status === "failed") {
       return c.json({ status: "failed" as const, error: video.error ?? "packaging failed" }, 422);
     }
     // One id per playback: heartbeats and analytics events of this viewing carry it.
     const sessionId = newVideoId();
+    const exp = now() + deps.config.STREAM_TOKEN_TTL_SECONDS;
     if (video.status !== "ready" || !video.storagePrefix) {
       c.header("Retry-After", String(GENERATING_RETRY_AFTER_SECONDS));
-      return c.json({ status: "generating" as const, progress: video.progress, retryAfter: GENERATING_RETRY_AFTER_SECONDS, sessionId }, 202);
+      const body = { status: "generating" as const, progress: video.progress, retryAfter: GENERATING_RETRY_AFTER_SECONDS, sessionId };
+      if (!live) return c.json(body, 202);
+      const token = await signStreamToken(deps.keyring, { exp, vid: video.id, src: `${NODE_SESSION_SRC}${live.session.id}`, sub: viewer.id });
+      return c.json({ ...body, manifestUrl: `/hls/${video.id}/master.m3u8?${STREAM_TOKEN_PARAM}=${token}`, expiresAt: new Date(exp * 1000).toISOString() }, 202);
     }
-    const exp = now() + deps.config.STREAM_TOKEN_TTL_SECONDS;
     const token = await signStreamToken(deps.keyring, { exp, vid: video.id, src: video.storagePrefix, sub: viewer.id });
     const signed = (path: string) => `/hls/${video.id}/${path}?${STREAM_TOKEN_PARAM}=${token}`;
     return c.json(

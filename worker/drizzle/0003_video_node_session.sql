@@ -1,0 +1,1 @@
+ALTER TABLE `videos` ADD `node_session_id` text;

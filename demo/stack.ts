@@ -17,6 +17,8 @@ export interface StackOptions {
   sampleSeconds?: number;
   /** Extra worker settings (e.g. STREAM_TOKEN_TTL_SECONDS); DEMO_MODE is always on here. */
   env?: Record<string, string>;
+  /** Extra transcode node settings (e.g. SESSION_PROFILE). */
+  nodeEnv?: Record<string, string>;
   log?: (line: string) => void;
 }
 
@@ -40,6 +42,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     STORAGE_DIR: join(dataDir, "storage"),
     WORK_DIR: join(dataDir, "work"),
     HWACCEL: process.env["HWACCEL"] ?? "auto",
+    ...options.nodeEnv,
   });
   let worker: RunningWorker;
   try {

@@ -4,9 +4,11 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { cpus, totalmem } from "node:os";
 import { manifestSigning } from "./manifest-signing.bench.ts";
 import { transcode } from "./transcode.bench.ts";
+import { workerHttp } from "./worker-http.bench.ts";
+import { sessions } from "./sessions.bench.ts";
 import type { Bench, BenchRow } from "./types.ts";
 
-const BENCHES: Bench[] = [manifestSigning, transcode];
+const BENCHES: Bench[] = [manifestSigning, workerHttp, transcode, sessions];
 
 const only = process.argv.slice(2);
 const rows: BenchRow[] = [];

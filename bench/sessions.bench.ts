@@ -1,0 +1,93 @@
+// On-demand sessions against bare ffmpeg, in one run: time from POST /v1/sessions to the first
+// segment's bytes, and from a far seek (a request for a segment at 80 %) to that segment's bytes,
+// each against bare ffmpeg run with the same arguments until it has written that segment.
+import { spawn } from "node:child_process";
+import { access, mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { generateTestPattern, planPackage, probe } from "../transcode-node/src/index.ts";
+import { startNodeServer } from "../transcode-node/src/server.ts";
+import { buildSessionArgs, segmentFileName } from "../transcode-node/src/sessions/session-args.ts";
+import { segmentCount } from "../transcode-node/src/sessions/vod-playlist.ts";
+import { median, type Bench, type BenchRow } from "./types.ts";
+
+const SECONDS = Number(process.env["BENCH_SESSION_SECONDS"] ?? 600);
+const RUNS = 3;
+const SECRET = "b".repeat(40);
+const AUTH = { Authorization: `Bearer ${SECRET}`, "Content-Type": "application/json" };
+
+async function source(): Promise<string> {
+  const path = join(tmpdir(), `edgestream-bench-session-${SECONDS}s-1280x720.mp4`);
+  if (!(await access(path).then(() => true, () => false))) {
+    process.stderr.write(`  generating ${path} (once)…\n`);
+    await generateTestPattern(path, { seconds: SECONDS, width: 1280, height: 720, fps: 25, videoArgs: ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "50"] });
+  }
+  return path;
+}
+
+/** Bare ffmpeg with the session's arguments, timed until segment `index` is written whole. */
+async function bareUntilSegment(args: string[], outDir: string, index: number): Promise<number> {
+  await mkdir(outDir, { recursive: true });
+  const started = performance.now();
+  const child = spawn("ffmpeg", args.filter((a) => a !== "pipe:1" && a !== "-progress"), { stdio: "ignore" });
+  const target = segmentFileName(index);
+  try {
+    for (;;) {
+      if ((await readdir(outDir)).includes(target)) return performance.now() - started;
+      if (child.exitCode !== null) throw new Error(`bare ffmpeg exited before writing ${target}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  } finally {
+    child.kill("SIGKILL");
+  }
+}
+
+export const sessions: Bench = {
+  name: "sessions",
+  async run(): Promise<BenchRow[]> {
+    const input = await source();
+    const dir = await mkdtemp(join(tmpdir(), "edgestream-bench-sessions-"));
+    const node = await startNodeServer({ NODE_SECRET: SECRET, PORT: "0", STORAGE_DIR: join(dir, "storage"), WORK_DIR: join(dir, "work"), HWACCEL: "software", SESSION_PROFILE: "720" });
+    try {
+      const info = await probe(input);
+      const plan = planPackage(info, { ladder: [720] });
+      const rung = plan.video!.renditions[0]!;
+      const far = Math.floor(segmentCount(info.durationSec, 4) * 0.8);
+      const encode = { input, segmentSeconds: 4, width: rung.width, height: rung.height, fps: plan.video!.fps, maxBitrateKbps: rung.maxBitrateKbps || 2800, hasAudio: plan.audio !== null };
+      const oursFirst: number[] = [];
+      const oursSeek: number[] = [];
+      const bareFirst: number[] = [];
+      const bareSeek: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        // Ours: a fresh session each run (a new lease on a released one would attach to warm work).
+        let started = performance.now();
+        const created = await fetch(`${node.url}/v1/sessions`, { method: "POST", headers: AUTH, body: JSON.stringify({ source: { path: input }, lease: `bench-${i}` }) });
+        const { id } = (await created.json()) as { id: string };
+        const name = `${rung.name}`;
+        const get = async (file: string) => {
+          const response = await fetch(`${node.url}/v1/sessions/${id}/${name}/${file}?lease=bench-${i}`, { headers: AUTH });
+          if (response.status !== 200) throw new Error(`${file}: HTTP ${response.status}`);
+          await response.arrayBuffer();
+        };
+        await get(segmentFileName(0));
+        oursFirst.push(performance.now() - started);
+        started = performance.now();
+        await get(segmentFileName(far));
+        oursSeek.push(performance.now() - started);
+        await fetch(`${node.url}/v1/sessions/${id}?lease=bench-${i}`, { method: "DELETE", headers: AUTH });
+
+        const out = join(dir, `bare-${i}`);
+        bareFirst.push(await bareUntilSegment(buildSessionArgs({ ...encode, outDir: join(out, "first"), startSegment: 0 }), join(out, "first"), 0));
+        bareSeek.push(await bareUntilSegment(buildSessionArgs({ ...encode, outDir: join(out, "seek"), startSegment: far }), join(out, "seek"), far));
+      }
+      const note = `${SECONDS / 60} min 1280x720 source → 720p x264 veryfast, 4 s segments, median of ${RUNS}`;
+      return [
+        { bench: "sessions", metric: "POST /v1/sessions → first segment's bytes", unit: "ms", ours: median(oursFirst), baselineName: "bare ffmpeg, same args, until seg 0", baseline: median(bareFirst), ratio: median(oursFirst) / median(bareFirst), note },
+        { bench: "sessions", metric: `far seek (segment ${far}, 80 %) → its bytes`, unit: "ms", ours: median(oursSeek), baselineName: `bare ffmpeg from segment ${far}`, baseline: median(bareSeek), ratio: median(oursSeek) / median(bareSeek), note },
+      ];
+    } finally {
+      await node.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  },
+};

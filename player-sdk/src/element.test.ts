@@ -1,0 +1,66 @@
+// <edgestream-player> under happy-dom with the fake hls.js (testing/fake-hls.ts; happy-dom has no MSE).
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { EdgestreamPlayerElement } from "./element.ts";
+import { FakeHls, loadFakeHls } from "./testing/fake-hls.ts";
+
+beforeEach(() => {
+  FakeHls.instances = [];
+  vi.stubGlobal("MediaSource", { isTypeSupported: () => true });
+  vi.spyOn(navigator, "sendBeacon").mockReturnValue(true);
+  vi.stubGlobal(
+    "fetch",
+    vi.fn(async (url: URL) =>
+      String(url).endsWith("/stream")
+        ? Response.json({ status: "ready", manifestUrl: "https://api.example/hls/v1/master.m3u8?sig=T", expiresAt: "2099-01-01T00:00:00Z", sessionId: "s1" })
+        : Response.json({ positionSec: null, durationSec: null }),
+    ),
+  );
+});
+afterEach(() => {
+  document.body.replaceChildren();
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+});
+
+const create = (attributes: Record<string, string>) => {
+  const element = document.createElement("edgestream-player");
+  element.loadHls = loadFakeHls;
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+  return element;
+};
+
+describe("<edgestream-player>", () => {
+  it("is registered, plays from its attributes, re-dispatches player events, and destroys the player when removed", async () => {
+    const element = create({ "api-base": "https://api.example", "video-id": "v1", token: "JWT", muted: "" });
+    expect(element).toBeInstanceOf(EdgestreamPlayerElement);
+    const ready = new Promise<CustomEvent>((resolve) => element.addEventListener("edgestream-ready", (e) => resolve(e as CustomEvent), { once: true }));
+    document.body.append(element);
+    expect((await ready).detail).toEqual({ manifestUrl: "https://api.example/hls/v1/master.m3u8?sig=T", engine: "hls.js" });
+    expect(FakeHls.instances[0]!.media).toBe(element.video);
+    expect(element.video.muted).toBe(true);
+    expect(element.video.controls).toBe(true);
+    const player = element.player!;
+    element.remove();
+    expect(player.status).toBe("destroyed");
+    expect(FakeHls.instances[0]!.destroyed).toBe(true);
+    expect(element.player).toBeNull();
+  });
+
+  it("starts over when video-id changes", async () => {
+    const element = create({ "api-base": "https://api.example", "video-id": "v1", token: "JWT" });
+    document.body.append(element);
+    const first = element.player!;
+    element.setAttribute("video-id", "v2");
+    expect(first.status).toBe("destroyed");
+    expect(element.player).not.toBe(first);
+  });
+
+  it("tells the page, rather than throwing, when its attributes are wrong", () => {
+    const element = create({ token: "JWT", "video-id": "../etc" });
+    const errors: CustomEvent[] = [];
+    element.addEventListener("edgestream-error", (e) => errors.push(e as CustomEvent));
+    document.body.append(element);
+    expect(errors[0]!.detail).toMatchObject({ type: "unsupported", details: "bad-attributes", fatal: true });
+    expect(String(errors[0]!.detail.error.message)).toMatch(/videoId must be a video id/);
+  });
+});

@@ -1,0 +1,83 @@
+// <edgestream-player video-id="…" token="…"> for pages without a build step. Attributes map to
+// createPlayer options; every player event is re-dispatched as `edgestream-<event>` (detail = payload).
+import { PlayerEvent } from "./events.ts";
+import type { HlsConstructor, PlayerOptions } from "./options.ts";
+import { createPlayer, type Player } from "./player.ts";
+
+const Base = (globalThis.HTMLElement ?? class {}) as typeof HTMLElement;
+
+export class EdgestreamPlayerElement extends Base {
+  static observedAttributes = ["video-id", "token", "api-base"];
+  /** The running player (null until video-id and a token are set). */
+  player: Player | null = null;
+  /** Set instead of the token attribute to refresh viewer tokens. */
+  getToken: (() => string | Promise<string>) | undefined;
+  /** Set to load hls.js your own way (the `hls-src` attribute covers pages without a bundler). */
+  loadHls: (() => Promise<HlsConstructor>) | undefined;
+  readonly video: HTMLVideoElement;
+
+  constructor() {
+    super();
+    const root = this.attachShadow({ mode: "open" });
+    root.innerHTML = "<style>:host{display:block;background:#000}video{display:block;width:100%;height:100%}</style>";
+    this.video = document.createElement("video");
+    this.video.setAttribute("part", "video");
+    root.append(this.video);
+  }
+
+  connectedCallback(): void {
+    this.start();
+  }
+
+  disconnectedCallback(): void {
+    this.player?.destroy();
+    this.player = null;
+  }
+
+  attributeChangedCallback(): void {
+    if (this.isConnected) this.start();
+  }
+
+  private start(): void {
+    this.player?.destroy();
+    this.player = null;
+    const a = (name: string) => this.getAttribute(name);
+    const has = (name: string) => this.hasAttribute(name);
+    const videoId = a("video-id");
+    const token = a("token");
+    if (!videoId || (!token && !this.getToken)) return;
+    const v = this.video;
+    v.controls = !has("nocontrols");
+    v.muted = has("muted");
+    v.playsInline = true;
+    if (a("poster")) v.poster = a("poster")!;
+    const hlsSrc = a("hls-src");
+    const options: PlayerOptions = {
+      videoId,
+      apiBase: a("api-base") ?? "",
+      autoplay: has("autoplay"),
+      ...(this.getToken ? { getToken: this.getToken } : { token: token! }),
+      ...(a("start-position") ? { startPosition: Number(a("start-position")) } : {}),
+      ...(a("buffer") ? { buffer: a("buffer") as "low" } : {}),
+      // Without a bundler, "hls.js" is no module name the browser knows: hls-src gives its URL.
+      ...(this.loadHls ? { loadHls: this.loadHls } : {}),
+      ...(hlsSrc && !this.loadHls ? { loadHls: async () => ((await import(/* @vite-ignore */ hlsSrc)) as { default: HlsConstructor }).default } : {}),
+    };
+    try {
+      const player = (this.player = createPlayer(v, options));
+      for (const event of Object.values(PlayerEvent)) {
+        player.on(event, (detail) => this.dispatchEvent(new CustomEvent(`edgestream-${event}`, { detail })));
+      }
+    } catch (error) {
+      this.dispatchEvent(new CustomEvent("edgestream-error", { detail: { type: "unsupported", details: "bad-attributes", fatal: true, error } }));
+    }
+  }
+}
+
+if (globalThis.customElements && !customElements.get("edgestream-player")) customElements.define("edgestream-player", EdgestreamPlayerElement);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "edgestream-player": EdgestreamPlayerElement;
+  }
+}

@@ -1,0 +1,61 @@
+// @vitest-environment node
+// The size budget: the core a page loads (dist/index.js and the chunks it imports statically),
+// without hls.js, at most 8 KB gzipped. Builds the package with its own vite config into a
+// temporary folder, so the test measures what `npm run build -w player-sdk` ships.
+import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { build } from "vite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const CORE_BUDGET_BYTES = 8 * 1024;
+let out: string;
+
+beforeAll(async () => {
+  out = await mkdtemp(join(tmpdir(), "edgestream-sdk-build-"));
+  await build({ configFile: fileURLToPath(new URL("../vite.config.ts", import.meta.url)), build: { outDir: out, sourcemap: false }, logLevel: "silent" });
+}, 60_000);
+afterAll(() => rm(out, { recursive: true, force: true }));
+
+/** An entry and every chunk it imports statically (dynamic `import()` is loaded later, on demand). */
+async function staticGraph(entry: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  const visit = async (name: string) => {
+    if (files.has(name)) return;
+    const code = await readFile(join(out, name), "utf8");
+    files.set(name, code);
+    for (const match of code.matchAll(/(?:^|[;}\s])(?:import|export)\s*(?:[\w${},*\s]+from\s*)?["'`]\.\/([^"'`]+)["'`]/g)) await visit(match[1]!);
+  };
+  await visit(entry);
+  return files;
+}
+const gzipSize = (files: Map<string, string>) => [...files.values()].reduce((sum, code) => sum + gzipSync(code, { level: 9 }).length, 0);
+
+describe("package size", () => {
+  it(`keeps the core (no hls.js) within ${CORE_BUDGET_BYTES / 1024} KB gzipped`, async () => {
+    const core = await staticGraph("index.js");
+    const size = gzipSize(core);
+    console.log(`core: ${[...core.keys()].join(" + ")} = ${size} B gzip`);
+    expect(core.size).toBeGreaterThanOrEqual(2); // the entry re-exports a chunk: both count
+    expect(size).toBeLessThanOrEqual(CORE_BUDGET_BYTES);
+  });
+
+  it("loads hls.js only through a dynamic import, and never ffmpeg.wasm for playback", async () => {
+    const core = [...(await staticGraph("index.js")).values()].join("\n");
+    expect(core).toMatch(/import\(\s*["'`]hls\.js["'`]\s*\)/);
+    expect(core).not.toMatch(/from\s*["'`]hls\.js/);
+    expect(core).not.toMatch(/@ffmpeg/);
+    const preview = [...(await staticGraph("preview.js")).values()].join("\n");
+    expect(preview).toMatch(/import\(\s*["'`]@ffmpeg\/ffmpeg["'`]\s*\)/);
+  });
+
+  it("builds the three entries of the exports map", async () => {
+    const names = await readdir(out);
+    expect(names).toEqual(expect.arrayContaining(["index.js", "element.js", "preview.js"]));
+    const pkg = JSON.parse(await readFile(fileURLToPath(new URL("../package.json", import.meta.url)), "utf8"));
+    expect(Object.keys(pkg.exports)).toEqual([".", "./preview", "./element"]);
+    for (const entry of Object.values(pkg.exports) as { import: string }[]) expect(names).toContain(entry.import.replace("./dist/", ""));
+  });
+});

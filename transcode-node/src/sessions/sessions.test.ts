@@ -126,6 +126,25 @@ describe("sessions on one node", () => {
     expect(metrics).toMatch(/^edgestream_sessions 1$/m);
   });
 
+  it("reports SegmentReady and ProgressUpdate on the event stream, and speed and lead on /metrics", async () => {
+    const { body } = await startSession(node, long, "viewer-events");
+    const response = await fetch(`${node.url}/v1/sessions/${body.id}/events`, { headers: AUTH });
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = "";
+    while (!(text.includes("event: SegmentReady") && text.includes("event: ProgressUpdate"))) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += value;
+    }
+    await reader.cancel();
+    expect(text).toMatch(/^event: snapshot/m);
+    expect(text).toMatch(/event: SegmentReady\ndata: \{"type":"SegmentReady","index":\d+\}/);
+    const metrics = await (await fetch(`${node.url}/metrics`)).text();
+    expect(metrics).toMatch(new RegExp(`^edgestream_session_encode_speed\\{session="${body.id}"\\} [\\d.]+$`, "m"));
+    expect(metrics).toMatch(new RegExp(`^edgestream_session_segments_ahead\\{session="${body.id}"\\} \\d+$`, "m"));
+    expect(metrics).toMatch(/^edgestream_session_leases \d+$/m);
+  });
+
   it("restarts an encoder that was killed, on the next request", async () => {
     const { body } = await startSession(node, long, "viewer-1");
     const name = await rendition(node, body.id);
@@ -173,6 +192,29 @@ describe("session lifecycle", () => {
       await until(async () => ((await fetch(`${node.url}/v1/sessions/${body.id}`, { headers: AUTH })).status === 404 ? true : undefined), 50, 100);
       // Stopping is `q`, a grace period, then SIGKILL: wait for it to finish, bounded.
       await until(async () => (!alive(encoderPid) && !existsSync(work) ? true : undefined), 100, 100);
+    } finally {
+      await node.close();
+    }
+  });
+
+  it("parks the encoder once it is far enough ahead of the viewer, and wakes it for a later segment", async () => {
+    const node = await startNodeServer(nodeEnv("ahead", { SESSION_AHEAD_SEGMENTS: "2" }));
+    const state = (pid: number) => readFile(`/proc/${pid}/stat`, "utf8").then((s) => s.slice(s.lastIndexOf(")") + 2, s.lastIndexOf(")") + 3));
+    try {
+      const { body } = await startSession(node, long, "viewer-1");
+      const name = await rendition(node, body.id);
+      expect((await fetchFile(node, body.id, name, seg(0))).status).toBe(200);
+      const { encoderPid } = (await (await fetch(`${node.url}/v1/sessions/${body.id}`, { headers: AUTH })).json()) as { encoderPid: number };
+      await until(async () => ((await state(encoderPid)) === "T" ? true : undefined)); // stopped (SIGSTOP)
+      const parked = (await (await fetch(`${node.url}/v1/sessions/${body.id}`, { headers: AUTH })).json()) as { progress: number; encoderPid: number };
+      expect(parked.encoderPid).toBe(encoderPid);
+      expect(parked.progress * 15).toBeLessThanOrEqual(4); // segment 0 plus at most a few ahead, not all 15
+      expect((await fetchFile(node, body.id, name, seg(3))).status).toBe(200);
+      // Woken up: it goes on to 2 segments past the new request (segment 5), then parks again.
+      await until(async () => {
+        const s = (await (await fetch(`${node.url}/v1/sessions/${body.id}`, { headers: AUTH })).json()) as { progress: number };
+        return Math.round(s.progress * 15) >= 6 ? true : undefined;
+      });
     } finally {
       await node.close();
     }

@@ -6,9 +6,10 @@ import { manifestSigning } from "./manifest-signing.bench.ts";
 import { transcode } from "./transcode.bench.ts";
 import { workerHttp } from "./worker-http.bench.ts";
 import { sessions } from "./sessions.bench.ts";
+import { player } from "./player.bench.ts";
 import type { Bench, BenchRow } from "./types.ts";
 
-const BENCHES: Bench[] = [manifestSigning, workerHttp, transcode, sessions];
+const BENCHES: Bench[] = [manifestSigning, workerHttp, transcode, sessions, player];
 
 const only = process.argv.slice(2);
 const rows: BenchRow[] = [];

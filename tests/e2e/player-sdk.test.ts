@@ -10,7 +10,7 @@ import { startStack, type RunningStack } from "../../demo/stack.ts";
 import { launchChromium } from "../helpers/browser.ts";
 import { startSdkPages, type SdkPageServer } from "../helpers/sdk-page.ts";
 import { TEST_SECRETS, tempDataDir } from "../helpers/stack.ts";
-import type { TestLog } from "./pages/player-page.ts";
+import type { TestLog } from "./pages/record.ts";
 
 const TOKEN_TTL_SECONDS = 8;
 const PLAY_SECONDS = 45;

@@ -8,7 +8,6 @@ import { pipeline } from "node:stream/promises";
 import { createHash, timingSafeEqual } from "node:crypto";
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import type { StorageDriver } from "@edgestream/worker";
 import { MediaInputError } from "../errors.ts";
@@ -17,6 +16,7 @@ import { packageToStorage } from "../publish.ts";
 import type { NodeConfig } from "./config.ts";
 import { JobQueue, QueueFullError, TERMINAL, type Job, type JobEvent, type JobResult } from "./job-queue.ts";
 import type { NodeMetrics } from "./metrics.ts";
+import { streamEvents } from "./event-stream.ts";
 import { SessionRegistry } from "../sessions/session-registry.ts";
 import { sessionRoutes } from "../sessions/routes.ts";
 
@@ -140,30 +140,7 @@ export function createNodeApp(deps: NodeAppDeps) {
 
   app.get("/v1/jobs/:id/events", (c) => {
     const job = findJob(queue, c.req.param("id"));
-    return streamSSE(c, async (stream) => {
-      const pending: JobEvent[] = [];
-      let wake: (() => void) | null = null;
-      const unsubscribe = queue.subscribe(job.id, (event) => {
-        pending.push(event);
-        wake?.();
-      });
-      stream.onAbort(() => wake?.());
-      try {
-        await stream.writeSSE({ event: "snapshot", data: JSON.stringify(view(job)) });
-        while (!TERMINAL.has(job.status) || pending.length > 0) {
-          if (stream.aborted) return;
-          if (pending.length === 0) {
-            await new Promise<void>((resolve) => (wake = resolve));
-            wake = null;
-            continue;
-          }
-          const event = pending.shift()!;
-          await stream.writeSSE({ event: event.type, data: JSON.stringify(event) });
-        }
-      } finally {
-        unsubscribe();
-      }
-    });
+    return streamEvents<JobEvent>(c, { snapshot: view(job), subscribe: (listener) => queue.subscribe(job.id, listener), done: () => TERMINAL.has(job.status) });
   });
 
   return { app, queue, sessions };

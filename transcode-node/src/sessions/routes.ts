@@ -12,10 +12,10 @@ import { stat } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import type { StorageDriver } from "@edgestream/worker";
 import { MediaInputError } from "../errors.ts";
+import { streamEvents } from "../service/event-stream.ts";
 import { SegmentNotReadyError, type Session, type SessionEvent } from "./session.ts";
 import { CapacityError, type SessionRegistry } from "./session-registry.ts";
 
@@ -114,31 +114,11 @@ export function sessionRoutes(registry: SessionRegistry, storage: StorageDriver,
 
   app.get("/:id/events", (c) => {
     const session = find(c.req.param("id"));
-    return streamSSE(c, async (stream) => {
-      const pending: SessionEvent[] = [];
-      let wake: (() => void) | null = null;
-      const unsubscribe = registry.subscribe(session.id, (event) => {
-        pending.push(event);
-        wake?.();
-      });
-      stream.onAbort(() => wake?.());
-      try {
-        await stream.writeSSE({ event: "snapshot", data: JSON.stringify(view(session)) });
-        while (!stream.aborted && registry.get(session.id) === session) {
-          if (pending.length === 0) {
-            await new Promise<void>((resolve) => {
-              wake = resolve;
-              setTimeout(resolve, 15_000); // re-check that the session still exists
-            });
-            wake = null;
-            continue;
-          }
-          const event = pending.shift()!;
-          await stream.writeSSE({ event: event.type, data: JSON.stringify(event) });
-        }
-      } finally {
-        unsubscribe();
-      }
+    return streamEvents<SessionEvent>(c, {
+      snapshot: view(session),
+      subscribe: (listener) => registry.subscribe(session.id, listener),
+      done: () => registry.get(session.id) !== session,
+      recheckMs: 15_000, // a stopped session sends no event: look again now and then
     });
   });
 

@@ -164,7 +164,7 @@ export class SessionRegistry {
       profile,
       timing: this.settings,
       storage: this.storage,
-      storagePrefix: sha256File(input),
+      storagePrefix: () => sha256File(input),
       encode: { backend },
       onEvent: (event) => {
         for (const listener of this.listeners.get(id) ?? []) listener(event);

@@ -56,8 +56,9 @@ export interface SessionInit {
   profile: SessionProfile;
   timing: SessionTiming;
   storage: StorageDriver;
-  /** The content address (SHA-256 of the source), computed while the first segments encode. */
-  storagePrefix: Promise<string>;
+  /** The content address (SHA-256 of the source); asked for once the first segment is out, so
+   *  hashing a large source never competes with the encoder for the first play. */
+  storagePrefix: () => Promise<string>;
   encode?: Pick<SessionEncode, "backend" | "device">;
   onEvent?: (event: SessionEvent) => void;
 }
@@ -96,6 +97,7 @@ export class Session {
   private watcher: FSWatcher | null = null;
   private persisting: Promise<void> = Promise.resolve();
   private prefix: string | undefined;
+  private hashing = false;
 
   constructor(private readonly init: SessionInit) {
     this.id = init.id;
@@ -129,10 +131,6 @@ export class Session {
     await mkdir(this.init.workDir, { recursive: true });
     this.watcher = watch(this.init.workDir, () => void this.scan());
     this.touch(lease, now);
-    void this.init.storagePrefix.then(
-      (prefix) => this.adoptStored(prefix),
-      () => {},
-    );
     this.startEncoder(0);
   }
 
@@ -309,6 +307,13 @@ export class Session {
       if (index >= 0) this.emit({ type: "SegmentReady", index });
       this.wake(index);
       this.persist(index);
+      if (index >= 0 && !this.hashing) {
+        this.hashing = true;
+        this.init.storagePrefix().then(
+          (prefix) => this.adoptStored(prefix),
+          (error: Error) => console.warn(`session ${this.id}: hashing the source failed, nothing will be stored: ${error.message}`),
+        );
+      }
     }
     this.keepAhead();
   }

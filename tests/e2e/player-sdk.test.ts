@@ -198,4 +198,14 @@ describe("player SDK in Chromium against the worker", () => {
     expect((await testLog(finisher.page)).start!.currentTime).toBeLessThan(1);
     await Promise.all([resumer.page.close(), finisher.page.close()]);
   });
+
+  it("plays through <edgestream-player> and re-dispatches the player's events on the element", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${pages.url}element.html?${new URLSearchParams({ video: stack.sampleVideoId, viewer: "element" })}`);
+    await page.waitForFunction(() => (document.querySelector("edgestream-player")?.shadowRoot?.querySelector("video")?.currentTime ?? 0) > 1, null, { timeout: 30_000 });
+    const events = await page.evaluate(() => (window as unknown as { elementEvents: string[] }).elementEvents);
+    expect(events).toEqual(expect.arrayContaining(["status", "ready", "playing"]));
+    expect(events).not.toContain("error");
+    await page.close();
+  });
 });

@@ -42,7 +42,7 @@ export interface PlayerEventMap {
   /** Playback waits for data (after it had started; start-up and seeks are not stalls). */
   [PlayerEvent.Stall]: { currentTime: number };
   /** Playback resumed after a stall (`stallMs`) or an error was recovered (`from`). */
-  [PlayerEvent.Recovered]: { from: "stall" | "network" | "media" | "token" | "native-reload" | "mp4-fallback"; stallMs?: number };
+  [PlayerEvent.Recovered]: { from: "stall" | "network" | "media" | "native-reload" | "mp4-fallback"; stallMs?: number };
   [PlayerEvent.QualityChange]: { level: QualityLevel | null; auto: boolean };
   [PlayerEvent.ProgressSaved]: { positionSec: number; via: "fetch" | "keepalive" };
   [PlayerEvent.TokenRefreshed]: { expiresAt: number; reason: "ahead" | "rejected" | "native" };

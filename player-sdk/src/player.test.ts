@@ -28,7 +28,7 @@ function serve(stream: (Response | Error)[], progress: unknown = { positionSec: 
     return new Response(null, { status: 204 });
   });
 }
-const streamCalls = () => fetchMock.mock.calls.filter(([url]) => String(url).endsWith("/stream")).length;
+const streamCalls = () => fetchMock.mock.calls.filter(([url]) => new URL(String(url)).pathname.endsWith("/stream")).length;
 const make = (options: Partial<Parameters<typeof createPlayer>[1]> = {}) => {
   const player = createPlayer(video, { apiBase: "https://api.example", videoId: "v1", token: "JWT", loadHls, ...options });
   players.push(player);
@@ -103,6 +103,8 @@ describe("readiness", () => {
     expect(progress).toEqual([0.2, 0.7]);
     expect(player.status).toBe("ready");
     expect(player.sessionId).toBe("s1"); // one playback, one session: the first id is kept
+    const streamUrls = fetchMock.mock.calls.map(([url]) => new URL(String(url))).filter((url) => url.pathname.endsWith("/stream"));
+    expect(streamUrls.map((url) => url.searchParams.get("session"))).toEqual([null, "s1", "s1"]); // and handed back to the worker
   });
 
   it("plays an on-demand session's manifest at once when a 202 carries one", async () => {

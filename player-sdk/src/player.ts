@@ -100,7 +100,7 @@ export function createPlayer(video: HTMLVideoElement, userOptions: PlayerOptions
   const token = new StreamToken({
     aheadSeconds: o.refreshAheadSeconds,
     fetchFresh: async () => {
-      const fresh = await fetchStreamInfo(o.apiBase, o.videoId, await getJwt(), signal);
+      const fresh = await fetchStreamInfo(o.apiBase, o.videoId, await getJwt(), signal, sessionId);
       if (fresh.status === "failed" || !fresh.manifestUrl) throw new Error("no manifest to refresh from");
       if (fresh.mp4Url) info = { ...info, mp4Url: fresh.mp4Url };
       return { manifestUrl: fresh.manifestUrl, expiresAt: Date.parse(fresh.expiresAt ?? "") || 0 };
@@ -291,7 +291,7 @@ export function createPlayer(video: HTMLVideoElement, userOptions: PlayerOptions
     for (let errors = 0; ; ) {
       let next: StreamInfo;
       try {
-        next = await fetchStreamInfo(o.apiBase, o.videoId, await getJwt(), signal);
+        next = await fetchStreamInfo(o.apiBase, o.videoId, await getJwt(), signal, sessionId);
       } catch (error) {
         // Refusals are final; a dropped connection or a 5xx is retried with backoff.
         const transient = !(error instanceof StreamRequestError) || error.status >= 500;

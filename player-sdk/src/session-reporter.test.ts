@@ -5,6 +5,8 @@ import { startReporter } from "./session-reporter.ts";
 
 let fetchMock: ReturnType<typeof vi.fn>;
 let beacons: string[];
+let beaconBodies: Blob[];
+let beaconAccepts: boolean;
 let video: HTMLVideoElement;
 let saved: [number, string][];
 let abort: AbortController;
@@ -31,7 +33,14 @@ beforeEach(() => {
   fetchMock = vi.fn(async () => new Response(null, { status: 204 }));
   vi.stubGlobal("fetch", fetchMock);
   beacons = [];
-  vi.spyOn(navigator, "sendBeacon").mockImplementation((url) => (beacons.push(String(url)), true));
+  beaconBodies = [];
+  beaconAccepts = true;
+  vi.spyOn(navigator, "sendBeacon").mockImplementation((url, body) => {
+    if (!beaconAccepts) return false;
+    beacons.push(String(url));
+    beaconBodies.push(body as Blob);
+    return true;
+  });
   video = document.createElement("video");
   saved = [];
   abort = new AbortController();
@@ -67,16 +76,28 @@ describe("progress", () => {
     reporter.stop(false);
   });
 
-  it("saves on pagehide with a keepalive PUT carrying the token in the query and a text/plain body", async () => {
+  it("saves on pagehide with sendBeacon: a POST carrying the token in the query and a text/plain body", async () => {
     const reporter = start();
     video.currentTime = 42;
     window.dispatchEvent(new Event("pagehide"));
     await vi.advanceTimersByTimeAsync(0);
+    expect(beacons).toEqual(["https://api.example/api/videos/v1/progress?token=JWT"]);
+    expect(JSON.parse(await beaconBodies[0]!.text())).toMatchObject({ positionSec: 42, clientTime: expect.any(Number) });
+    expect(beaconBodies[0]!.type).toBe("text/plain");
+    expect(calls("/progress")).toHaveLength(0);
+    expect(saved).toEqual([[42, "keepalive"]]);
+    reporter.stop(false);
+  });
+
+  it("falls back to a keepalive POST when sendBeacon refuses", async () => {
+    beaconAccepts = false;
+    const reporter = start();
+    video.currentTime = 7;
+    window.dispatchEvent(new Event("pagehide"));
+    await vi.advanceTimersByTimeAsync(0);
     const [url, init] = calls("/progress")[0]!;
     expect(String(url)).toBe("https://api.example/api/videos/v1/progress?token=JWT");
-    expect(init).toMatchObject({ method: "PUT", keepalive: true, headers: { "Content-Type": "text/plain" } });
-    expect(bodyOf(calls("/progress")[0]!)).toMatchObject({ positionSec: 42, clientTime: expect.any(Number) });
-    expect(saved).toEqual([[42, "keepalive"]]);
+    expect(init).toMatchObject({ method: "POST", keepalive: true, headers: { "Content-Type": "text/plain" } });
     reporter.stop(false);
   });
 

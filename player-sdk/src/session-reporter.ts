@@ -44,7 +44,8 @@ export function startReporter(d: ReporterDeps): { savedAt: () => number | null; 
     const path = `/api/videos/${encodeURIComponent(d.videoId)}/progress`;
     const previous = savedPosition;
     savedPosition = positionSec; // claimed now, so a pause right after a tick does not send twice
-    const sent = beacon ? send(d.apiBase, "PUT", path, d.lastToken(), body, true) : d.token().then((t) => send(d.apiBase, "PUT", path, t, body, false, d.signal));
+    // On pagehide: POST, which sendBeacon can send (the worker takes POST and PUT alike for progress).
+    const sent = beacon ? send(d.apiBase, "POST", path, d.lastToken(), body, true) : d.token().then((t) => send(d.apiBase, "PUT", path, t, body, false, d.signal));
     sent.then(
       (ok) => (ok ? d.onSaved(positionSec, beacon ? "keepalive" : "fetch") : (savedPosition = previous)),
       () => (savedPosition = previous),

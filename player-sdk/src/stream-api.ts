@@ -33,8 +33,9 @@ export function apiUrl(apiBase: string, path: string, query?: Record<string, str
 }
 
 /** Asks where to play a video. URLs come back absolute, resolved against the API's URL. */
-export async function fetchStreamInfo(apiBase: string, videoId: string, token: string, signal?: AbortSignal): Promise<StreamInfo> {
-  const url = apiUrl(apiBase, `/api/videos/${encodeURIComponent(videoId)}/stream`);
+export async function fetchStreamInfo(apiBase: string, videoId: string, token: string, signal?: AbortSignal, session?: string): Promise<StreamInfo> {
+  // Passing the playback session back keeps one session id across token refreshes.
+  const url = apiUrl(apiBase, `/api/videos/${encodeURIComponent(videoId)}/stream`, session ? { session } : undefined);
   const response = await fetch(url, { headers: { Authorization: `Bearer ${token}` }, ...(signal ? { signal } : {}) });
   const body = (await response.json().catch(() => null)) as Record<string, unknown> | null;
   if (response.status === 401) throw new StreamRequestError("not signed in, or the sign-in expired", 401);

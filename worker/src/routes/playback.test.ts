@@ -48,6 +48,23 @@ describe("progress", () => {
     expect(await getProgress()).toMatchObject({ positionSec: 7 });
   });
 
+  it("accepts the same save as POST, which is what sendBeacon sends", async () => {
+    const response = await t.app.request(`/api/videos/v1/progress?token=${alice}`, {
+      method: "POST",
+      headers: { "Content-Type": "text/plain;charset=UTF-8" },
+      body: JSON.stringify({ positionSec: 33, clientTime: 9000 }),
+    });
+    expect(response.status).toBe(204);
+    expect(await getProgress()).toMatchObject({ positionSec: 33 });
+  });
+
+  it("keeps the playback session id a player passes back when it refreshes its token", async () => {
+    const first = (await (await t.app.request("/api/videos/v1/stream", bearer(alice))).json()) as { sessionId: string };
+    const again = (await (await t.app.request(`/api/videos/v1/stream?session=${first.sessionId}`, bearer(alice))).json()) as { sessionId: string };
+    expect(again.sessionId).toBe(first.sessionId);
+    expect((await t.app.request("/api/videos/v1/stream?session=bad%20id", bearer(alice))).status).toBe(400);
+  });
+
   it("answers 400 naming the field for a bad position, and 404 for a video the viewer cannot see", async () => {
     const bad = await t.app.request("/api/videos/v1/progress", jsonBody(alice, "PUT", { positionSec: -1 }));
     expect(bad.status).toBe(400);

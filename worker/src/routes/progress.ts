@@ -1,5 +1,6 @@
 // Playback progress: where this viewer stopped in this video (GET), and saving it (PUT).
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { getProgress, saveProgress } from "../db/progress.ts";
 import { findVisibleVideo } from "../db/videos.ts";
 import { HttpError } from "../errors.ts";
@@ -16,10 +17,12 @@ const read = createRoute({
   responses: { 200: jsonContent(ProgressSchema, "the saved position"), ...errorResponses },
 });
 
+const SAVE_SUMMARY = "Save the position; idempotent, and a write older than the stored one (by clientTime) is ignored";
+
 const write = createRoute({
   method: "put",
   path: "/{id}/progress",
-  summary: "Save the position; idempotent, and a write older than the stored one (by clientTime) is ignored",
+  summary: SAVE_SUMMARY,
   security: bearer,
   request: {
     params: VideoIdParam,
@@ -28,6 +31,9 @@ const write = createRoute({
   },
   responses: { 204: { description: "saved (or older than what is stored)" }, ...errorResponses },
 });
+
+/** The same, as POST: what `navigator.sendBeacon` sends on pagehide (text/plain body, token in the query). */
+const beacon = createRoute({ ...write, method: "post", summary: `${SAVE_SUMMARY} (POST, for sendBeacon)` });
 
 export function progressRoutes(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>();
@@ -40,14 +46,15 @@ export function progressRoutes(deps: AppDeps) {
     return c.json({ positionSec: row?.positionSec ?? null, durationSec: row?.durationSec ?? null, updatedAt: row?.updatedAt.toISOString() ?? null }, 200);
   });
 
-  app.openapi(write, async (c) => {
+  const save = async (c: Context<AppEnv>, id: string) => {
     const viewer = c.get("viewer");
-    const id = c.req.valid("param").id;
     const body = SaveProgressSchema.parse(await readJsonOrText(c.req));
     if (!(await findVisibleVideo(deps.db, id, viewer.id))) throw new HttpError(404, "not_found", "no such video");
     await saveProgress(deps.db, { viewerId: viewer.id, videoId: id, positionSec: body.positionSec, durationSec: body.durationSec ?? null, clientTime: body.clientTime ?? Date.now() });
     return c.body(null, 204);
-  });
+  };
+  app.openapi(write, (c) => save(c, c.req.valid("param").id));
+  app.openapi(beacon, (c) => save(c, c.req.valid("param").id));
 
   return app;
 }

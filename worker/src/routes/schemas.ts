@@ -100,3 +100,8 @@ export const HeartbeatSchema = z
 export const SessionIdParam = z.object({
   id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, "must be a session id").openapi({ param: { name: "id", in: "path" } }),
 });
+
+export const StreamQuery = z.object({
+  /** The playback session id from an earlier /stream answer, kept across token refreshes. */
+  session: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be a session id from /stream").optional(),
+});

@@ -8,7 +8,7 @@ import { signStreamToken } from "../signing/stream-token.ts";
 import { refreshPackaging, startPackaging } from "../transcode/packaging.ts";
 import { NODE_SESSION_SRC, sessionFor, sessionsEnabled } from "../transcode/sessions.ts";
 import { bearer, errorResponses, jsonContent } from "./openapi-helpers.ts";
-import { ErrorSchema, StreamSchema, VideoIdParam } from "./schemas.ts";
+import { ErrorSchema, StreamQuery, StreamSchema, VideoIdParam } from "./schemas.ts";
 
 export const STREAM_TOKEN_PARAM = "sig";
 const GENERATING_RETRY_AFTER_SECONDS = 2;
@@ -18,7 +18,7 @@ const stream = createRoute({
   path: "/{id}/stream",
   summary: "Where to play: a signed manifest URL when ready, progress while generating, the reason when failed",
   security: bearer,
-  request: { params: VideoIdParam },
+  request: { params: VideoIdParam, query: StreamQuery },
   responses: {
     200: jsonContent(StreamSchema, "ready: manifestUrl carries a stream token valid until expiresAt"),
     202: jsonContent(StreamSchema, "generating: ask again after retryAfter seconds"),
@@ -48,8 +48,9 @@ export function streamRoutes(deps: AppDeps) {
     if (video.status === "failed") {
       return c.json({ status: "failed" as const, error: video.error ?? "packaging failed" }, 422);
     }
-    // One id per playback: heartbeats and analytics events of this viewing carry it.
-    const sessionId = newVideoId();
+    // One id per playback: heartbeats and analytics events of this viewing carry it. A player that
+    // asks again (to refresh its token) passes its id back and keeps it.
+    const sessionId = c.req.valid("query").session ?? newVideoId();
     const exp = now() + deps.config.STREAM_TOKEN_TTL_SECONDS;
     if (video.status !== "ready" || !video.storagePrefix) {
       c.header("Retry-After", String(GENERATING_RETRY_AFTER_SECONDS));

@@ -9,7 +9,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { StorageDriver } from "@edgestream/worker";
 import { MediaInputError } from "../errors.ts";
-import { sha256File } from "../hash.ts";
+import { sha256FileIdle } from "../hash.ts";
 import type { Backend } from "../hw-backends.ts";
 import { bitrateFor, planPackage } from "../plan.ts";
 import { probe } from "../probe.ts";
@@ -164,7 +164,7 @@ export class SessionRegistry {
       profile,
       timing: this.settings,
       storage: this.storage,
-      storagePrefix: () => sha256File(input),
+      storagePrefix: () => sha256FileIdle(input),
       encode: { backend },
       onEvent: (event) => {
         for (const listener of this.listeners.get(id) ?? []) listener(event);

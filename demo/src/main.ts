@@ -40,8 +40,7 @@ function play(id: string, token: string): void {
   document.body.dataset["playing"] = id;
 }
 
-async function main(): Promise<void> {
-  const token = await signIn();
+async function listVideos(token: string): Promise<void> {
   const response = await fetch("/api/videos", { headers: { Authorization: `Bearer ${token}` } });
   const { videos } = (await response.json()) as { videos: VideoSummary[] };
   list.replaceChildren(
@@ -59,6 +58,32 @@ async function main(): Promise<void> {
     }),
   );
   if (videos.length === 0) list.innerHTML = "<li>No videos yet.</li>";
+}
+
+/** Streams the chosen file to the worker; the transcode node packages it, and it plays at once meanwhile. */
+function enableUpload(token: string): void {
+  const form = document.querySelector<HTMLFormElement>("#upload")!;
+  const status = document.querySelector<HTMLParagraphElement>("#upload-status")!;
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const file = (form.elements.namedItem("file") as HTMLInputElement).files?.[0];
+    if (!file) return;
+    status.textContent = `uploading ${file.name}…`;
+    const response = await fetch(`/api/videos?title=${encodeURIComponent(file.name)}&visibility=public`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": file.type || "application/octet-stream" },
+      body: file,
+    });
+    const body = (await response.json()) as { id?: string; error?: { message: string } };
+    status.textContent = response.ok ? `uploaded: press Play, it plays while it is being packaged` : `upload failed: ${body.error?.message}`;
+    await listVideos(token);
+  });
+}
+
+async function main(): Promise<void> {
+  const token = await signIn();
+  await listVideos(token);
+  enableUpload(token);
   const requested = new URLSearchParams(location.search).get("play");
   if (requested) play(requested, token);
 }

@@ -171,7 +171,9 @@ describe("signed path", () => {
 
   it("answers 404 (not 500) for a signed path with nothing behind it", async () => {
     const token = await sign(NOW + 60);
-    expect((await app.request(`/hls/alicevid/v9/seg_00000.m4s?sig=${token}`)).status).toBe(404);
+    const missing = await app.request(`/hls/alicevid/v9/seg_00000.m4s?sig=${token}`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get("Cache-Control")).toBe("no-store");
   });
 });
 

@@ -133,7 +133,7 @@ export class SessionRegistry {
   private async remove(session: Session): Promise<void> {
     if (this.byId.get(session.id) !== session) return;
     this.byId.delete(session.id);
-    this.byKey.delete(session.key);
+    if (this.byKey.get(session.key) === session) this.byKey.delete(session.key);
     await session.stop();
     await rm(join(this.settings.workRoot, `source-${session.id}`), { recursive: true, force: true });
     this.listeners.delete(session.id);
@@ -141,37 +141,44 @@ export class SessionRegistry {
 
   private async create(key: string, source: SessionSource, lease: string, profileHeight: number): Promise<Session> {
     const id = randomUUID();
-    const input = await this.localInput(id, source);
-    const info = await probe(input, { timeoutMs: this.settings.probeTimeoutMs });
-    if (!info.video) throw new MediaInputError("on-demand sessions need a video stream: this source is audio only");
-    const plan = planPackage(info, { ladder: [profileHeight], segmentSeconds: this.settings.segmentSeconds });
-    const rung = plan.video!.renditions[0]!;
-    // A session always encodes (the plan may say "copy" for a browser-safe source at its own size).
-    const maxBitrateKbps = rung.maxBitrateKbps || bitrateFor(rung.height);
-    const profile: SessionProfile = { name: rung.name, width: rung.width, height: rung.height, fps: plan.video!.fps, maxBitrateKbps };
+    // Capacity first: a refused start must not have copied the source.
     const backend = (await this.settings.chooseBackend?.()) ?? "software";
     const cap = this.settings.encoderCaps?.[backend];
     const onBackend = [...this.byId.values()].filter((s) => s.backend === backend).length;
     if (cap !== undefined && onBackend >= cap) throw new CapacityError(`the ${backend} encoder already runs ${cap} sessions`);
-    const session = new Session({
-      id,
-      key,
-      input,
-      workDir: join(this.settings.workRoot, `session-${id}`),
-      durationSec: info.durationSec,
-      hasAudio: plan.audio !== null,
-      segmentSeconds: this.settings.segmentSeconds,
-      profile,
-      timing: this.settings,
-      storage: this.storage,
-      storagePrefix: () => sha256FileIdle(input),
-      encode: { backend },
-      onEvent: (event) => {
-        for (const listener of this.listeners.get(id) ?? []) listener(event);
-      },
-    });
-    await session.start(lease, this.now());
-    return session;
+    try {
+      const input = await this.localInput(id, source);
+      const info = await probe(input, { timeoutMs: this.settings.probeTimeoutMs });
+      if (!info.video) throw new MediaInputError("on-demand sessions need a video stream: this source is audio only");
+      const plan = planPackage(info, { ladder: [profileHeight], segmentSeconds: this.settings.segmentSeconds });
+      const rung = plan.video!.renditions[0]!;
+      // A session always encodes (the plan may say "copy" for a browser-safe source at its own size),
+      // into a folder of its own: its segments carry audio and video, unlike a packaging job's rungs.
+      const maxBitrateKbps = rung.maxBitrateKbps || bitrateFor(rung.height);
+      const profile: SessionProfile = { name: `${rung.name}-live`, width: rung.width, height: rung.height, fps: plan.video!.fps, maxBitrateKbps };
+      const session = new Session({
+        id,
+        key,
+        input,
+        workDir: join(this.settings.workRoot, `session-${id}`),
+        durationSec: info.durationSec,
+        hasAudio: plan.audio !== null,
+        segmentSeconds: this.settings.segmentSeconds,
+        profile,
+        timing: this.settings,
+        storage: this.storage,
+        storagePrefix: () => sha256FileIdle(input),
+        encode: { backend },
+        onEvent: (event) => {
+          for (const listener of this.listeners.get(id) ?? []) listener(event);
+        },
+      });
+      await session.start(lease, this.now());
+      return session;
+    } catch (error) {
+      await rm(join(this.settings.workRoot, `source-${id}`), { recursive: true, force: true });
+      throw error;
+    }
   }
 
   /** ffmpeg seeks in the source on every restart: it must be a local file. Storage sources are copied once. */

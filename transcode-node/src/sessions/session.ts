@@ -394,6 +394,12 @@ export class Session {
   private async complete(prefix: string): Promise<void> {
     const { storage, profile } = this.init;
     await storage.put(`${prefix}/${profile.name}/index.m3u8`, this.mediaPlaylist());
+    if (await storage.head(`${prefix}/master.m3u8`)) {
+      // A packaging job already published this source: its ladder stands; ours stays beside it.
+      this.status = "completed";
+      this.emit({ type: "TranscodeCompleted", storagePrefix: prefix });
+      return;
+    }
     const meta = {
       version: 2,
       sha256: prefix,

@@ -2,7 +2,7 @@
 // Timeouts come from configuration (1 s inactivity), never from sleeping for minutes.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -146,7 +146,10 @@ describe("sessions on one node", () => {
   });
 
   it("restarts an encoder that was killed, on the next request", async () => {
-    const { body } = await startSession(node, long, "viewer-1");
+    // A source of its own, so this session's encoder is surely running (not parked or done).
+    const own = join(dir, "long-kill.mp4");
+    await copyFile(long, own);
+    const { body } = await startSession(node, own, "viewer-1");
     const name = await rendition(node, body.id);
     const { encoderPid } = (await (await fetch(`${node.url}/v1/sessions/${body.id}`, { headers: AUTH })).json()) as { encoderPid: number };
     process.kill(encoderPid, "SIGKILL");
@@ -162,6 +165,16 @@ describe("sessions on one node", () => {
     const { status, body } = await startSession(node, text, "viewer-1");
     expect(status).toBe(422);
     expect(body.error?.message).toMatch(/not a media file ffmpeg can read/);
+  });
+
+  it("keeps no copy of a storage source whose session could not start", async () => {
+    await mkdir(join(dir, "main", "storage", "uploads"), { recursive: true });
+    await writeFile(join(dir, "main", "storage", "uploads", "words"), "not a video either");
+    for (let i = 0; i < 3; i++) {
+      const response = await fetch(`${node.url}/v1/sessions`, { method: "POST", headers: AUTH, body: JSON.stringify({ source: { storageKey: "uploads/words" }, lease: "v" }) });
+      expect(response.status).toBe(422);
+    }
+    expect((await readdir(join(dir, "main", "work"))).filter((name) => name.startsWith("source-"))).toEqual([]);
   });
 
   it("persists every segment, then the playlists, and reports the package's storage prefix", async () => {

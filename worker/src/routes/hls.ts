@@ -51,7 +51,13 @@ export function hlsRoutes(deps: AppDeps) {
   const now = deps.now ?? (() => Math.floor(Date.now() / 1000));
   const cache = new PlaylistCache();
   const selfOrigins = deps.config.PUBLIC_ORIGINS.split(",").map((o) => o.trim().replace(/\/+$/, "")).filter(Boolean);
-  return new Hono<AppEnv>().get("/hls/*", async (c) => {
+  const app = new Hono<AppEnv>();
+  // No answer about a signed path may be cached when it is an error: a fresh token must fix it.
+  app.use("/hls/*", async (c, next) => {
+    await next();
+    if (c.res.status >= 400) c.res.headers.set("Cache-Control", "no-store");
+  });
+  return app.get("/hls/*", async (c) => {
     const url = new URL(c.req.url);
     const path = parseHlsPath(url.pathname);
     if (!path) throw deny(403, "bad_path", "this path cannot be signed");
@@ -134,6 +140,8 @@ async function readPlaylist(deps: AppDeps, cache: PlaylistCache, key: string): P
   return text;
 }
 
+const SESSION_FILE = /^(master\.m3u8|[A-Za-z0-9_-]+\/(index\.m3u8|init\.mp4|seg_\d{5}\.m4s))$/;
+
 /**
  * A file of an on-demand session, proxied from the node: playlists rewritten and signed like stored
  * ones, segments streamed through. Every request renews the viewer's lease (the token's viewer).
@@ -141,8 +149,12 @@ async function readPlaylist(deps: AppDeps, cache: PlaylistCache, key: string): P
  */
 async function fromNodeSession(c: Context<AppEnv>, deps: AppDeps, claims: StreamClaims, rest: string, token: string, selfOrigins: string[]): Promise<Response> {
   if (!deps.transcoder) throw new HttpError(404, "not_found", "on-demand sessions are not configured here");
+  // Only what a player fetches: playlists, the init segment and media segments (not the node's API).
+  if (!SESSION_FILE.test(rest)) throw new HttpError(404, "not_found", "no such file in a session");
   const response = await deps.transcoder.sessionFile(claims.src.slice(NODE_SESSION_SRC.length), rest, claims.sub);
-  if (!response) throw new HttpError(404, "not_found", "the session ended: ask /stream again");
+  // The session lapsed (a long pause) or the node restarted: 410 makes the player refresh its token,
+  // and /stream opens a new session (or hands out the finished package).
+  if (!response) throw new HttpError(410, "session_ended", "the on-demand session ended: ask /stream for a fresh token");
   if (response.status === 503) {
     await response.body?.cancel();
     throw new HttpError(503, "not_ready", "the segment is still being encoded: retry", { "Retry-After": response.headers.get("Retry-After") ?? "1", "Cache-Control": "no-store" });

@@ -79,6 +79,17 @@ describe("POST /api/videos", () => {
     expect(await hostile.json()).toMatchObject({ error: { message: expect.stringMatching(/^storageKey: /) } });
   });
 
+  it("refuses to register a package whose prefix a stream token cannot carry", async () => {
+    await seedPackage("library/intro");
+    await seedPackage("node-abc");
+    const admin = await t.tokenFor("site", ["admin"]);
+    for (const storageKey of ["library/intro", "node-abc"]) {
+      const response = await t.app.request("/api/videos", jsonBody(admin, "POST", { title: "X", storageKey }));
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ error: { message: expect.stringMatching(/^storageKey: a packaged video's prefix must be one folder name/) } });
+    }
+  });
+
   it("names the missing field in a 400", async () => {
     const admin = await t.tokenFor("site", ["admin"]);
     const response = await t.app.request("/api/videos", jsonBody(admin, "POST", { storageKey: "abc" }));

@@ -8,6 +8,7 @@ import type { AppDeps, AppEnv, Viewer } from "../env.ts";
 import { readPackageMeta } from "../storage/package-meta.ts";
 import { limitBytes } from "../http/limit-bytes.ts";
 import { startPackaging } from "../transcode/packaging.ts";
+import { NODE_SESSION_SRC } from "../transcode/sessions.ts";
 import { bearer, errorResponses, jsonContent } from "./openapi-helpers.ts";
 import { ErrorSchema, ImportVideoSchema, UpdateVideoSchema, UploadQuery, VideoIdParam, VideoListSchema, VideoSchema } from "./schemas.ts";
 
@@ -118,6 +119,9 @@ export function videoRoutes(deps: AppDeps) {
         throw new HttpError(403, "forbidden", "only admins may register media that is already in storage; upload the file instead");
       }
       const meta = await readPackageMeta(deps.storage, body.storageKey);
+      if (meta && !isPlayablePrefix(body.storageKey)) {
+        throw new HttpError(400, "invalid_input", "storageKey: a packaged video's prefix must be one folder name of letters, digits, _ and - (not starting with node-)");
+      }
       if (meta) {
         row = { id, ownerId: viewer.id, title: body.title, visibility: body.visibility, status: "ready", progress: 1, storagePrefix: body.storageKey, ...meta };
       } else if (await deps.storage.head(body.storageKey)) {
@@ -174,6 +178,11 @@ export function videoRoutes(deps: AppDeps) {
   });
 
   return app;
+}
+
+/** A prefix a stream token can carry (one path segment) that the gate will not take for a node session. */
+function isPlayablePrefix(prefix: string): boolean {
+  return /^[A-Za-z0-9_-]{1,128}$/.test(prefix) && !prefix.startsWith(NODE_SESSION_SRC);
 }
 
 function tooLarge(max: number): HttpError {

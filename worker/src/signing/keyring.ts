@@ -25,7 +25,7 @@ export function parseSigningKeys(text: string): { secrets: Record<string, string
   let currentKid = "";
   for (const part of text.split(",").map((s) => s.trim()).filter(Boolean)) {
     const colon = part.indexOf(":");
-    if (colon <= 0) throw new Error(`SIGNING_KEYS entry "${part.slice(0, 8)}…" is not of the form kid:secret`);
+    if (colon <= 0) throw new Error("SIGNING_KEYS has an entry that is not of the form kid:secret (entries are comma-separated)");
     const kid = part.slice(0, colon);
     secrets[kid] = part.slice(colon + 1);
     currentKid ||= kid;

@@ -95,6 +95,18 @@ describe("packaging on upload", () => {
     expect([poster.status, poster.headers.get("content-type")]).toEqual([200, "image/jpeg"]);
   });
 
+  it("packages again when the identical package it deduplicated to was deleted meanwhile", async () => {
+    const token = await viewerToken(pair.worker);
+    const first = await upload(pair.worker, token, clip);
+    expect((await streamUntilSettled(pair.worker, token, first.id)).status).toBe(200);
+    const second = await upload(pair.worker, token, clip); // same bytes: the node deduplicates to the same prefix
+    await new Promise((r) => setTimeout(r, 500)); // let the node finish (deduplicated) before the first is deleted
+    expect((await fetch(`${pair.worker.url}/api/videos/${first.id}`, { method: "DELETE", headers: { Authorization: `Bearer ${token}` } })).status).toBe(204);
+    const settled = await streamUntilSettled(pair.worker, token, second.id);
+    expect(settled.status).toBe(200);
+    expect((await fetch(new URL(settled.body["manifestUrl"] as string, pair.worker.url))).status).toBe(200);
+  });
+
   it("reports a source the node cannot read as failed, with the node's reason", async () => {
     const token = await viewerToken(pair.worker);
     const video = await upload(pair.worker, token, new TextEncoder().encode("this is not a video, just words"), "application/octet-stream");

@@ -41,7 +41,12 @@ export interface TranscodeClient {
 }
 
 export class TranscodeNodeError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The node's HTTP status, when it answered; its own message is `detail`. */
+    readonly status?: number,
+    readonly detail?: string,
+  ) {
     super(message);
     this.name = "TranscodeNodeError";
   }
@@ -62,7 +67,8 @@ export function createTranscodeClient(baseUrl: string, secret: string, timeoutMs
   };
   const failed = async (what: string, response: Response): Promise<never> => {
     const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
-    throw new TranscodeNodeError(`${what} failed on the transcode node: HTTP ${response.status}${body?.error?.message ? ` (${body.error.message})` : ""}`);
+    const detail = body?.error?.message;
+    throw new TranscodeNodeError(`${what} failed on the transcode node: HTTP ${response.status}${detail ? ` (${detail})` : ""}`, response.status, detail);
   };
 
   return {

@@ -35,6 +35,10 @@ export async function refreshPackaging(deps: AppDeps, video: Video): Promise<Vid
 
 async function apply(deps: AppDeps, video: Video, job: JobState): Promise<Video> {
   let changes: Partial<Video>;
+  if (job.status === "succeeded" && job.result && !(await deps.storage.head(`${job.result.storagePrefix}/master.m3u8`))) {
+    // The job found an identical package that another video's deletion has since removed: package again.
+    return startPackaging(deps, { ...video, status: "pending", jobId: null });
+  }
   if (job.status === "succeeded" && job.result) {
     const { result } = job;
     changes = {

@@ -5,7 +5,7 @@ import { updateVideo } from "../db/videos.ts";
 import type { Video } from "../db/schema.ts";
 import type { AppDeps } from "../env.ts";
 import { readPackageMeta } from "../storage/package-meta.ts";
-import type { NodeSessionState } from "./node-client.ts";
+import { TranscodeNodeError, type NodeSessionState } from "./node-client.ts";
 
 /** Stream tokens whose `src` starts with this point at a node session, not at storage. */
 export const NODE_SESSION_SRC = "node-";
@@ -33,6 +33,8 @@ export async function sessionFor(deps: AppDeps, video: Video, viewerId: string):
       video = { ...video, ...changes };
     }
     if (session.status === "failed") {
+      // A packaging job may still succeed where the session failed (it falls back to software).
+      if (video.jobId) return null;
       const changes: Partial<Video> = { status: "failed", error: session.error ?? "the source could not be transcoded" };
       await updateVideo(deps.db, video.id, changes);
       return { video: { ...video, ...changes }, session };
@@ -51,6 +53,13 @@ export async function sessionFor(deps: AppDeps, video: Video, viewerId: string):
     }
     return { video, session };
   } catch (error) {
+    // The node cannot read the source: say so, unless a packaging job is still trying.
+    if (error instanceof TranscodeNodeError && error.status === 422 && !video.jobId) {
+      const changes: Partial<Video> = { status: "failed", error: error.detail ?? error.message };
+      await updateVideo(deps.db, video.id, changes);
+      return { video: { ...video, ...changes }, session: { id: "", status: "failed", progress: 0, error: changes.error! } };
+    }
+    // Busy (503) or unreachable: no session this time; the viewer gets a plain 202 and asks again.
     console.warn(`no on-demand session for ${video.id}: ${(error as Error).message}`);
     return null;
   }

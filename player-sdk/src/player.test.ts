@@ -268,6 +268,9 @@ describe("engines", () => {
     await vi.waitFor(() => expect(video.src).toBe("https://api.example/hls/v1/master.m3u8?sig=T2"));
     video.dispatchEvent(new Event("loadedmetadata"));
     expect(video.currentTime).toBe(33);
+    // The refresh names the token it replaces, so the worker can keep the same source (a live session).
+    const refresh = fetchMock.mock.calls.map(([url]) => new URL(String(url))).filter((url) => url.pathname.endsWith("/stream"))[1]!;
+    expect(refresh.searchParams.get("renew")).toBe(new URL(READY.manifestUrl, "https://api.example").searchParams.get("sig"));
   });
 
   it("says so when the browser can play neither HLS nor MSE", async () => {

@@ -100,7 +100,7 @@ export function createPlayer(video: HTMLVideoElement, userOptions: PlayerOptions
   const token = new StreamToken({
     aheadSeconds: o.refreshAheadSeconds,
     fetchFresh: async () => {
-      const fresh = await fetchStreamInfo(o.apiBase, o.videoId, await getJwt(), signal, sessionId);
+      const fresh = await fetchStreamInfo(o.apiBase, o.videoId, await getJwt(), signal, sessionId, token.sig || undefined);
       if (fresh.status === "failed" || !fresh.manifestUrl) throw new Error("no manifest to refresh from");
       if (fresh.mp4Url) info = { ...info, mp4Url: fresh.mp4Url };
       return { manifestUrl: fresh.manifestUrl, expiresAt: Date.parse(fresh.expiresAt ?? "") || 0 };

@@ -33,9 +33,13 @@ export function apiUrl(apiBase: string, path: string, query?: Record<string, str
 }
 
 /** Asks where to play a video. URLs come back absolute, resolved against the API's URL. */
-export async function fetchStreamInfo(apiBase: string, videoId: string, token: string, signal?: AbortSignal, session?: string): Promise<StreamInfo> {
-  // Passing the playback session back keeps one session id across token refreshes.
-  const url = apiUrl(apiBase, `/api/videos/${encodeURIComponent(videoId)}/stream`, session ? { session } : undefined);
+export async function fetchStreamInfo(apiBase: string, videoId: string, token: string, signal?: AbortSignal, session?: string, renew?: string): Promise<StreamInfo> {
+  // Passing the playback session back keeps one session id across token refreshes; passing the
+  // stream token being refreshed keeps the source it points at (an on-demand session) while it lives.
+  const query: Record<string, string> = {};
+  if (session) query["session"] = session;
+  if (renew) query["renew"] = renew;
+  const url = apiUrl(apiBase, `/api/videos/${encodeURIComponent(videoId)}/stream`, query);
   const response = await fetch(url, { headers: { Authorization: `Bearer ${token}` }, ...(signal ? { signal } : {}) });
   const body = (await response.json().catch(() => null)) as Record<string, unknown> | null;
   if (response.status === 401) throw new StreamRequestError("not signed in, or the sign-in expired", 401);

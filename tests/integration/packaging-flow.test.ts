@@ -184,6 +184,13 @@ describe("playing before packaging, through an on-demand session", () => {
 
     // Every segment now exists: the session writes the package, and the video is ready from storage.
     const settled = await streamUntilSettled(pair.worker, token, video.id);
+    // A player that refreshes the session token it plays with keeps the session's files, even now.
+    const oldSig = new URL(stream.manifestUrl, pair.worker.url).searchParams.get("sig")!;
+    const renewed = (await (await fetch(`${pair.worker.url}/api/videos/${video.id}/stream?renew=${oldSig}&session=${stream.sessionId}`, auth)).json()) as { manifestUrl: string; sessionId: string };
+    const renewedSig = new URL(renewed.manifestUrl, pair.worker.url).searchParams.get("sig")!;
+    expect(renewedSig.split(".")[3]).toBe(oldSig.split(".")[3]);
+    expect(renewed.sessionId).toBe(stream.sessionId);
+    expect((await fetch(new URL(uris[2]!.replace(oldSig, renewedSig), variant))).status).toBe(200);
     expect(settled.status).toBe(200);
     const ready = new URL(settled.body["manifestUrl"] as string, pair.worker.url);
     expect(ready.searchParams.get("sig")!.split(".")[3]).toMatch(/^[0-9a-f]{64}$/); // src: the content address, not the node

@@ -104,4 +104,6 @@ export const SessionIdParam = z.object({
 export const StreamQuery = z.object({
   /** The playback session id from an earlier /stream answer, kept across token refreshes. */
   session: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be a session id from /stream").optional(),
+  /** The stream token being refreshed (expired or not): the fresh one points at the same source while it lives. */
+  renew: z.string().regex(/^[A-Za-z0-9._-]{1,600}$/, "must be a stream token").optional(),
 });

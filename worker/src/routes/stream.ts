@@ -4,7 +4,7 @@ import { findVisibleVideo } from "../db/videos.ts";
 import { newVideoId } from "../db/ids.ts";
 import { HttpError } from "../errors.ts";
 import type { AppDeps, AppEnv } from "../env.ts";
-import { signStreamToken } from "../signing/stream-token.ts";
+import { signStreamToken, verifyStreamToken } from "../signing/stream-token.ts";
 import { refreshPackaging, startPackaging } from "../transcode/packaging.ts";
 import { NODE_SESSION_SRC, sessionFor, sessionsEnabled } from "../transcode/sessions.ts";
 import { bearer, errorResponses, jsonContent } from "./openapi-helpers.ts";
@@ -42,6 +42,9 @@ export function streamRoutes(deps: AppDeps) {
     const sessionPackages = sessionsEnabled(deps) && deps.config.PACKAGE_POLICY === "on-first-view";
     if (video.status === "pending" && !sessionPackages) video = await startPackaging(deps, video);
     else if (video.status === "generating") video = await refreshPackaging(deps, video);
+    // A player refreshing a token it got from a live session keeps that session, even once the video
+    // is ready: its playlist names the session's files, not the package's.
+    const renewed = await renewableSession(deps, c.req.valid("query").renew, video.id, viewer.id);
     // Not packaged yet: play at once through the node's on-demand session.
     const live = video.status === "ready" ? null : await sessionFor(deps, video, viewer.id);
     if (live) video = live.video;
@@ -52,6 +55,12 @@ export function streamRoutes(deps: AppDeps) {
     // asks again (to refresh its token) passes its id back and keeps it.
     const sessionId = c.req.valid("query").session ?? newVideoId();
     const exp = now() + deps.config.STREAM_TOKEN_TTL_SECONDS;
+    if (renewed) {
+      const token = await signStreamToken(deps.keyring, { exp, vid: video.id, src: `${NODE_SESSION_SRC}${renewed.session.id}`, sub: viewer.id });
+      const manifestUrl = `/hls/${video.id}/master.m3u8?${STREAM_TOKEN_PARAM}=${token}`;
+      if (video.status === "ready") return c.json({ status: "ready" as const, manifestUrl, expiresAt: new Date(exp * 1000).toISOString(), sessionId }, 200);
+      return c.json({ status: "generating" as const, progress: video.progress, retryAfter: GENERATING_RETRY_AFTER_SECONDS, sessionId, manifestUrl, expiresAt: new Date(exp * 1000).toISOString() }, 202);
+    }
     if (video.status !== "ready" || !video.storagePrefix) {
       c.header("Retry-After", String(GENERATING_RETRY_AFTER_SECONDS));
       const body = { status: "generating" as const, progress: video.progress, retryAfter: GENERATING_RETRY_AFTER_SECONDS, sessionId };
@@ -75,4 +84,20 @@ export function streamRoutes(deps: AppDeps) {
   });
 
   return app;
+}
+
+const RENEW_WITHIN_SECONDS = 24 * 3600;
+
+/** The node session a viewer's own (possibly expired) token points at, when it is still running. */
+async function renewableSession(deps: AppDeps, renew: string | undefined, videoId: string, viewerId: string) {
+  if (!renew || !deps.transcoder) return null;
+  // Verified as of its own expiry: the MAC and scope must hold, the age is checked below.
+  const claims = (await verifyStreamToken(deps.keyring, renew, `/hls/${videoId}/master.m3u8`, 0, 0));
+  if (!claims.ok || claims.claims.sub !== viewerId || !claims.claims.src.startsWith(NODE_SESSION_SRC)) return null;
+  if (Date.now() / 1000 - claims.claims.exp > RENEW_WITHIN_SECONDS) return null;
+  const id = claims.claims.src.slice(NODE_SESSION_SRC.length);
+  const session = await deps.transcoder.getSession(id).catch(() => null);
+  if (!session || (session.status !== "running" && session.status !== "completed")) return null;
+  await deps.transcoder.heartbeat(id, viewerId).catch(() => false);
+  return { session };
 }

@@ -86,6 +86,18 @@ describe("StreamToken", () => {
     expect(fetchFresh).toHaveBeenCalledTimes(2);
     expect(token.sig).toBe("T9");
   });
+
+  it("stops retrying after a refusal that will not change (signed out, video gone or failed)", async () => {
+    vi.useFakeTimers();
+    for (const status of [401, 404, 422]) {
+      const fetchFresh = vi.fn().mockRejectedValue(Object.assign(new Error("refused"), { status }));
+      const { token } = tokenWith({ fetchFresh });
+      token.set(url("master.m3u8", "T0"), Date.now() + 3_600_000);
+      await token.refresh("rejected");
+      await vi.advanceTimersByTimeAsync(120_000);
+      expect(fetchFresh).toHaveBeenCalledTimes(1);
+    }
+  });
 });
 
 describe("hls.js config", () => {

@@ -69,9 +69,12 @@ export class StreamToken {
           this.set(manifestUrl, expiresAt);
           this.deps.onRefreshed(expiresAt, reason);
         },
-        () => {
-          // Keep playing on the old token (hls.js retries a rejected request, which asks again).
+        (error: unknown) => {
           this.deps.clearTimer();
+          // A refusal that will not change (signed out, video gone or failed) is final: no more timers.
+          const status = (error as { status?: number }).status;
+          if (status === 401 || status === 403 || status === 404 || status === 422) return;
+          // Otherwise keep playing on the old token (hls.js retries a rejected request, which asks again).
           this.deps.setTimer(() => void this.refresh(reason), backoffDelay(this.failures++, 1000, 15_000));
         },
       )

@@ -68,6 +68,8 @@ describe("nginx secure_link mode", () => {
     for (const uri of uris) {
       expect(uri.startsWith(`${nginx.url}/media/pkg/v0/`)).toBe(true);
       expect(uri).toMatch(/\?md5=[\w-]{22}&expires=\d+$/);
+      // Valid for the default 6 h link lifetime, past the 1 h stream token: the playlist is fetched once.
+      expect(Number(new URL(uri).searchParams.get("expires"))).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000) + 6 * 3600 - 60);
       const response = await fetch(uri);
       expect(response.status).toBe(200);
       expect(response.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");

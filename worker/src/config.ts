@@ -33,6 +33,8 @@ export const ConfigSchema = z.object({
   /** nginx mode: segments get per-URI secure_link signatures and are served by nginx from NGINX_MEDIA_URL. */
   NGINX_SECURE_LINK_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   NGINX_MEDIA_URL: z.string().default("/media"),
+  /** nginx links are baked into a playlist a VOD player never reloads: they live this long at least. */
+  NGINX_LINK_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 86400).default(6 * 3600),
   /** Absolute origins (comma-separated) under which this worker is reached, for signing absolute URIs. */
   PUBLIC_ORIGINS: z.string().default(""),
 })

@@ -76,7 +76,12 @@ export function hlsRoutes(deps: AppDeps) {
       const text = await readPlaylist(deps, cache, key);
       const options: RewriteOptions = { param: STREAM_TOKEN_PARAM, value: token, selfOrigins };
       const nginxSecret = deps.config.NGINX_SECURE_LINK_SECRET;
-      if (nginxSecret) options.mapUri = nginxMapper(path.vid, path.rest, verdict.claims.src, token, verdict.claims.exp, nginxSecret, deps.config.NGINX_MEDIA_URL);
+      if (nginxSecret) {
+        // A VOD player fetches each playlist once and cannot swap a token into an md5 link, so nginx
+        // links outlive the stream token: for NGINX_LINK_TTL_SECONDS from now, at least.
+        const linkExp = Math.max(verdict.claims.exp, now() + deps.config.NGINX_LINK_TTL_SECONDS);
+        options.mapUri = nginxMapper(path.vid, path.rest, verdict.claims.src, token, linkExp, nginxSecret, deps.config.NGINX_MEDIA_URL);
+      }
       const signed = rewrite(text, options);
       return c.body(signed, 200, { "Content-Type": contentTypeFor(key), "Cache-Control": "no-cache" });
     }

@@ -356,6 +356,18 @@ describe("destroy", () => {
     video.dispatchEvent(new Event("playing"));
     expect(listener).not.toHaveBeenCalled();
   });
+
+  it("drops a pending seek-on-metadata when destroyed, so a reused video element is not moved", async () => {
+    vi.stubGlobal("MediaSource", undefined);
+    video.canPlayType = () => "maybe";
+    serve([json(200, READY)]);
+    const player = make({ startPosition: 40 });
+    await nextEvent(player, PlayerEvent.Ready);
+    player.destroy();
+    video.currentTime = 3; // the next player's video
+    video.dispatchEvent(new Event("loadedmetadata"));
+    expect(video.currentTime).toBe(3);
+  });
 });
 
 describe("options", () => {

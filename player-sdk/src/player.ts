@@ -192,9 +192,9 @@ export function createPlayer(video: HTMLVideoElement, userOptions: PlayerOptions
       await token.refresh("native");
       if (signal.aborted) return;
       video.src = engine === "mp4" ? token.sign(info.mp4Url ?? "") : token.sign(info.manifestUrl!);
-      video.addEventListener("loadedmetadata", () => (video.currentTime = position), { once: true });
+      video.addEventListener("loadedmetadata", () => (video.currentTime = position), { once: true, signal });
       if (wasPlaying) video.play().catch(() => {});
-      video.addEventListener("playing", () => emitter.emit(PlayerEvent.Recovered, { from: "native-reload" }), { once: true });
+      video.addEventListener("playing", () => emitter.emit(PlayerEvent.Recovered, { from: "native-reload" }), { once: true, signal });
     }, backoffDelay(reloads++, 250, 4000));
   });
 
@@ -210,7 +210,7 @@ export function createPlayer(video: HTMLVideoElement, userOptions: PlayerOptions
       engine = "mp4";
       report(kind === "media" ? "media" : "network", "fallback-mp4", new Error(`HLS failed (${data.details}): playing the MP4 version instead`), false);
       video.src = token.sign(mp4);
-      video.addEventListener("loadedmetadata", () => (video.currentTime = position), { once: true });
+      video.addEventListener("loadedmetadata", () => (video.currentTime = position), { once: true, signal });
       video.play().catch(() => {});
       return emitter.emit(PlayerEvent.Recovered, { from: "mp4-fallback" });
     }
@@ -265,7 +265,7 @@ export function createPlayer(video: HTMLVideoElement, userOptions: PlayerOptions
         return report("unsupported", "no-hls-support", new Error("this browser can play neither HLS nor Media Source Extensions"), true);
       }
       video.src = manifestUrl;
-      if (startAt) video.addEventListener("loadedmetadata", () => (video.currentTime = startAt), { once: true });
+      if (startAt) video.addEventListener("loadedmetadata", () => (video.currentTime = startAt), { once: true, signal });
       engine = "native";
     }
     setStatus("ready");

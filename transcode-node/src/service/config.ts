@@ -12,6 +12,12 @@ export const NodeConfigSchema = z.object({
   PORT: int(0, 65535).default(8788),
   HOST: z.string().min(1).default("127.0.0.1"),
   STORAGE_DIR: z.string().min(1).default(".edgestream/storage"),
+  /** Publish to an S3-compatible bucket instead of STORAGE_DIR (all four S3_* keys together). */
+  S3_ENDPOINT: z.url({ error: "must be the S3 endpoint URL, e.g. https://s3.eu-west-1.amazonaws.com" }).optional(),
+  S3_BUCKET: z.string().min(1).optional(),
+  S3_REGION: z.string().min(1).default("auto"),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   WORK_DIR: z.string().min(1).default(join(tmpdir(), "edgestream-node")),
   /** Only sources below this folder may be named by path (unset: any absolute path). */
   SOURCE_DIR: z.string().min(1).optional(),
@@ -49,6 +55,8 @@ export const NodeConfigSchema = z.object({
   SESSION_STOP_GRACE_MS: int(0, 60_000).default(3000),
 });
 
+const S3_KEYS = ["S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const;
+
 export type NodeConfigInput = z.input<typeof NodeConfigSchema>;
 export type NodeConfig = z.output<typeof NodeConfigSchema>;
 
@@ -66,5 +74,7 @@ export function parseNodeConfig(env: Record<string, string | undefined>): NodeCo
     const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`);
     throw new NodeConfigError(`invalid transcode node configuration: ${issues.join("; ")}`);
   }
+  const missing = parsed.data.S3_ENDPOINT ? S3_KEYS.filter((key) => !parsed.data[key]) : [];
+  if (missing.length) throw new NodeConfigError(`invalid transcode node configuration: S3_ENDPOINT is set, so ${missing.join(", ")} must be too`);
   return parsed.data;
 }

@@ -40,9 +40,14 @@ function play(id: string, token: string): void {
   document.body.dataset["playing"] = id;
 }
 
+let listTimer: ReturnType<typeof setTimeout> | undefined;
+
 async function listVideos(token: string): Promise<void> {
   const response = await fetch("/api/videos", { headers: { Authorization: `Bearer ${token}` } });
   const { videos } = (await response.json()) as { videos: VideoSummary[] };
+  // While something is being packaged, look again now and then: the list shows it become ready.
+  clearTimeout(listTimer);
+  if (videos.some((v) => v.status === "pending" || v.status === "generating")) listTimer = setTimeout(() => void listVideos(token), 3000);
   list.replaceChildren(
     ...videos.map((v) => {
       const item = document.createElement("li");
@@ -75,8 +80,8 @@ function enableUpload(token: string): void {
       body: file,
     });
     const body = (await response.json()) as { id?: string; error?: { message: string } };
-    status.textContent = response.ok ? `uploaded: press Play, it plays while it is being packaged` : `upload failed: ${body.error?.message}`;
     await listVideos(token);
+    status.textContent = response.ok ? `uploaded: press Play, it plays while it is being packaged` : `upload failed: ${body.error?.message}`;
   });
 }
 

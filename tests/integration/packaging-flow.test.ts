@@ -95,6 +95,19 @@ describe("packaging on upload", () => {
     expect([poster.status, poster.headers.get("content-type")]).toEqual([200, "image/jpeg"]);
   });
 
+  it("shows a video become ready in the list, without anyone asking /stream", async () => {
+    const token = await viewerToken(pair.worker);
+    await generateTestPattern(join(dataDir, "list.mp4"), { seconds: 2, width: 160, height: 90 });
+    const video = await upload(pair.worker, token, await readFile(join(dataDir, "list.mp4")), "video/mp4");
+    let status = video.status;
+    for (let i = 0; i < 100 && status !== "ready"; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      const list = (await (await fetch(`${pair.worker.url}/api/videos`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { videos: { id: string; status: string }[] };
+      status = list.videos.find((v) => v.id === video.id)!.status;
+    }
+    expect(status).toBe("ready");
+  });
+
   it("packages again when the identical package it deduplicated to was deleted meanwhile", async () => {
     const token = await viewerToken(pair.worker);
     const first = await upload(pair.worker, token, clip);

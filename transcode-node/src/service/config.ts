@@ -8,7 +8,9 @@ import { HW_BACKENDS } from "../hw-backends.ts";
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 export const NodeConfigSchema = z.object({
-  NODE_SECRET: z.string().min(32, "must be at least 32 characters (the worker sends it as a bearer token)"),
+  NODE_SECRET: z
+    .string({ error: "is required: the bearer secret the worker sends (32+ characters, e.g. $(openssl rand -hex 32))" })
+    .min(32, "must be at least 32 characters (the worker sends it as a bearer token)"),
   PORT: int(0, 65535).default(8788),
   HOST: z.string().min(1).default("127.0.0.1"),
   STORAGE_DIR: z.string().min(1).default(".edgestream/storage"),

@@ -7,10 +7,13 @@ import { HttpError } from "../errors.ts";
 import type { AppDeps, AppEnv, Viewer } from "../env.ts";
 import { readPackageMeta } from "../storage/package-meta.ts";
 import { limitBytes } from "../http/limit-bytes.ts";
-import { startPackaging } from "../transcode/packaging.ts";
+import { refreshPackaging, startPackaging } from "../transcode/packaging.ts";
 import { NODE_SESSION_SRC } from "../transcode/sessions.ts";
 import { bearer, errorResponses, jsonContent } from "./openapi-helpers.ts";
 import { ErrorSchema, ImportVideoSchema, UpdateVideoSchema, UploadQuery, VideoIdParam, VideoListSchema, VideoSchema } from "./schemas.ts";
+
+/** At most this many generating videos are refreshed from the node per list request. */
+const REFRESH_IN_LIST = 10;
 
 export function toPublicVideo(video: Video): z.infer<typeof VideoSchema> {
   return {
@@ -99,13 +102,15 @@ export function videoRoutes(deps: AppDeps) {
 
   app.openapi(list, async (c) => {
     const rows = await listVisibleVideos(deps.db, c.get("viewer").id);
-    return c.json({ videos: rows.map(toPublicVideo) }, 200);
+    // Asking for the list is asking: bring a few packaging videos up to date with their jobs.
+    const fresh = await Promise.all(rows.map((v, i) => (v.status === "generating" && i < REFRESH_IN_LIST ? refreshPackaging(deps, v) : v)));
+    return c.json({ videos: fresh.map(toPublicVideo) }, 200);
   });
 
   app.openapi(get, async (c) => {
     const video = await findVisibleVideo(deps.db, c.req.valid("param").id, c.get("viewer").id);
     if (!video) throw new HttpError(404, "not_found", "no such video");
-    return c.json(toPublicVideo(video), 200);
+    return c.json(toPublicVideo(await refreshPackaging(deps, video)), 200);
   });
 
   app.openapi(create, async (c) => {

@@ -55,6 +55,8 @@ export const NodeConfigSchema = z.object({
   /** A request more than this many segments ahead of the encoder restarts it there. */
   SESSION_RESTART_SEGMENTS: int(0, 100).default(3),
   SESSION_STOP_GRACE_MS: int(0, 60_000).default(3000),
+  /** Encoder runs one session may have at once, for viewers far apart in the same video. */
+  SESSION_MAX_RUNS: int(1, 8).default(2),
 });
 
 const S3_KEYS = ["S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const;

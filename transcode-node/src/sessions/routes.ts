@@ -38,7 +38,7 @@ function view(session: Session) {
     segments: session.segments,
     leases: session.leaseCount,
     backend: session.backend,
-    ...(session.encoderPid ? { encoderPid: session.encoderPid } : {}),
+    encoderPids: session.encoderPids,
     ...(session.error ? { error: session.error } : {}),
     ...(session.storagePrefix ? { storagePrefix: session.storagePrefix } : {}),
   };
@@ -82,7 +82,7 @@ export function sessionRoutes(registry: SessionRegistry, storage: StorageDriver,
     if (index === undefined) throw new HTTPException(404, { message: `no file ${file}` });
     let where;
     try {
-      where = await session.locate(index);
+      where = await session.locate(index, lease ?? "");
     } catch (error) {
       if (error instanceof SegmentNotReadyError) return c.json({ error: { message: error.message } }, 503, { "Retry-After": "1", "Cache-Control": "no-store" });
       if (error instanceof RangeError) throw new HTTPException(404, { message: error.message });

@@ -2,11 +2,13 @@
 // holds a lease on it. Hand-written: this is the part no library does (the Jellyfin model, without
 // its known failures).
 // - The full VOD playlist exists from the start (vod-playlist.ts); a segment request is served at
-//   once when the segment is finished, waits (bounded) when the encoder will reach it soon, and
-//   otherwise restarts the encoder at that segment (session-args.ts keeps restarts on the grid).
+//   once when the segment is finished, waits (bounded) when a running encoder will reach it soon,
+//   and otherwise starts an encoder run at that segment (session-args.ts keeps runs on the grid).
+//   Up to `maxRuns` runs go at once, so viewers far apart in one video do not take turns killing
+//   each other's encoder; past that, the run nobody waits on (and least recently wanted) makes way.
 // - A segment is finished when its final file exists: ffmpeg writes `.tmp` and renames on close
 //   (temp_file), and a restarted run is killed with SIGKILL so no half segment is ever renamed.
-// - The encoder stays `aheadSegments` ahead of the furthest request, parked with SIGSTOP beyond it.
+// - Each run stays `aheadSegments` ahead of the furthest viewer following it, parked with SIGSTOP beyond.
 // - Finished segments are copied to storage as they come; when all are there, the playlists and
 //   meta.json follow (master last) and the video is a regular package.
 import { watch, type FSWatcher } from "node:fs";
@@ -43,6 +45,8 @@ export interface SessionTiming {
   restartDistance: number;
   /** Grace between `q` and SIGKILL when the session stops. */
   stopGraceMs: number;
+  /** Encoder runs one session may have going at once (viewers far apart); default 2. */
+  maxRuns?: number;
 }
 
 export interface SessionInit {
@@ -76,6 +80,7 @@ interface EncoderRun {
   end: number;
   highest: number; // highest segment index this run has finished, start - 1 before the first
   paused: boolean;
+  wantedAt: number; // when a request last needed this run
 }
 
 const INIT_INDEX = -1;
@@ -91,8 +96,9 @@ export class Session {
   private readonly finished = new Set<number>();
   private readonly stored = new Set<number>();
   private readonly waiters = new Map<number, Set<() => void>>();
-  private encoder: EncoderRun | null = null;
-  private furthest = 0;
+  private runs: EncoderRun[] = [];
+  /** The last segment each lease asked for: who follows which run, and how far ahead to encode. */
+  private readonly positions = new Map<string, number>();
   private failures = 0;
   private watcher: FSWatcher | null = null;
   private persisting: Promise<void> = Promise.resolve();
@@ -105,9 +111,9 @@ export class Session {
     this.segments = segmentCount(init.durationSec, init.segmentSeconds);
   }
 
-  /** The running encoder's process id (operators, and the crash-recovery test). */
-  get encoderPid(): number | undefined {
-    return this.encoder?.run.pid;
+  /** The running encoders' process ids (operators, and the tests). */
+  get encoderPids(): number[] {
+    return this.runs.map((r) => r.run.pid).filter((pid): pid is number => pid !== undefined);
   }
 
   get backend(): string {
@@ -118,9 +124,9 @@ export class Session {
     return this.leases.size;
   }
 
-  /** Segments the encoder is ahead of the furthest request (0 when idle). */
+  /** Segments the encoders are ahead of the viewers following them (the largest lead; 0 when idle). */
   get segmentsAhead(): number {
-    return this.encoder ? Math.max(0, this.encoder.highest - this.furthest) : 0;
+    return Math.max(0, ...this.runs.map((r) => r.highest - (this.followerPosition(r) ?? r.start)));
   }
 
   get progress(): number {
@@ -131,7 +137,7 @@ export class Session {
     await mkdir(this.init.workDir, { recursive: true });
     this.watcher = watch(this.init.workDir, () => void this.scan());
     this.touch(lease, now);
-    this.startEncoder(0);
+    this.startRun(0);
   }
 
   touch(lease: string, now: number): void {
@@ -140,11 +146,17 @@ export class Session {
 
   release(lease: string): void {
     this.leases.delete(lease);
+    this.positions.delete(lease);
   }
 
   /** Drops leases not renewed within `timeoutMs`; true when none is left. */
   dropLapsed(now: number, timeoutMs: number): boolean {
-    for (const [lease, seen] of this.leases) if (now - seen > timeoutMs) this.leases.delete(lease);
+    for (const [lease, seen] of this.leases) {
+      if (now - seen > timeoutMs) {
+        this.leases.delete(lease);
+        this.positions.delete(lease);
+      }
+    }
     return this.leases.size === 0;
   }
 
@@ -158,10 +170,10 @@ export class Session {
   }
 
   /** Where segment `index` (or the init segment, -1) can be read: a local file or a storage key. */
-  async locate(index: number): Promise<{ path: string } | { storageKey: string }> {
+  async locate(index: number, lease = ""): Promise<{ path: string } | { storageKey: string }> {
     if (this.status === "failed") throw new Error(this.error ?? "the session failed");
     if (index !== INIT_INDEX && (index < 0 || index >= this.segments)) throw new RangeError(`no segment ${index}`);
-    if (index > this.furthest) this.furthest = index;
+    if (index >= 0) this.positions.set(lease, index);
     if (!this.finished.has(index) && this.stored.has(index) && this.prefix) return { storageKey: this.storageKeyOf(index) };
     if (!this.finished.has(index)) {
       this.steer(index);
@@ -175,12 +187,10 @@ export class Session {
   async stop(): Promise<void> {
     if (this.status === "running") this.status = "stopped";
     this.watcher?.close();
-    const encoder = this.encoder;
-    this.encoder = null;
-    if (encoder) {
-      encoder.run.abort(this.init.timing.stopGraceMs);
-      await encoder.run.done.catch(() => {});
-    }
+    const runs = this.runs;
+    this.runs = [];
+    for (const r of runs) r.run.abort(this.init.timing.stopGraceMs);
+    await Promise.all(runs.map((r) => r.run.done.catch(() => {})));
     for (const set of this.waiters.values()) for (const wake of set) wake();
     await this.persisting.catch(() => {});
     await rm(this.init.workDir, { recursive: true, force: true });
@@ -188,29 +198,33 @@ export class Session {
 
   // --- encoder control -------------------------------------------------------------------------
 
-  /** Decides, for a request of segment `index` that is not finished, whether to wait or restart. */
+  /** Decides, for a request of segment `index` that is not finished, whether to wait or start a run. */
   private steer(index: number): void {
-    const e = this.encoder;
     if (index === INIT_INDEX) {
-      if (!e) this.startEncoder(this.firstMissing(0) ?? 0);
+      if (this.runs.length === 0) this.startRun(this.firstMissing(0) ?? 0);
       return;
     }
-    const next = e ? e.highest + 1 : -1;
-    if (e && index >= next && index < e.end && index - next <= this.init.timing.restartDistance) {
-      if (e.paused) this.resume();
+    const near = this.runs.find((r) => index >= r.highest + 1 && index < r.end && index - (r.highest + 1) <= this.init.timing.restartDistance);
+    if (near) {
+      near.wantedAt = Date.now();
+      if (near.paused) this.resume(near);
       return;
     }
-    this.startEncoder(index);
+    this.startRun(index);
   }
 
-  private startEncoder(start: number): void {
+  /** Starts a run at `start`, making room when `maxRuns` are going: the run nobody waits on, least recently wanted, goes. */
+  private startRun(start: number): void {
     if (this.status !== "running") return;
-    if (this.encoder) {
-      this.encoder.run.kill();
-      this.encoder = null;
+    if (this.runs.length >= (this.init.timing.maxRuns ?? 2)) {
+      const victim = [...this.runs].sort((a, b) => Number(this.hasWaiters(a)) - Number(this.hasWaiters(b)) || a.wantedAt - b.wantedAt)[0]!;
+      victim.run.kill();
+      this.runs = this.runs.filter((r) => r !== victim);
     }
+    // A run stops before work that exists: finished, stored, or where another run began.
     let end = start + 1;
-    while (end < this.segments && !this.finished.has(end) && !this.stored.has(end)) end++;
+    while (end < this.segments && !this.finished.has(end) && !this.stored.has(end) && !this.runs.some((r) => r.start === end)) end++;
+    for (const r of this.runs) if (r.start < start && start < r.end) r.end = start;
     const { profile, segmentSeconds } = this.init;
     const args = buildSessionArgs({
       input: this.init.input,
@@ -231,54 +245,70 @@ export class Session {
         this.emit({ type: "ProgressUpdate", segmentsDone: this.finished.size, segments: this.segments, speed: p.speed });
       },
     });
-    const encoder: EncoderRun = { run, start, end, highest: start - 1, paused: false };
-    this.encoder = encoder;
+    const encoder: EncoderRun = { run, start, end, highest: start - 1, paused: false, wantedAt: Date.now() };
+    this.runs.push(encoder);
     run.done.then(
-      () => this.onEncoderExit(encoder, null),
-      (error: Error) => this.onEncoderExit(encoder, error),
+      () => this.onRunExit(encoder, null),
+      (error: Error) => this.onRunExit(encoder, error),
     );
   }
 
-  private async onEncoderExit(encoder: EncoderRun, error: Error | null): Promise<void> {
-    if (this.encoder !== encoder) return; // replaced by a restart, or stopped: killed on purpose
+  private async onRunExit(encoder: EncoderRun, error: Error | null): Promise<void> {
+    if (!this.runs.includes(encoder)) return; // made way for another run, finished its stretch, or stopped
     await this.scan();
-    this.encoder = null;
+    this.runs = this.runs.filter((r) => r !== encoder);
     if (encoder.highest < encoder.start) {
       // Ended without finishing a single segment (crashed, or decoded nothing): once may be bad
       // luck, twice is the source. Never loop on it.
       if (++this.failures >= 2) return this.fail(`the source could not be transcoded: ${error?.message ?? "ffmpeg produced no segment"}`);
     } else this.failures = 0;
     // A crash mid-run is repaired at once for whoever waits, else on the next request.
-    const waited = [...this.waiters.entries()].filter(([, set]) => set.size > 0).map(([index]) => index);
-    if (error && waited.length) this.startEncoder(Math.max(0, Math.min(...waited)));
+    const waited = [...this.waiters.entries()].filter(([index, set]) => set.size > 0 && index >= encoder.start && index < encoder.end).map(([index]) => index);
+    if (error && waited.length) this.startRun(Math.max(0, Math.min(...waited)));
     else if (!error) this.keepAhead();
   }
 
-  /** Starts the next missing stretch when viewers will want it, parks the encoder when far ahead. */
+  /** The furthest position of the viewers following a run (inside its stretch), if any. */
+  private followerPosition(r: EncoderRun): number | undefined {
+    let best: number | undefined;
+    for (const p of this.positions.values()) if (p >= r.start && p < r.end && (best === undefined || p > best)) best = p;
+    return best;
+  }
+
+  private hasWaiters(r: EncoderRun): boolean {
+    for (const [index, set] of this.waiters) if (set.size > 0 && index >= r.start && index < r.end) return true;
+    return false;
+  }
+
+  /**
+   * Parks a run far enough ahead of its viewers and wakes it when they catch up; starts a run for a
+   * viewer about to reach missing segments; when nothing is wanted, fills the holes seeks left so
+   * the package completes (the session still stops when its last lease lapses).
+   */
   private keepAhead(): void {
-    const wanted = this.furthest + this.init.timing.aheadSegments;
-    const e = this.encoder;
-    if (e) {
-      if (!e.paused && e.highest >= wanted) {
-        e.run.pause();
-        e.paused = true;
-      } else if (e.paused && e.highest < wanted) this.resume();
-      return;
+    const ahead = this.init.timing.aheadSegments;
+    for (const r of this.runs) {
+      const wanted = (this.followerPosition(r) ?? r.start) + ahead;
+      if (!r.paused && r.highest >= wanted) {
+        r.run.pause();
+        r.paused = true;
+      } else if (r.paused && r.highest < wanted) this.resume(r);
     }
-    const next = this.firstMissing(this.furthest);
-    if (next !== undefined && next <= wanted) return this.startEncoder(next);
-    // Nothing wanted ahead: fill the holes a seek left behind, so the package completes and the
-    // video becomes ready in storage (the session still stops when its last lease lapses).
-    if (next === undefined) {
+    if (this.runs.length >= (this.init.timing.maxRuns ?? 2)) return;
+    for (const p of [...new Set(this.positions.values())].sort((a, b) => a - b)) {
+      const next = this.firstMissing(p);
+      if (next !== undefined && next <= p + ahead && !this.runs.some((r) => next >= r.start && next < r.end)) return this.startRun(next);
+    }
+    if (this.runs.length === 0) {
       const hole = this.firstMissing(0);
-      if (hole !== undefined) this.startEncoder(hole);
+      if (hole !== undefined) this.startRun(hole);
     }
   }
 
-  private resume(): void {
-    if (!this.encoder?.paused) return;
-    this.encoder.run.resume();
-    this.encoder.paused = false;
+  private resume(r: EncoderRun): void {
+    if (!r.paused) return;
+    r.run.resume();
+    r.paused = false;
   }
 
   private firstMissing(from: number): number | undefined {
@@ -303,7 +333,7 @@ export class Session {
       const index = name === SESSION_INIT ? (anySegment ? INIT_INDEX : undefined) : /^seg_(\d{5})\.m4s$/.test(name) ? Number(name.slice(4, 9)) : undefined;
       if (index === undefined || this.finished.has(index)) continue;
       this.finished.add(index);
-      if (this.encoder && index > this.encoder.highest && index < this.encoder.end) this.encoder.highest = index;
+      for (const r of this.runs) if (index > r.highest && index >= r.start && index < r.end) r.highest = index;
       if (index >= 0) this.emit({ type: "SegmentReady", index });
       this.wake(index);
       this.persist(index);
@@ -313,6 +343,13 @@ export class Session {
           (prefix) => this.adoptStored(prefix),
           (error: Error) => console.warn(`session ${this.id}: hashing the source failed, nothing will be stored: ${error.message}`),
         );
+      }
+    }
+    for (const r of [...this.runs]) {
+      if (r.highest + 1 >= r.end && r.end < this.segments) {
+        // Its stretch is done (another run, or stored work, took over the rest): it made way.
+        r.run.kill();
+        this.runs = this.runs.filter((x) => x !== r);
       }
     }
     this.keepAhead();
@@ -369,10 +406,10 @@ export class Session {
       if (name === SESSION_INIT) this.stored.add(INIT_INDEX);
       else if (/^seg_\d{5}\.m4s$/.test(name)) this.stored.add(Number(name.slice(4, 9)));
     }
-    if (this.encoder && this.encoder.end > this.encoder.start + 1) {
-      // The running stretch may now reach into stored work: let it stop at the first stored segment.
-      const firstStored = [...this.stored].filter((i) => i > this.encoder!.highest).sort((a, b) => a - b)[0];
-      if (firstStored !== undefined && firstStored < this.encoder.end) this.encoder.end = firstStored;
+    for (const r of this.runs) {
+      // A running stretch may now reach into stored work: let it stop at the first stored segment.
+      const firstStored = [...this.stored].filter((i) => i > r.highest).sort((a, b) => a - b)[0];
+      if (firstStored !== undefined && firstStored < r.end) r.end = firstStored;
     }
     for (const index of this.finished) this.persist(index);
   }

@@ -102,13 +102,13 @@ describe("sessions on one node", () => {
   it("serves a seek to 80 % from a restarted encoder, on the same grid as an uninterrupted run", async () => {
     const { body } = await startSession(node, long, "viewer-1");
     const name = await rendition(node, body.id);
-    const pidBefore = ((await (await fetch(`${node.url}/v1/sessions/${body.id}`, { headers: AUTH })).json()) as { encoderPid?: number }).encoderPid;
+    const pidsBefore = ((await (await fetch(`${node.url}/v1/sessions/${body.id}`, { headers: AUTH })).json()) as { encoderPids: number[] }).encoderPids;
     const far = Math.floor(body.segments * 0.8); // 12: 48 s
     const init = await fetchFile(node, body.id, name, "init.mp4");
     const segment = await fetchFile(node, body.id, name, seg(far));
     expect(segment.status).toBe(200);
-    const state = (await (await fetch(`${node.url}/v1/sessions/${body.id}`, { headers: AUTH })).json()) as { encoderPid?: number };
-    expect(state.encoderPid).not.toBe(pidBefore); // a new encoder, not the one coming from 0
+    const state = (await (await fetch(`${node.url}/v1/sessions/${body.id}`, { headers: AUTH })).json()) as { encoderPids: number[] };
+    expect(state.encoderPids.some((pid) => !pidsBefore.includes(pid))).toBe(true); // a run started at the seek point
     const frame = await firstFrame(init.bytes, segment.bytes);
     expect(frame.key).toBe(true);
     expect(Math.abs(frame.pts - far * 4)).toBeLessThanOrEqual(1 / FPS);
@@ -151,9 +151,9 @@ describe("sessions on one node", () => {
     await copyFile(long, own);
     const { body } = await startSession(node, own, "viewer-1");
     const name = await rendition(node, body.id);
-    const { encoderPid } = (await (await fetch(`${node.url}/v1/sessions/${body.id}`, { headers: AUTH })).json()) as { encoderPid: number };
-    process.kill(encoderPid, "SIGKILL");
-    await until(async () => (alive(encoderPid) ? undefined : true));
+    const [encoderPid] = ((await (await fetch(`${node.url}/v1/sessions/${body.id}`, { headers: AUTH })).json()) as { encoderPids: number[] }).encoderPids;
+    process.kill(encoderPid!, "SIGKILL");
+    await until(async () => (alive(encoderPid!) ? undefined : true));
     const later = await fetchFile(node, body.id, name, seg(5));
     expect(later.status).toBe(200);
     expect(later.bytes.length).toBeGreaterThan(1000);
@@ -199,7 +199,7 @@ describe("session lifecycle", () => {
     const node = await startNodeServer(nodeEnv("lapse", { SESSION_INACTIVITY_SECONDS: "1" }));
     try {
       const { body } = await startSession(node, long, "viewer-1");
-      const { encoderPid } = (await (await fetch(`${node.url}/v1/sessions/${body.id}`, { headers: AUTH })).json()) as { encoderPid: number };
+      const [encoderPid] = ((await (await fetch(`${node.url}/v1/sessions/${body.id}`, { headers: AUTH })).json()) as { encoderPids: number[] }).encoderPids as [number];
       const work = join(dir, "lapse", "work", `session-${body.id}`);
       expect(existsSync(work)).toBe(true);
       await until(async () => ((await fetch(`${node.url}/v1/sessions/${body.id}`, { headers: AUTH })).status === 404 ? true : undefined), 50, 100);
@@ -217,10 +217,10 @@ describe("session lifecycle", () => {
       const { body } = await startSession(node, long, "viewer-1");
       const name = await rendition(node, body.id);
       expect((await fetchFile(node, body.id, name, seg(0))).status).toBe(200);
-      const { encoderPid } = (await (await fetch(`${node.url}/v1/sessions/${body.id}`, { headers: AUTH })).json()) as { encoderPid: number };
+      const [encoderPid] = ((await (await fetch(`${node.url}/v1/sessions/${body.id}`, { headers: AUTH })).json()) as { encoderPids: number[] }).encoderPids as [number];
       await until(async () => ((await state(encoderPid)) === "T" ? true : undefined)); // stopped (SIGSTOP)
-      const parked = (await (await fetch(`${node.url}/v1/sessions/${body.id}`, { headers: AUTH })).json()) as { progress: number; encoderPid: number };
-      expect(parked.encoderPid).toBe(encoderPid);
+      const parked = (await (await fetch(`${node.url}/v1/sessions/${body.id}`, { headers: AUTH })).json()) as { progress: number; encoderPids: number[] };
+      expect(parked.encoderPids).toEqual([encoderPid]);
       expect(parked.progress * 15).toBeLessThanOrEqual(4); // segment 0 plus at most a few ahead, not all 15
       expect((await fetchFile(node, body.id, name, seg(3))).status).toBe(200);
       // Woken up: it goes on to 2 segments past the new request (segment 5), then parks again.
@@ -228,6 +228,30 @@ describe("session lifecycle", () => {
         const s = (await (await fetch(`${node.url}/v1/sessions/${body.id}`, { headers: AUTH })).json()) as { progress: number };
         return Math.round(s.progress * 15) >= 6 ? true : undefined;
       });
+    } finally {
+      await node.close();
+    }
+  });
+
+  it("serves two viewers far apart with two encoder runs, without killing either on each request", async () => {
+    // Two segments ahead at most, so each run parks beside its viewer instead of racing to the end.
+    const node = await startNodeServer(nodeEnv("two-runs", { SESSION_AHEAD_SEGMENTS: "2" }));
+    try {
+    const { body } = await startSession(node, long, "near");
+    await startSession(node, long, "far");
+    const name = await rendition(node, body.id);
+    const pids = async () => ((await (await fetch(`${node.url}/v1/sessions/${body.id}`, { headers: AUTH })).json()) as { encoderPids: number[] }).encoderPids;
+    expect((await fetchFile(node, body.id, name, seg(1), "near")).status).toBe(200);
+    expect((await fetchFile(node, body.id, name, seg(11), "far")).status).toBe(200);
+    const both = await pids();
+    expect(both).toHaveLength(2);
+    for (let i = 2; i <= 3; i++) {
+      expect((await fetchFile(node, body.id, name, seg(i), "near")).status).toBe(200);
+      expect((await fetchFile(node, body.id, name, seg(10 + i), "far")).status).toBe(200);
+    }
+    // The same two processes served all of it: no request killed the other viewer's encoder.
+    expect((await pids()).filter((pid) => both.includes(pid))).toEqual(both.filter((pid) => alive(pid)));
+    expect(both.every(alive)).toBe(true);
     } finally {
       await node.close();
     }
@@ -259,7 +283,7 @@ describe("session lifecycle", () => {
       child.once("exit", () => reject(new Error(`node exited: ${stderr}`)));
     });
     const { body } = await startSession({ url }, long, "viewer-1");
-    const { encoderPid } = (await (await fetch(`${url}/v1/sessions/${body.id}`, { headers: AUTH })).json()) as { encoderPid: number };
+    const [encoderPid] = ((await (await fetch(`${url}/v1/sessions/${body.id}`, { headers: AUTH })).json()) as { encoderPids: number[] }).encoderPids as [number];
     expect(alive(encoderPid)).toBe(true);
     const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
     child.kill("SIGTERM");

@@ -213,9 +213,21 @@ export class Session {
     this.startRun(index);
   }
 
-  /** Starts a run at `start`, making room when `maxRuns` are going: the run nobody waits on, least recently wanted, goes. */
+  /**
+   * Starts a run at `start`. Runs that no viewer follows any more (it seeked away) and nobody waits
+   * on stop first, so a seek gets the machine to itself; past `maxRuns`, the run nobody waits on,
+   * least recently wanted, makes way.
+   */
   private startRun(start: number): void {
     if (this.status !== "running") return;
+    // A run whose stretch reaches `start` now ends there: the new run takes over from it.
+    for (const r of this.runs) if (r.start < start && start < r.end) r.end = start;
+    for (const r of [...this.runs]) {
+      if (this.followerPosition(r) === undefined && !this.hasWaiters(r)) {
+        r.run.kill();
+        this.runs = this.runs.filter((x) => x !== r);
+      }
+    }
     if (this.runs.length >= (this.init.timing.maxRuns ?? 2)) {
       const victim = [...this.runs].sort((a, b) => Number(this.hasWaiters(a)) - Number(this.hasWaiters(b)) || a.wantedAt - b.wantedAt)[0]!;
       victim.run.kill();
@@ -224,7 +236,6 @@ export class Session {
     // A run stops before work that exists: finished, stored, or where another run began.
     let end = start + 1;
     while (end < this.segments && !this.finished.has(end) && !this.stored.has(end) && !this.runs.some((r) => r.start === end)) end++;
-    for (const r of this.runs) if (r.start < start && start < r.end) r.end = start;
     const { profile, segmentSeconds } = this.init;
     const args = buildSessionArgs({
       input: this.init.input,

@@ -9,6 +9,7 @@ import { pathToFileURL } from "node:url";
 import type { StorageDriver } from "@edgestream/worker";
 import { createFsStorage } from "@edgestream/worker/storage/fs";
 import { createS3Storage } from "@edgestream/worker/storage/s3";
+import { s3OptionsFromEnv } from "@edgestream/worker/storage/s3-env";
 import { HardwareRegistry } from "./hw-registry.ts";
 import { createNodeApp } from "./service/app.ts";
 import { parseNodeConfig, type NodeConfig } from "./service/config.ts";
@@ -31,11 +32,8 @@ export interface NodeOverrides {
 export async function startNodeServer(env: Record<string, string | undefined> = process.env, overrides: NodeOverrides = {}): Promise<RunningNode> {
   const config = parseNodeConfig(env);
   await mkdir(config.WORK_DIR, { recursive: true });
-  const storage =
-    overrides.storage ??
-    (config.S3_ENDPOINT
-      ? createS3Storage({ endpoint: config.S3_ENDPOINT, bucket: config.S3_BUCKET!, region: config.S3_REGION, accessKeyId: config.S3_ACCESS_KEY_ID!, secretAccessKey: config.S3_SECRET_ACCESS_KEY! })
-      : createFsStorage(resolve(config.STORAGE_DIR)));
+  const s3 = s3OptionsFromEnv(config);
+  const storage = overrides.storage ?? (s3 ? createS3Storage(s3) : createFsStorage(resolve(config.STORAGE_DIR)));
   const hardware =
     overrides.hardware ??
     new HardwareRegistry({

@@ -3,6 +3,7 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
+import { S3EnvShape, s3OptionsFromEnv } from "@edgestream/worker/storage/s3-env";
 import { HW_BACKENDS } from "../hw-backends.ts";
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -15,11 +16,7 @@ export const NodeConfigSchema = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   STORAGE_DIR: z.string().min(1).default(".edgestream/storage"),
   /** Publish to an S3-compatible bucket instead of STORAGE_DIR (all four S3_* keys together). */
-  S3_ENDPOINT: z.url({ error: "must be the S3 endpoint URL, e.g. https://s3.eu-west-1.amazonaws.com" }).optional(),
-  S3_BUCKET: z.string().min(1).optional(),
-  S3_REGION: z.string().min(1).default("auto"),
-  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
-  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  ...S3EnvShape,
   WORK_DIR: z.string().min(1).default(join(tmpdir(), "edgestream-node")),
   /** Only sources below this folder may be named by path (unset: any absolute path). */
   SOURCE_DIR: z.string().min(1).optional(),
@@ -59,8 +56,6 @@ export const NodeConfigSchema = z.object({
   SESSION_MAX_RUNS: int(1, 8).default(2),
 });
 
-const S3_KEYS = ["S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const;
-
 export type NodeConfigInput = z.input<typeof NodeConfigSchema>;
 export type NodeConfig = z.output<typeof NodeConfigSchema>;
 
@@ -78,7 +73,10 @@ export function parseNodeConfig(env: Record<string, string | undefined>): NodeCo
     const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`);
     throw new NodeConfigError(`invalid transcode node configuration: ${issues.join("; ")}`);
   }
-  const missing = parsed.data.S3_ENDPOINT ? S3_KEYS.filter((key) => !parsed.data[key]) : [];
-  if (missing.length) throw new NodeConfigError(`invalid transcode node configuration: S3_ENDPOINT is set, so ${missing.join(", ")} must be too`);
+  try {
+    s3OptionsFromEnv(parsed.data);
+  } catch (error) {
+    throw new NodeConfigError(`invalid transcode node configuration: ${(error as Error).message}`);
+  }
   return parsed.data;
 }

@@ -4,6 +4,8 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
+import type { S3Options } from "../storage/s3.ts";
+import { S3EnvShape, s3OptionsFromEnv } from "../storage/s3-env.ts";
 
 const NodeSettingsSchema = z.object({
   EDGESTREAM_DATA_DIR: z.string().min(1).default(".edgestream"),
@@ -12,11 +14,7 @@ const NodeSettingsSchema = z.object({
   STORAGE_DIR: z.string().min(1).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   HOST: z.string().default("127.0.0.1"),
-  S3_ENDPOINT: z.url({ error: "must be the S3 endpoint URL, e.g. https://s3.eu-west-1.amazonaws.com" }).optional(),
-  S3_BUCKET: z.string().min(1).optional(),
-  S3_REGION: z.string().min(1).default("auto"),
-  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
-  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  ...S3EnvShape,
 });
 
 export interface NodeSettings {
@@ -27,7 +25,7 @@ export interface NodeSettings {
   port: number;
   host: string;
   /** Set when S3_ENDPOINT is: media lives in that bucket instead of storageDir. */
-  s3?: { endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string };
+  s3?: S3Options;
 }
 
 export function parseNodeSettings(env: Record<string, string | undefined>): NodeSettings {
@@ -46,10 +44,11 @@ export function parseNodeSettings(env: Record<string, string | undefined>): Node
     host: s.HOST,
   };
   if (s.DATABASE_AUTH_TOKEN) settings.databaseAuthToken = s.DATABASE_AUTH_TOKEN;
-  if (s.S3_ENDPOINT) {
-    const missing = (["S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const).filter((key) => !s[key]);
-    if (missing.length) throw new Error(`invalid configuration: S3_ENDPOINT is set, so ${missing.join(", ")} must be too`);
-    settings.s3 = { endpoint: s.S3_ENDPOINT, bucket: s.S3_BUCKET!, region: s.S3_REGION, accessKeyId: s.S3_ACCESS_KEY_ID!, secretAccessKey: s.S3_SECRET_ACCESS_KEY! };
+  try {
+    const s3 = s3OptionsFromEnv(s);
+    if (s3) settings.s3 = s3;
+  } catch (error) {
+    throw new Error(`invalid configuration: ${(error as Error).message}`);
   }
   return settings;
 }

@@ -45,6 +45,7 @@ export function createNodeApp(deps: NodeAppDeps) {
     limit: config.QUEUE_LIMIT,
     retries: config.JOB_RETRIES,
     retryBaseMs: config.RETRY_BASE_MS,
+    retainMs: config.JOB_RETENTION_SECONDS * 1000,
     run: (request, context) => runJob(deps, request, context),
     onChange: (_job, event) => {
       const depth = queue.depth();

@@ -31,6 +31,8 @@ export const NodeConfigSchema = z.object({
   QUEUE_LIMIT: int(1, 100_000).default(100),
   JOB_RETRIES: int(0, 10).default(2),
   RETRY_BASE_MS: int(0, 600_000).default(2000),
+  /** How long a finished job stays readable on GET /v1/jobs/:id. */
+  JOB_RETENTION_SECONDS: int(0, 30 * 86_400).default(3600),
   SEGMENT_SECONDS: int(1, 30).default(4),
   SEGMENT_TYPE: z.enum(["fmp4", "ts"]).default("fmp4"),
   LADDER: z

@@ -26,6 +26,18 @@ describe("JobQueue", () => {
     expect(queue.get(job.id)).toMatchObject({ status: "succeeded", attempts: 3, progress: 1, result: RESULT });
   });
 
+  it("forgets finished jobs past their retention, but never a running one", async () => {
+    let release!: () => void;
+    const queue = new JobQueue<string>({ concurrency: 2, limit: 10, retries: 0, retryBaseMs: 1, retainMs: 0, run: (r) => (r === "slow" ? new Promise((ok) => (release = () => ok(RESULT))) : Promise.resolve(RESULT)) });
+    const done = queue.submit("quick");
+    await settle(queue, done.id);
+    const slow = queue.submit("slow");
+    expect(queue.get(done.id)).toBeUndefined();
+    queue.submit("another");
+    expect(queue.get(slow.id)?.status).toBe("running");
+    release();
+  });
+
   it("does not retry what is wrong with the input, and gives up after the retries", async () => {
     const queue = new JobQueue<string>({ concurrency: 1, limit: 10, retries: 1, retryBaseMs: 1, run: async (r) => Promise.reject(r === "bad" ? new MediaInputError("input is empty (0 bytes)") : new Error("disk full")) });
     const bad = queue.submit("bad");

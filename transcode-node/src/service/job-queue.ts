@@ -53,6 +53,8 @@ export interface JobQueueOptions<Req> {
   run: (request: Req, context: JobContext) => Promise<JobResult>;
   /** Called on every state change (metrics). */
   onChange?: (job: Job<Req>, event: JobEvent) => void;
+  /** How long a finished job stays readable (the worker pulls its state); default one hour. */
+  retainMs?: number;
 }
 
 export class QueueFullError extends Error {
@@ -84,6 +86,7 @@ export class JobQueue<Req> {
 
   submit(request: Req): Job<Req> {
     if (this.waiting.length >= this.options.limit) throw new QueueFullError(this.options.limit);
+    this.forgetOld();
     const now = new Date().toISOString();
     const job: Job<Req> = { id: randomUUID(), status: "queued", progress: 0, request, attempts: 0, createdAt: now, updatedAt: now };
     this.entries.set(job.id, { job, controller: new AbortController(), listeners: new Set() });
@@ -178,6 +181,14 @@ export class JobQueue<Req> {
     } finally {
       this.running--;
       this.pump();
+    }
+  }
+
+  /** Finished jobs past their retention go: the node's memory stays bounded; the worker keeps the record. */
+  private forgetOld(): void {
+    const before = Date.now() - (this.options.retainMs ?? 3_600_000);
+    for (const [id, entry] of this.entries) {
+      if (TERMINAL.has(entry.job.status) && Date.parse(entry.job.updatedAt) <= before && entry.listeners.size === 0) this.entries.delete(id);
     }
   }
 

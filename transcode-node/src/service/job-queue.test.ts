@@ -30,7 +30,9 @@ describe("JobQueue", () => {
     let release!: () => void;
     const queue = new JobQueue<string>({ concurrency: 2, limit: 10, retries: 0, retryBaseMs: 1, retainMs: 0, run: (r) => (r === "slow" ? new Promise((ok) => (release = () => ok(RESULT))) : Promise.resolve(RESULT)) });
     const done = queue.submit("quick");
-    await settle(queue, done.id);
+    await new Promise<void>((resolve) => {
+      const off = queue.subscribe(done.id, (e) => e.type === "completed" && (off(), resolve()));
+    });
     const slow = queue.submit("slow");
     expect(queue.get(done.id)).toBeUndefined();
     queue.submit("another");

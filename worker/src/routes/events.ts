@@ -5,7 +5,7 @@ import { findVisibleVideo } from "../db/videos.ts";
 import { HttpError } from "../errors.ts";
 import type { AppDeps, AppEnv } from "../env.ts";
 import { bearer, errorResponses, jsonContent } from "./openapi-helpers.ts";
-import { readJsonOrText } from "./progress.ts";
+import { readJsonOrText } from "../http/read-json.ts";
 import { EventBatchSchema, HeartbeatSchema, SessionIdParam } from "./schemas.ts";
 
 const batch = createRoute({

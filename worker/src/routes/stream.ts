@@ -55,18 +55,20 @@ export function streamRoutes(deps: AppDeps) {
     // asks again (to refresh its token) passes its id back and keeps it.
     const sessionId = c.req.valid("query").session ?? newVideoId();
     const exp = now() + deps.config.STREAM_TOKEN_TTL_SECONDS;
-    if (renewed) {
-      const token = await signStreamToken(deps.keyring, { exp, vid: video.id, src: `${NODE_SESSION_SRC}${renewed.session.id}`, sub: viewer.id });
+    const expiresAt = new Date(exp * 1000).toISOString();
+    const generating = { status: "generating" as const, progress: video.progress, retryAfter: GENERATING_RETRY_AFTER_SECONDS, sessionId };
+    // Played through a node session: the renewed one, or the live one while the video is not ready.
+    const nodeSession = renewed?.session.id ?? (video.status === "ready" ? undefined : live?.session.id);
+    if (nodeSession) {
+      const token = await signStreamToken(deps.keyring, { exp, vid: video.id, src: `${NODE_SESSION_SRC}${nodeSession}`, sub: viewer.id });
       const manifestUrl = `/hls/${video.id}/master.m3u8?${STREAM_TOKEN_PARAM}=${token}`;
-      if (video.status === "ready") return c.json({ status: "ready" as const, manifestUrl, expiresAt: new Date(exp * 1000).toISOString(), sessionId }, 200);
-      return c.json({ status: "generating" as const, progress: video.progress, retryAfter: GENERATING_RETRY_AFTER_SECONDS, sessionId, manifestUrl, expiresAt: new Date(exp * 1000).toISOString() }, 202);
+      if (video.status === "ready") return c.json({ status: "ready" as const, manifestUrl, expiresAt, sessionId }, 200);
+      c.header("Retry-After", String(GENERATING_RETRY_AFTER_SECONDS));
+      return c.json({ ...generating, manifestUrl, expiresAt }, 202);
     }
     if (video.status !== "ready" || !video.storagePrefix) {
       c.header("Retry-After", String(GENERATING_RETRY_AFTER_SECONDS));
-      const body = { status: "generating" as const, progress: video.progress, retryAfter: GENERATING_RETRY_AFTER_SECONDS, sessionId };
-      if (!live) return c.json(body, 202);
-      const token = await signStreamToken(deps.keyring, { exp, vid: video.id, src: `${NODE_SESSION_SRC}${live.session.id}`, sub: viewer.id });
-      return c.json({ ...body, manifestUrl: `/hls/${video.id}/master.m3u8?${STREAM_TOKEN_PARAM}=${token}`, expiresAt: new Date(exp * 1000).toISOString() }, 202);
+      return c.json(generating, 202);
     }
     const token = await signStreamToken(deps.keyring, { exp, vid: video.id, src: video.storagePrefix, sub: viewer.id });
     const signed = (path: string) => `/hls/${video.id}/${path}?${STREAM_TOKEN_PARAM}=${token}`;
@@ -74,7 +76,7 @@ export function streamRoutes(deps: AppDeps) {
       {
         status: "ready" as const,
         manifestUrl: signed("master.m3u8"),
-        expiresAt: new Date(exp * 1000).toISOString(),
+        expiresAt,
         sessionId,
         ...(video.posterPath ? { posterUrl: signed(video.posterPath) } : {}),
         ...(video.thumbnailsPath ? { thumbnailsUrl: signed(video.thumbnailsPath) } : {}),
@@ -92,7 +94,7 @@ const RENEW_WITHIN_SECONDS = 24 * 3600;
 async function renewableSession(deps: AppDeps, renew: string | undefined, videoId: string, viewerId: string) {
   if (!renew || !deps.transcoder) return null;
   // Verified as of its own expiry: the MAC and scope must hold, the age is checked below.
-  const claims = (await verifyStreamToken(deps.keyring, renew, `/hls/${videoId}/master.m3u8`, 0, 0));
+  const claims = await verifyStreamToken(deps.keyring, renew, `/hls/${videoId}/master.m3u8`, 0, 0);
   if (!claims.ok || claims.claims.sub !== viewerId || !claims.claims.src.startsWith(NODE_SESSION_SRC)) return null;
   if (Date.now() / 1000 - claims.claims.exp > RENEW_WITHIN_SECONDS) return null;
   const id = claims.claims.src.slice(NODE_SESSION_SRC.length);

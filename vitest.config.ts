@@ -1,5 +1,5 @@
-// One vitest run, six projects: unit tests beside the code (Node for worker and transcode-node,
-// happy-dom for the player SDK), then cross-package integration, the route suite under Node/workerd/Deno, and browser (Chromium) tests.
+// One vitest run, seven projects: unit tests beside the code (Node for worker and transcode-node,
+// happy-dom for the player SDK), then cross-package integration, fault injection, the route suite under Node/workerd/Deno, and browser (Chromium) tests.
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -26,6 +26,16 @@ export default defineConfig({
           include: ["tests/runtime/**/*.test.ts"],
           environment: "node",
           testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          // Crashes and outages with real child processes (SIGKILL mid-job, mid-upload) and a failing storage proxy.
+          name: "faults",
+          include: ["tests/faults/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 180_000,
           hookTimeout: 120_000,
         },
       },

@@ -26,6 +26,10 @@ export const ConfigSchema = z.object({
   /** Where uploads get packaged: a transcode node sharing this worker's storage. */
   TRANSCODE_NODE_URL: z.url({ error: "must be the transcode node's URL, e.g. http://127.0.0.1:8788" }).optional(),
   TRANSCODE_NODE_SECRET: z.string().min(32, "must be the node's NODE_SECRET (32+ characters)").optional(),
+  /** A generating video whose node has not answered about its job for this long fails (the node died and stayed down). */
+  TRANSCODE_NODE_DOWN_SECONDS: z.coerce.number().int().min(1).max(7 * 86400).default(600),
+  /** Jobs submitted for one video before it fails: a node that restarts loses its jobs, and each loss costs one. */
+  TRANSCODE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
   /** on-upload: package as soon as a source arrives; on-first-view: only when someone asks to play it. */
   PACKAGE_POLICY: z.enum(["on-upload", "on-first-view"]).default("on-upload"),
   /** Play a video that is not packaged yet through an on-demand session on the node. */

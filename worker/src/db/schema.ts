@@ -22,6 +22,10 @@ export const videos = sqliteTable(
     sourceKey: text("source_key"),
     /** The transcode node's job packaging this video, while it runs. */
     jobId: text("job_id"),
+    /** How many times a job was submitted for this video (a node that lost its job gets it again, up to TRANSCODE_MAX_ATTEMPTS). */
+    jobAttempts: integer("job_attempts").notNull().default(0),
+    /** When the node last answered about this video's job: the clock TRANSCODE_NODE_DOWN_SECONDS runs on. */
+    jobSeenAt: integer("job_seen_at", { mode: "timestamp_ms" }),
     /** The node's on-demand session playing this video before it is packaged. */
     nodeSessionId: text("node_session_id"),
     /** Paths below the prefix, from meta.json, when the package has them. */

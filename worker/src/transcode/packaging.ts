@@ -1,6 +1,8 @@
 // Packaging a video through a transcode node, tracked by pulling the job's state when someone asks
 // (/stream, upload): no background task, so it works the same on Node, Deno and Workers.
 // pending --startPackaging--> generating --refreshPackaging--> ready | failed
+// A node that restarts forgets its jobs (404): the job is submitted again, up to TRANSCODE_MAX_ATTEMPTS.
+// A node that stays down fails the video once it has not answered for TRANSCODE_NODE_DOWN_SECONDS.
 import { updateVideo } from "../db/videos.ts";
 import type { Video } from "../db/schema.ts";
 import type { AppDeps } from "../env.ts";
@@ -9,6 +11,10 @@ import type { JobState } from "./node-client.ts";
 /** Asks the node to package a pending video. Without a node, or when it does not answer, the video stays pending (tried again later). */
 export async function startPackaging(deps: AppDeps, video: Video): Promise<Video> {
   if (!deps.transcoder || video.status !== "pending" || !video.sourceKey) return video;
+  if (video.jobAttempts >= deps.config.TRANSCODE_MAX_ATTEMPTS) {
+    const attempts = `${video.jobAttempts} attempt${video.jobAttempts === 1 ? "" : "s"}`;
+    return fail(deps, video, `packaging gave up after ${attempts}: the transcode node lost the job each time; upload the video again`);
+  }
   let job: JobState;
   try {
     job = await deps.transcoder.createJob({ storageKey: video.sourceKey, videoId: video.id });
@@ -16,7 +22,7 @@ export async function startPackaging(deps: AppDeps, video: Video): Promise<Video
     console.warn(`packaging ${video.id} not started: ${(error as Error).message}`);
     return video;
   }
-  return apply(deps, { ...video, jobId: job.id }, job);
+  return apply(deps, { ...video, jobId: job.id, jobAttempts: video.jobAttempts + 1 }, job);
 }
 
 /** Brings a generating video up to date with its job. A job the node forgot (restart) is started again. */
@@ -26,6 +32,12 @@ export async function refreshPackaging(deps: AppDeps, video: Video): Promise<Vid
   try {
     job = await deps.transcoder.getJob(video.jobId);
   } catch (error) {
+    const silentMs = nowMs(deps) - (video.jobSeenAt ?? video.updatedAt).getTime();
+    if (silentMs >= deps.config.TRANSCODE_NODE_DOWN_SECONDS * 1000) {
+      // The node's own message names its URL: logged for the operator, not stored for the viewer.
+      console.warn(`packaging ${video.id} failed: ${(error as Error).message}`);
+      return fail(deps, video, `packaging stopped: the transcode node has not answered for ${Math.floor(silentMs / 1000)} s; upload the video again later`);
+    }
     console.warn(`packaging ${video.id}: ${(error as Error).message}`);
     return video;
   }
@@ -57,6 +69,18 @@ async function apply(deps: AppDeps, video: Video, job: JobState): Promise<Video>
     changes = { status: "generating", progress: job.progress ?? 0 };
   }
   changes.jobId = job.id;
+  changes.jobAttempts = video.jobAttempts;
+  changes.jobSeenAt = new Date(nowMs(deps));
   await updateVideo(deps.db, video.id, changes);
   return { ...video, ...changes };
+}
+
+async function fail(deps: AppDeps, video: Video, error: string): Promise<Video> {
+  const changes: Partial<Video> = { status: "failed", error };
+  await updateVideo(deps.db, video.id, changes);
+  return { ...video, ...changes };
+}
+
+function nowMs(deps: AppDeps): number {
+  return deps.now ? deps.now() * 1000 : Date.now();
 }

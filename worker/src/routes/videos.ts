@@ -6,6 +6,7 @@ import type { NewVideo, Video } from "../db/schema.ts";
 import { HttpError } from "../errors.ts";
 import type { AppDeps, AppEnv, Viewer } from "../env.ts";
 import { readPackageMeta } from "../storage/package-meta.ts";
+import { isOwnUpload, uploadKey } from "../storage/upload-keys.ts";
 import { limitBytes } from "../http/limit-bytes.ts";
 import { refreshPackaging, startPackaging } from "../transcode/packaging.ts";
 import { NODE_SESSION_SRC } from "../transcode/sessions.ts";
@@ -140,7 +141,7 @@ export function videoRoutes(deps: AppDeps) {
       if (!body) throw new HttpError(400, "invalid_input", "body: send the video file as the request body");
       const declared = Number(c.req.header("Content-Length") ?? NaN);
       if (declared > deps.config.MAX_UPLOAD_BYTES) throw tooLarge(deps.config.MAX_UPLOAD_BYTES);
-      const sourceKey = `uploads/${id}/source`;
+      const sourceKey = uploadKey(id);
       try {
         await deps.storage.put(sourceKey, body.pipeThrough(limitBytes(deps.config.MAX_UPLOAD_BYTES)));
       } catch (error) {
@@ -175,7 +176,7 @@ export function videoRoutes(deps: AppDeps) {
     if (video.storagePrefix && !(await isPrefixShared(deps.db, video.storagePrefix, video.id))) {
       keys.push(...(await deps.storage.list(video.storagePrefix)));
     }
-    if (video.sourceKey?.startsWith(`uploads/${video.id}/`)) keys.push(video.sourceKey);
+    if (video.sourceKey && isOwnUpload(video.sourceKey, video.id)) keys.push(video.sourceKey);
     await deleteVideoRows(deps.db, video.id);
     // Rows first: a viewer can no longer get a token, so nothing can start reading what we delete.
     for (const key of keys) await deps.storage.delete(key);

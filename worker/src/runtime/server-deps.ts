@@ -6,8 +6,9 @@ import { parseConfig } from "../config.ts";
 import { openLibsqlDatabase } from "../db/libsql.ts";
 import type { AppDeps } from "../env.ts";
 import { createKeyring, parseSigningKeys } from "../signing/keyring.ts";
-import { createFsStorage } from "../storage/fs.ts";
+import { createFsStorage, removeInterruptedPuts } from "../storage/fs.ts";
 import { createS3Storage } from "../storage/s3.ts";
+import { UPLOADS_PREFIX } from "../storage/upload-keys.ts";
 import { parseNodeSettings, withDemoSecrets, type NodeSettings } from "./node-settings.ts";
 
 const MIGRATIONS = fileURLToPath(new URL("../../drizzle", import.meta.url));
@@ -35,6 +36,9 @@ export async function createServerDeps(env: Record<string, string | undefined>):
   } else {
     mkdirSync(settings.storageDir, { recursive: true });
     storage = createFsStorage(settings.storageDir);
+    // Uploads a killed worker was receiving: their rows were never written, their partial files go now.
+    const removed = await removeInterruptedPuts(settings.storageDir, UPLOADS_PREFIX);
+    if (removed.length > 0) console.warn(`removed ${removed.length} partial upload${removed.length === 1 ? "" : "s"} left by an interrupted worker`);
   }
   const { secrets, currentKid } = parseSigningKeys(config.SIGNING_KEYS);
   const deps: AppDeps = { config, keyring: await createKeyring(secrets, currentKid), db: database.db, storage };

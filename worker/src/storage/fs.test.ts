@@ -1,9 +1,9 @@
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { RangeNotSatisfiableError } from "./driver.ts";
-import { createFsStorage } from "./fs.ts";
+import { createFsStorage, removeInterruptedPuts } from "./fs.ts";
 import { describeStorageContract } from "../testing/storage-contract.ts";
 
 let root: string;
@@ -13,6 +13,19 @@ beforeEach(async () => {
 afterEach(() => rm(root, { recursive: true, force: true }));
 
 describe("fs storage", () => {
+  it("removes the temp files of interrupted puts below a prefix, and only those", async () => {
+    const storage = createFsStorage(root);
+    await storage.put("uploads/v1/source", "whole");
+    await mkdir(join(root, "uploads", "v2"), { recursive: true });
+    await writeFile(join(root, "uploads", "v2", "source.tmp-0b7c"), "half");
+    await mkdir(join(root, "abc"), { recursive: true });
+    await writeFile(join(root, "abc", "seg_00001.m4s.tmp-9f1e"), "another writer's");
+    expect(await removeInterruptedPuts(root, "uploads")).toEqual(["uploads/v2/source.tmp-0b7c"]);
+    expect((await readdir(join(root, "uploads"), { recursive: true })).sort()).toEqual(["v1", join("v1", "source")]);
+    expect(await readdir(join(root, "abc"))).toEqual(["seg_00001.m4s.tmp-9f1e"]);
+    expect(await removeInterruptedPuts(root, "nothing-here")).toEqual([]);
+  });
+
   it("puts, heads, gets whole and ranged, lists and deletes", async () => {
     const storage = createFsStorage(root);
     await storage.put("a/b/c.m4s", "0123456789");

@@ -4,6 +4,9 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 import { Readable } from "node:stream";
 import { assertSafeKey, resolveRange, type RangeRequest, type StorageDriver, type StoredObject } from "./driver.ts";
 
+/** Marks a put in progress: `<key>.tmp-<uuid>`, renamed to `<key>` once the body is complete. */
+const TEMP_MARK = ".tmp-";
+
 export function createFsStorage(rootDir: string): StorageDriver {
   const root = resolve(rootDir);
   const pathOf = (key: string) => {
@@ -58,7 +61,7 @@ export function createFsStorage(rootDir: string): StorageDriver {
     async put(key, body) {
       const path = pathOf(key);
       await mkdir(dirname(path), { recursive: true });
-      const temp = `${path}.tmp-${crypto.randomUUID()}`;
+      const temp = `${path}${TEMP_MARK}${crypto.randomUUID()}`;
       const data =
         typeof body === "string" || body instanceof Uint8Array ? body : Readable.fromWeb(body as import("node:stream/web").ReadableStream);
       try {
@@ -73,19 +76,42 @@ export function createFsStorage(rootDir: string): StorageDriver {
     async delete(key) {
       const path = pathOf(key);
       await rm(path, { force: true });
-      // Prune folders the deletion emptied, so a deleted video leaves no trace; stop at the first non-empty one.
-      for (let dir = dirname(path); dir.startsWith(root + sep) && dir !== root; dir = dirname(dir)) {
-        if (!(await rmdir(dir).then(() => true, () => false))) break;
-      }
+      await pruneEmptyFolders(root, path);
     },
 
     async list(prefix) {
       const base = prefix ? pathOf(prefix.replace(/\/$/, "")) : root;
       const entries = await readdir(base, { recursive: true, withFileTypes: true }).catch(() => []);
       return entries
-        .filter((entry) => entry.isFile() && !entry.name.includes(".tmp-"))
+        .filter((entry) => entry.isFile() && !entry.name.includes(TEMP_MARK))
         .map((entry) => relative(root, join(entry.parentPath, entry.name)).split(sep).join("/"))
         .sort();
     },
   };
+}
+
+/**
+ * Removes the temp files of puts that never finished below `prefix` (their process was killed
+ * mid-write), with the folders that leaves empty. Only for start-up, before this process writes:
+ * a put in flight in another process under the same prefix would lose its file.
+ */
+export async function removeInterruptedPuts(rootDir: string, prefix: string): Promise<string[]> {
+  const root = resolve(rootDir);
+  assertSafeKey(prefix);
+  const entries = await readdir(join(root, ...prefix.split("/")), { recursive: true, withFileTypes: true }).catch(() => []);
+  const removed: string[] = [];
+  for (const entry of entries.filter((e) => e.isFile() && e.name.includes(TEMP_MARK))) {
+    const path = join(entry.parentPath, entry.name);
+    await rm(path, { force: true });
+    await pruneEmptyFolders(root, path);
+    removed.push(relative(root, path).split(sep).join("/"));
+  }
+  return removed;
+}
+
+/** Prunes the folders a removal emptied, so a deleted video leaves no trace; stops at the first non-empty one. */
+async function pruneEmptyFolders(root: string, removedPath: string): Promise<void> {
+  for (let dir = dirname(removedPath); dir.startsWith(root + sep) && dir !== root; dir = dirname(dir)) {
+    if (!(await rmdir(dir).then(() => true, () => false))) break;
+  }
 }

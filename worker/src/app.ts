@@ -8,6 +8,7 @@ import { createViewerAuth } from "./auth/viewer-jwt.ts";
 import { createTranscodeClient } from "./transcode/node-client.ts";
 import type { AppDeps, AppEnv } from "./env.ts";
 import { HttpError } from "./errors.ts";
+import { StorageUnavailableError } from "./storage/driver.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -66,6 +67,11 @@ export function createApp(appDeps: AppDeps) {
   app.onError((error) => {
     if (error instanceof HttpError) return error.getResponse();
     if (error instanceof ZodError) return invalidInput(error).getResponse();
+    if (error instanceof StorageUnavailableError) {
+      // The backend's own words stay in the log: they name keys and hosts.
+      console.error(error.message);
+      return new HttpError(503, "storage_unavailable", "media storage is not answering; try again shortly", { "Retry-After": "5", "Cache-Control": "no-store" }).getResponse();
+    }
     if (error instanceof HTTPException) {
       // Hono's own (e.g. a validator's 415 for a body sent without Content-Type): same JSON shape as ours.
       const code = error.status === 415 ? "unsupported_media_type" : "bad_request";

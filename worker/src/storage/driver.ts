@@ -49,3 +49,11 @@ export function assertSafeKey(key: string): void {
     throw new Error(`unsafe storage key "${key}"`);
   }
 }
+
+/** The backend failed (5xx) or did not answer, after the driver's own retries: worth trying again later. */
+export class StorageUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StorageUnavailableError";
+  }
+}

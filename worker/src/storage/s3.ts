@@ -1,8 +1,19 @@
 // S3-compatible storage (AWS S3, MinIO, R2's S3 API, …) over HTTP with aws4fetch signing.
 // Bodies stream: small ones in one PUT, larger ones as a multipart upload, one part in memory at a time.
+// Idempotent requests (GET, HEAD, PUT of an object or a part, DELETE, listing) are retried with
+// exponential backoff on 5xx, 429 and dropped connections; POSTs (starting or completing a multipart
+// upload) are sent once. What still fails that way is a StorageUnavailableError.
 import { AwsClient } from "aws4fetch";
 import { chunkStream, asStream } from "./chunks.ts";
-import { assertSafeKey, RangeNotSatisfiableError, resolveRange, type RangeRequest, type StorageDriver, type StoredObject } from "./driver.ts";
+import {
+  assertSafeKey,
+  RangeNotSatisfiableError,
+  resolveRange,
+  StorageUnavailableError,
+  type RangeRequest,
+  type StorageDriver,
+  type StoredObject,
+} from "./driver.ts";
 
 export interface S3Options {
   /** e.g. "https://s3.eu-west-1.amazonaws.com" or "http://127.0.0.1:9000" */
@@ -13,21 +24,62 @@ export interface S3Options {
   secretAccessKey: string;
   /** Multipart part size in bytes; S3's minimum is 5 MiB. */
   partSize?: number;
+  /** Retries of an idempotent request that got a 5xx/429 or no answer (default 4). */
+  retries?: number;
+  /** First backoff; each retry waits twice as long, with jitter (default 150 ms). */
+  retryDelayMs?: number;
 }
 
 const MIN_PART = 5 * 1024 * 1024;
 
+/** Worth sending again: the backend is overloaded or failing, not refusing this request. */
+function isTransient(status: number): boolean {
+  return status >= 500 || status === 429;
+}
+
+/** "HTTP 503 (the backend's own message)", from an S3 XML error body. */
+async function statusOf(response: Response): Promise<string> {
+  const detail = (await response.text().catch(() => "")).match(/<Message>([^<]*)<\/Message>/)?.[1];
+  return `HTTP ${response.status}${detail ? ` (${detail})` : ""}`;
+}
+
 export function createS3Storage(options: S3Options): StorageDriver {
-  const client = new AwsClient({ accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey, service: "s3", region: options.region });
+  // aws4fetch's own retries would resend POSTs too, and not retry a dropped connection: ours instead.
+  const client = new AwsClient({ accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey, service: "s3", region: options.region, retries: 0 });
+  const retries = options.retries ?? 4;
+  const retryDelayMs = options.retryDelayMs ?? 150;
   const base = `${options.endpoint.replace(/\/+$/, "")}/${options.bucket}`;
   const partSize = Math.max(MIN_PART, options.partSize ?? 8 * 1024 * 1024);
   const url = (key: string, query = "") => {
     assertSafeKey(key);
     return `${base}/${key}${query}`;
   };
+  /**
+   * One request; an idempotent one is sent again while the backend answers 5xx/429 or not at all.
+   * A backend still failing after that is a StorageUnavailableError; any other answer is returned.
+   */
+  const send = async (what: string, target: string, init: RequestInit = {}): Promise<Response> => {
+    const attempts = init.method === "POST" ? 1 : retries + 1;
+    const tries = attempts > 1 ? ` after ${attempts} attempts` : "";
+    for (let attempt = 1; ; attempt++) {
+      let response: Response | undefined;
+      let dropped: Error | undefined;
+      try {
+        response = await client.fetch(target, init);
+      } catch (error) {
+        dropped = error as Error;
+      }
+      if (response && !isTransient(response.status)) return response;
+      if (attempt >= attempts) {
+        const why = response ? await statusOf(response) : dropped!.message;
+        throw new StorageUnavailableError(`S3 ${what} failed: ${why}${tries}`);
+      }
+      await response?.body?.cancel();
+      await new Promise((resolve) => setTimeout(resolve, retryDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2)));
+    }
+  };
   const fail = async (what: string, response: Response): Promise<never> => {
-    const detail = (await response.text().catch(() => "")).match(/<Message>([^<]*)<\/Message>/)?.[1];
-    throw new Error(`S3 ${what} failed: HTTP ${response.status}${detail ? ` (${detail})` : ""}`);
+    throw new Error(`S3 ${what} failed: ${await statusOf(response)}`);
   };
 
   async function putParts(key: string, stream: ReadableStream<Uint8Array>): Promise<void> {
@@ -37,18 +89,18 @@ export function createS3Storage(options: S3Options): StorageDriver {
     if (first.done || second?.done) {
       // Fits in one part: a plain PUT with a known length.
       const body = first.done ? new Uint8Array() : first.value;
-      const response = await client.fetch(url(key), { method: "PUT", body: body as Uint8Array<ArrayBuffer> });
+      const response = await send(`PUT ${key}`, url(key), { method: "PUT", body: body as Uint8Array<ArrayBuffer> });
       if (!response.ok) await fail(`PUT ${key}`, response);
       return;
     }
-    const created = await client.fetch(url(key, "?uploads"), { method: "POST" });
+    const created = await send(`starting the upload of ${key}`, url(key, "?uploads"), { method: "POST" });
     if (!created.ok) await fail(`starting the upload of ${key}`, created);
     const uploadId = (await created.text()).match(/<UploadId>([^<]+)<\/UploadId>/)?.[1];
     if (!uploadId) throw new Error(`S3 did not return an UploadId for ${key}`);
     const etags: string[] = [];
     try {
       const upload = async (part: Uint8Array) => {
-        const response = await client.fetch(url(key, `?partNumber=${etags.length + 1}&uploadId=${encodeURIComponent(uploadId)}`), {
+        const response = await send(`uploading part ${etags.length + 1} of ${key}`, url(key, `?partNumber=${etags.length + 1}&uploadId=${encodeURIComponent(uploadId)}`), {
           method: "PUT",
           body: part as Uint8Array<ArrayBuffer>,
         });
@@ -59,10 +111,10 @@ export function createS3Storage(options: S3Options): StorageDriver {
       await upload(second!.value);
       for await (const part of parts) await upload(part);
       const xml = `<CompleteMultipartUpload>${etags.map((etag, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${etag}</ETag></Part>`).join("")}</CompleteMultipartUpload>`;
-      const done = await client.fetch(url(key, `?uploadId=${encodeURIComponent(uploadId)}`), { method: "POST", body: xml });
+      const done = await send(`completing the upload of ${key}`, url(key, `?uploadId=${encodeURIComponent(uploadId)}`), { method: "POST", body: xml });
       if (!done.ok) await fail(`completing the upload of ${key}`, done);
     } catch (error) {
-      await client.fetch(url(key, `?uploadId=${encodeURIComponent(uploadId)}`), { method: "DELETE" }).catch(() => {});
+      await send(`aborting the upload of ${key}`, url(key, `?uploadId=${encodeURIComponent(uploadId)}`), { method: "DELETE" }).catch(() => {});
       throw error;
     }
   }
@@ -82,7 +134,7 @@ export function createS3Storage(options: S3Options): StorageDriver {
       if (range) {
         headers["Range"] = `bytes=${range.offset}-${range.length === undefined ? "" : range.offset + range.length - 1}`;
       }
-      const response = await client.fetch(url(key), { headers });
+      const response = await send(`GET ${key}`, url(key), { headers });
       if (response.status === 404) return null;
       if (response.status === 416) {
         await response.body?.cancel();
@@ -101,7 +153,7 @@ export function createS3Storage(options: S3Options): StorageDriver {
     },
 
     async head(key) {
-      const response = await client.fetch(url(key), { method: "HEAD" });
+      const response = await send(`HEAD ${key}`, url(key), { method: "HEAD" });
       if (response.status === 404) return null;
       if (!response.ok) await fail(`HEAD ${key}`, response);
       const etag = response.headers.get("ETag") ?? undefined;
@@ -113,7 +165,7 @@ export function createS3Storage(options: S3Options): StorageDriver {
     },
 
     async delete(key) {
-      const response = await client.fetch(url(key), { method: "DELETE" });
+      const response = await send(`DELETE ${key}`, url(key), { method: "DELETE" });
       if (!response.ok && response.status !== 404) await fail(`DELETE ${key}`, response);
     },
 
@@ -123,7 +175,7 @@ export function createS3Storage(options: S3Options): StorageDriver {
       let token: string | undefined;
       do {
         const query = `?list-type=2&prefix=${encodeURIComponent(folder)}${token ? `&continuation-token=${encodeURIComponent(token)}` : ""}`;
-        const response = await client.fetch(`${base}${query}`);
+        const response = await send(`listing ${folder}`, `${base}${query}`);
         if (!response.ok) await fail(`listing ${folder}`, response);
         const xml = await response.text();
         for (const match of xml.matchAll(/<Key>([^<]+)<\/Key>/g)) keys.push(match[1]!);

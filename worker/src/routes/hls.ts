@@ -36,6 +36,7 @@ export const HLS_PATH_DOC = {
     403: { description: "invalid signature, wrong video, or a hostile path" },
     410: { description: "valid but expired token: get a fresh one from /stream" },
     416: { description: "range not satisfiable" },
+    503: { description: "storage_unavailable: media storage kept failing; try again (Retry-After, no-store)" },
   },
 };
 

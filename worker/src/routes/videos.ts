@@ -76,6 +76,7 @@ const create = createRoute({
     403: jsonContent(ErrorSchema, "only admins may register media already in storage"),
     413: jsonContent(ErrorSchema, "larger than MAX_UPLOAD_BYTES"),
     415: jsonContent(ErrorSchema, "neither JSON nor a media body"),
+    503: jsonContent(ErrorSchema, "storage_unavailable: media storage kept failing; try again (Retry-After)"),
     ...errorResponses,
   },
 });

@@ -2,28 +2,24 @@
 // in front of s3rver: the driver retries idempotent requests and succeeds once the fault clears;
 // when it does not clear, the worker answers a clear 503 JSON error instead of a 500.
 import { mkdtemp, rm } from "node:fs/promises";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import S3rver from "s3rver";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startNodeWorker, type RunningWorker } from "@edgestream/worker/node";
 import { StorageUnavailableError } from "../../worker/src/storage/driver.ts";
 import { createS3Storage, type S3Options } from "../../worker/src/storage/s3.ts";
+import { startS3rverBucket, type S3rverBucket } from "../../worker/src/testing/s3rver-bucket.ts";
 import { TEST_SECRETS } from "../helpers/stack.ts";
 import { startFaultProxy, type FaultProxy } from "./fault-proxy.ts";
 
-let server: S3rver;
-let dir: string;
+let bucket: S3rverBucket;
 let proxy: FaultProxy;
 let direct: S3Options;
 let proxied: S3Options;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "edgestream-s3faults-"));
-  server = new S3rver({ port: 0, address: "127.0.0.1", silent: true, directory: dir, configureBuckets: [{ name: "media", configs: [] }] });
-  const address = (await server.run()) as AddressInfo;
-  direct = { endpoint: `http://127.0.0.1:${address.port}`, bucket: "media", region: "us-east-1", accessKeyId: "S3RVER", secretAccessKey: "S3RVER", partSize: 5 * 1024 * 1024 };
+  bucket = await startS3rverBucket("s3faults");
+  direct = bucket.options;
   proxy = await startFaultProxy(direct.endpoint);
   proxied = { ...direct, endpoint: proxy.url };
 });
@@ -33,8 +29,7 @@ afterEach(() => {
 });
 afterAll(async () => {
   await proxy?.close();
-  await server?.close();
-  await rm(dir, { recursive: true, force: true });
+  await bucket?.close();
 });
 
 describe("S3 driver through a failing backend", () => {
@@ -104,10 +99,10 @@ describe("the worker on a failing S3 backend", () => {
     });
     const cleanup = worker.close;
     worker.close = () => cleanup().finally(() => rm(workerDir, { recursive: true, force: true }));
-    const bucket = createS3Storage(direct);
-    await bucket.put("pkg1/master.m3u8", "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=100000\nv/index.m3u8\n");
-    await bucket.put("pkg1/v/index.m3u8", "#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4,\nseg_00000.m4s\n#EXT-X-ENDLIST\n");
-    await bucket.put("pkg1/v/seg_00000.m4s", new Uint8Array(1000).fill(9));
+    const storage = createS3Storage(direct);
+    await storage.put("pkg1/master.m3u8", "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=100000\nv/index.m3u8\n");
+    await storage.put("pkg1/v/index.m3u8", "#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4,\nseg_00000.m4s\n#EXT-X-ENDLIST\n");
+    await storage.put("pkg1/v/seg_00000.m4s", new Uint8Array(1000).fill(9));
     const login = await fetch(`${worker.url}/api/auth/demo-login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
     token = ((await login.json()) as { token: string }).token;
     const created = await fetch(`${worker.url}/api/videos`, { method: "POST", headers: { ...auth(), "Content-Type": "application/json" }, body: '{"title":"Packaged","storageKey":"pkg1"}' });

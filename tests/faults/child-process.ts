@@ -1,7 +1,6 @@
 // Real child processes for fault tests: a TypeScript entry run under tsx in a process group of its
 // own, so a test can SIGKILL it together with every ffmpeg it started, the way a crash would.
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer, type AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -59,15 +58,6 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
   }
-}
-
-/** A loopback port nothing listens on right now, so a restarted process can take the same URL. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** Pids of live processes in a process group (from /proc), to show that a kill left nothing behind. */

@@ -6,7 +6,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { generateTestPattern } from "@edgestream/transcode-node";
 import { startNodeWorker, type RunningWorker } from "@edgestream/worker/node";
 import { TEST_SECRETS, tempDataDir } from "../helpers/stack.ts";
-import { freePort, groupMembers, startChild, type Child } from "./child-process.ts";
+import { freePort } from "../../worker/src/testing/free-port.ts";
+import { groupMembers, startChild, type Child } from "./child-process.ts";
 
 const NODE_SECRET = "n".repeat(40);
 const children: Child[] = [];

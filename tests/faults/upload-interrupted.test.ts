@@ -6,7 +6,8 @@ import { join, relative } from "node:path";
 import { createClient } from "@libsql/client";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { TEST_SECRETS, tempDataDir } from "../helpers/stack.ts";
-import { freePort, startChild, type Child } from "./child-process.ts";
+import { freePort } from "../../worker/src/testing/free-port.ts";
+import { startChild, type Child } from "./child-process.ts";
 
 const children: Child[] = [];
 const dirs: string[] = [];

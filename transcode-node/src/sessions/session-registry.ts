@@ -9,6 +9,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { StorageDriver } from "@edgestream/worker";
 import { MediaInputError } from "../errors.ts";
+import { demuxerFor } from "../input-policy.ts";
 import { sha256FileIdle } from "../hash.ts";
 import type { Backend } from "../hw-backends.ts";
 import { bitrateFor, planPackage } from "../plan.ts";
@@ -168,7 +169,7 @@ export class SessionRegistry {
         timing: this.settings,
         storage: this.storage,
         storagePrefix: () => sha256FileIdle(input),
-        encode: { backend },
+        encode: { backend, inputFormat: demuxerFor(info.formatName) },
         onEvent: (event) => {
           for (const listener of this.listeners.get(id) ?? []) listener(event);
         },

@@ -80,7 +80,7 @@ export async function packageInto(workDir: string, options: PackageCoreOptions):
   const info = await probe(input, { trusted, ...(options.probeTimeoutMs ? { timeoutMs: options.probeTimeoutMs } : {}) });
   const plan = planPackage(info, options);
   options.onPlan?.(plan, info);
-  const sha256 = options.sha256 ?? (await sha256File(input));
+  const sha256 = options.sha256 ?? (await sha256File(input, options.signal ? { signal: options.signal } : {}));
   const warnings: string[] = [];
   const warn = (message: string) => {
     warnings.push(message);

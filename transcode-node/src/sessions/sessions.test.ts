@@ -22,7 +22,7 @@ let short: string; // 6 s
 type Node = Awaited<ReturnType<typeof startNodeServer>>;
 
 function nodeEnv(name: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { NODE_SECRET: SECRET, PORT: "0", STORAGE_DIR: join(dir, name, "storage"), WORK_DIR: join(dir, name, "work"), HWACCEL: "software", SESSION_PROFILE: "144", ...extra };
+  return { NODE_SECRET: SECRET, PORT: "0", STORAGE_DIR: join(dir, name, "storage"), WORK_DIR: join(dir, name, "work"), SOURCE_DIR: dir, HWACCEL: "software", SESSION_PROFILE: "144", ...extra };
 }
 
 async function startSession(node: { url: string }, source: string, lease: string) {

@@ -7,54 +7,20 @@ import { mkdir, readdir, rm, truncate, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateTestPattern } from "@edgestream/transcode-node";
-import { startNodeServer, type RunningNode } from "../../transcode-node/src/server.ts";
+import type { RunningNode } from "../../transcode-node/src/server.ts";
 import { PLAYLIST_MESSAGE } from "../../transcode-node/src/input-policy.ts";
 import { HOSTILE_KINDS, hostileSource } from "../../transcode-node/src/testing/hostile.ts";
 import { bytesRead, childPids, commandOf } from "../../transcode-node/src/testing/processes.ts";
-import { startNodeWorker, type RunningWorker } from "@edgestream/worker/node";
-import { TEST_SECRETS, tempDataDir } from "../helpers/stack.ts";
+import type { RunningWorker } from "@edgestream/worker/node";
+import { NODE_SECRET, startPair, viewerToken, type Pair } from "../helpers/node-pair.ts";
+import { tempDataDir } from "../helpers/stack.ts";
 
-const NODE_SECRET = "n".repeat(40);
 const NODE_AUTH = { Authorization: `Bearer ${NODE_SECRET}`, "Content-Type": "application/json" };
 
-interface Stack {
-  worker: RunningWorker;
-  node: RunningNode;
-  storageDir: string;
-  workDir: string;
-  close(): Promise<void>;
-}
-
-async function startStack(dataDir: string, policy: "on-upload" | "on-first-view"): Promise<Stack> {
-  const storageDir = join(dataDir, "storage");
-  const workDir = join(dataDir, "work");
-  const node = await startNodeServer({ NODE_SECRET, PORT: "0", STORAGE_DIR: storageDir, WORK_DIR: workDir, HWACCEL: "software", LADDER: "90", SESSION_PROFILE: "144", RETRY_BASE_MS: "10" });
-  await node.hardware.snapshot(); // encoder detection done: its test encodes are not the children the tests look for
-  const worker = await startNodeWorker({
-    ...TEST_SECRETS,
-    DEMO_MODE: "1",
-    EDGESTREAM_DATA_DIR: dataDir,
-    PORT: "0",
-    TRANSCODE_NODE_URL: node.url,
-    TRANSCODE_NODE_SECRET: NODE_SECRET,
-    PACKAGE_POLICY: policy,
-    ON_DEMAND_SESSIONS: "1",
-  });
-  return {
-    worker,
-    node,
-    storageDir,
-    workDir,
-    close: async () => {
-      await worker.close();
-      await node.close();
-    },
-  };
-}
-
-async function viewerToken(worker: RunningWorker, name: string): Promise<string> {
-  const login = await fetch(`${worker.url}/api/auth/demo-login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ name }) });
-  return ((await login.json()) as { token: string }).token;
+async function startStack(dataDir: string, policy: "on-upload" | "on-first-view"): Promise<Pair> {
+  const pair = await startPair(dataDir, { policy, sessions: true, nodeEnv: { LADDER: "90", SESSION_PROFILE: "144", RETRY_BASE_MS: "10" } });
+  await pair.node.hardware.snapshot(); // encoder detection done: its test encodes are not the children the tests look for
+  return pair;
 }
 
 async function upload(worker: RunningWorker, token: string, body: string, type: string): Promise<string> {
@@ -92,7 +58,7 @@ async function readerChildren(): Promise<string[]> {
 
 describe.each(["on-upload", "on-first-view"] as const)("hostile uploads (%s, on-demand sessions on)", (policy) => {
   let dataDir: string;
-  let stack: Stack;
+  let stack: Pair;
   let target: string; // a private clip elsewhere on the node's disk
   beforeAll(async () => {
     dataDir = await tempDataDir(`security-${policy}`);
@@ -122,7 +88,7 @@ describe.each(["on-upload", "on-first-view"] as const)("hostile uploads (%s, on-
 
 describe("hostile sources on the node's jobs API", () => {
   let dataDir: string;
-  let stack: Stack;
+  let stack: Pair;
   beforeAll(async () => {
     dataDir = await tempDataDir("security-node");
     stack = await startStack(dataDir, "on-upload");

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFsStorage } from "@edgestream/worker/storage/fs";
 import { parseMasterPlaylist, readRendition } from "../../tests/helpers/media.ts";
 import { startNodeServer, type RunningNode } from "./server.ts";
+import { PLAYLIST_MESSAGE } from "./input-policy.ts";
+import { hostileSource } from "./testing/hostile.ts";
 import { generateZoo, type ZOO } from "./testing/zoo.ts";
 
 const SECRET = "s".repeat(40);
@@ -110,6 +112,14 @@ describe("transcode node service", () => {
     const missing = await (await post({ source: { storageKey: "uploads/nothing.mp4" } })).json();
     await events(missing.id);
     expect((await (await fetch(`${node.url}/v1/jobs/${missing.id}`, { headers: auth })).json()).error).toBe("source not found in storage: uploads/nothing.mp4");
+  });
+
+  it("fails a job whose source is a playlist with the reason, never retried", async () => {
+    const playlist = join(dir, "upload.m3u8");
+    await writeFile(playlist, hostileSource("dash", zoo.h264));
+    const { id } = await (await post({ source: { path: playlist } })).json();
+    await events(id);
+    expect(await (await fetch(`${node.url}/v1/jobs/${id}`, { headers: auth })).json()).toMatchObject({ status: "failed", attempts: 1, error: PLAYLIST_MESSAGE });
   });
 
   it("cancels a job with DELETE, and answers 409 for a finished one, 404 for an unknown one", async () => {

@@ -10,7 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ffprobeJson, videoPackets } from "../../../tests/helpers/media.ts";
 import { sha256File } from "../hash.ts";
 import { startNodeServer } from "../server.ts";
+import { PLAYLIST_MESSAGE } from "../input-policy.ts";
 import { generateTestPattern } from "../test-pattern.ts";
+import { hostileSource } from "../testing/hostile.ts";
 
 const SECRET = "s".repeat(40);
 const AUTH = { Authorization: `Bearer ${SECRET}`, "Content-Type": "application/json" };
@@ -27,7 +29,7 @@ function nodeEnv(name: string, extra: Record<string, string> = {}): Record<strin
 
 async function startSession(node: { url: string }, source: string, lease: string) {
   const response = await fetch(`${node.url}/v1/sessions`, { method: "POST", headers: AUTH, body: JSON.stringify({ source: { path: source }, lease }) });
-  return { status: response.status, body: (await response.json()) as { id: string; segments: number; error?: { message: string } }, headers: response.headers };
+  return { status: response.status, body: (await response.json()) as { id: string; segments: number; error?: { code: string; message: string } }, headers: response.headers };
 }
 
 async function rendition(node: { url: string }, id: string): Promise<string> {
@@ -165,6 +167,14 @@ describe("sessions on one node", () => {
     const { status, body } = await startSession(node, text, "viewer-1");
     expect(status).toBe(422);
     expect(body.error?.message).toMatch(/not a media file ffmpeg can read/);
+  });
+
+  it("refuses a playlist source with 422 playlist_input and the reason", async () => {
+    const playlist = join(dir, "upload.m3u8");
+    await writeFile(playlist, hostileSource("hls", short));
+    const { status, body } = await startSession(node, playlist, "viewer-1");
+    expect(status).toBe(422);
+    expect(body.error).toEqual({ code: "playlist_input", message: PLAYLIST_MESSAGE });
   });
 
   it("keeps no copy of a storage source whose session could not start", async () => {

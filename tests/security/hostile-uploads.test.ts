@@ -72,7 +72,7 @@ describe.each(["on-upload", "on-first-view"] as const)("hostile uploads (%s, on-
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it.each(HOSTILE_KINDS)("refuses an %s playlist naming a private clip on the node: 422 with the reason, and nothing packaged, no session", async (kind) => {
+  it.each(HOSTILE_KINDS)("refuses an %s playlist (naming a private clip on the node, or the network): 422 with the reason, and nothing packaged, no session", async (kind) => {
     const attacker = await viewerToken(stack.worker, `attacker-${kind}`);
     const id = await upload(stack.worker, attacker, hostileSource(kind, target), kind === "dash" ? "application/octet-stream" : "video/mp4");
     const settled = await settle(stack.worker, attacker, id);

@@ -1,8 +1,9 @@
 // Hostile "media" for the tests, made small and on the spot: text files that ffmpeg would detect as a
-// playlist or manifest and follow to other files on the machine (`file://` URLs of a real clip).
+// playlist or manifest and follow to other files on the machine (`file://` URLs of a real clip), or
+// to the network (an SDP session description: ffmpeg would listen for RTP on a local port).
 import { pathToFileURL } from "node:url";
 
-export type HostileKind = "hls" | "dash" | "ffconcat";
+export type HostileKind = "hls" | "dash" | "ffconcat" | "sdp";
 
 /** The bytes of an upload of `kind` that names `target` (an absolute path of real media on this machine). */
 export function hostileSource(kind: HostileKind, target: string, durationSec = 2): string {
@@ -21,7 +22,9 @@ export function hostileSource(kind: HostileKind, target: string, durationSec = 2
       ].join("\n");
     case "ffconcat":
       return ["ffconcat version 1.0", `file '${target}'`, `file '${url}'`, ""].join("\n");
+    case "sdp": // names no file: it opens the network instead
+      return ["v=0", "o=- 0 0 IN IP4 127.0.0.1", "s=upload", "c=IN IP4 127.0.0.1", "t=0 0", "m=video 5004 RTP/AVP 96", "a=rtpmap:96 H264/90000", ""].join("\n");
   }
 }
 
-export const HOSTILE_KINDS: readonly HostileKind[] = ["hls", "dash", "ffconcat"];
+export const HOSTILE_KINDS: readonly HostileKind[] = ["hls", "dash", "ffconcat", "sdp"];

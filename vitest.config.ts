@@ -1,5 +1,6 @@
-// One vitest run, seven projects: unit tests beside the code (Node for worker and transcode-node,
-// happy-dom for the player SDK), then cross-package integration, fault injection, the route suite under Node/workerd/Deno, and browser (Chromium) tests.
+// One vitest run, eight projects: unit tests beside the code (Node for worker and transcode-node,
+// happy-dom for the player SDK), then cross-package integration, security (hostile input over HTTP),
+// fault injection, the route suite under Node/workerd/Deno, and browser (Chromium) tests.
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -15,6 +16,15 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["tests/integration/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: "security",
+          include: ["tests/security/**/*.test.ts"],
           environment: "node",
           testTimeout: 120_000,
           hookTimeout: 120_000,

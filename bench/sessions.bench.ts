@@ -4,7 +4,7 @@
 import { spawn } from "node:child_process";
 import { access, mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { generateTestPattern, planPackage, probe } from "../transcode-node/src/index.ts";
 import { startNodeServer } from "../transcode-node/src/server.ts";
 import { buildSessionArgs, segmentFileName } from "../transcode-node/src/sessions/session-args.ts";
@@ -47,7 +47,7 @@ export const sessions: Bench = {
   async run(): Promise<BenchRow[]> {
     const input = await source();
     const dir = await mkdtemp(join(tmpdir(), "edgestream-bench-sessions-"));
-    const node = await startNodeServer({ NODE_SECRET: SECRET, PORT: "0", STORAGE_DIR: join(dir, "storage"), WORK_DIR: join(dir, "work"), HWACCEL: "software", SESSION_PROFILE: "720" });
+    const node = await startNodeServer({ NODE_SECRET: SECRET, PORT: "0", STORAGE_DIR: join(dir, "storage"), WORK_DIR: join(dir, "work"), SOURCE_DIR: dirname(input), HWACCEL: "software", SESSION_PROFILE: "720" });
     try {
       const info = await probe(input);
       const plan = planPackage(info, { ladder: [720] });

@@ -4,43 +4,14 @@ import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateTestPattern } from "@edgestream/transcode-node";
-import { startNodeServer } from "../../transcode-node/src/server.ts";
-import { startNodeWorker, type RunningWorker } from "@edgestream/worker/node";
-import { TEST_SECRETS, tempDataDir } from "../helpers/stack.ts";
+import type { RunningWorker } from "@edgestream/worker/node";
+import { startPair, viewerToken as login, type Pair } from "../helpers/node-pair.ts";
+import { tempDataDir } from "../helpers/stack.ts";
 
-const NODE_SECRET = "n".repeat(40);
-
-interface Pair {
-  worker: RunningWorker;
-  close(): Promise<void>;
-}
-
-async function startPair(dataDir: string, policy: "on-upload" | "on-first-view", sessions = false): Promise<Pair> {
-  const storageDir = join(dataDir, "storage");
-  const node = await startNodeServer({ NODE_SECRET, PORT: "0", STORAGE_DIR: storageDir, WORK_DIR: join(dataDir, "work"), HWACCEL: "software", LADDER: "360,240", SESSION_PROFILE: "144" });
-  const worker = await startNodeWorker({
-    ...TEST_SECRETS,
-    DEMO_MODE: "1",
-    EDGESTREAM_DATA_DIR: dataDir,
-    PORT: "0",
-    TRANSCODE_NODE_URL: node.url,
-    TRANSCODE_NODE_SECRET: NODE_SECRET,
-    PACKAGE_POLICY: policy,
-    ON_DEMAND_SESSIONS: sessions ? "1" : "0",
-  });
-  return {
-    worker,
-    close: async () => {
-      await worker.close();
-      await node.close();
-    },
-  };
-}
-
-async function viewerToken(worker: RunningWorker): Promise<string> {
-  const login = await fetch(`${worker.url}/api/auth/demo-login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: '{"name":"uploader"}' });
-  return ((await login.json()) as { token: string }).token;
-}
+/** Software encoding, a small ladder and session profile: quick on a busy machine. */
+const startFlowPair = (dataDir: string, policy: "on-upload" | "on-first-view", sessions = false) =>
+  startPair(dataDir, { policy, sessions, nodeEnv: { LADDER: "360,240", SESSION_PROFILE: "144" } });
+const viewerToken = (worker: RunningWorker) => login(worker, "uploader");
 
 async function upload(worker: RunningWorker, token: string, body: Uint8Array, type = "video/x-matroska"): Promise<{ id: string; status: string }> {
   const response = await fetch(`${worker.url}/api/videos?title=Clip`, { method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": type }, body: body as Uint8Array<ArrayBuffer> });
@@ -65,7 +36,7 @@ describe("packaging on upload", () => {
   let clip: Uint8Array;
   beforeAll(async () => {
     dataDir = await tempDataDir("flow");
-    pair = await startPair(dataDir, "on-upload");
+    pair = await startFlowPair(dataDir, "on-upload");
     // MPEG-4 Part 2 in Matroska: not browser-safe, so the node must transcode it.
     await generateTestPattern(join(dataDir, "clip.mkv"), { seconds: 5, width: 320, height: 180, fps: 25, videoArgs: ["-c:v", "mpeg4", "-q:v", "5"], audioArgs: ["-c:a", "libopus", "-b:a", "48k"] });
     clip = await readFile(join(dataDir, "clip.mkv"));
@@ -134,7 +105,7 @@ describe("packaging on first view", () => {
   let pair: Pair;
   beforeAll(async () => {
     dataDir = await tempDataDir("flow-first-view");
-    pair = await startPair(dataDir, "on-first-view");
+    pair = await startFlowPair(dataDir, "on-first-view");
   });
   afterAll(async () => {
     await pair?.close();
@@ -157,7 +128,7 @@ describe("playing before packaging, through an on-demand session", () => {
   let pair: Pair;
   beforeAll(async () => {
     dataDir = await tempDataDir("flow-session");
-    pair = await startPair(dataDir, "on-first-view", true);
+    pair = await startFlowPair(dataDir, "on-first-view", true);
   });
   afterAll(async () => {
     await pair?.close();

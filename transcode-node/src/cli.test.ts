@@ -5,7 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PLAYLIST_MESSAGE } from "./input-policy.ts";
 import { generateTestPattern } from "./test-pattern.ts";
+import { hostileSource } from "./testing/hostile.ts";
 
 const CLI = fileURLToPath(new URL("./cli.ts", import.meta.url));
 let dir: string;
@@ -69,6 +71,17 @@ describe("edgestream-transcode", () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^edgestream-transcode: error: not a media file ffmpeg can read \(.+\): .*notes\.txt\n$/);
     expect(result.stdout).toBe("");
+  });
+
+  it("refuses a playlist input unless the operator passes --allow-playlist-input", async () => {
+    // MPEG-4 Part 2: transcoded (ffmpeg 5.1 cannot stream-copy H.264 out of an HLS input whose segment is an MP4).
+    await generateTestPattern(join(dir, "part2.mkv"), { seconds: 2, width: 160, height: 90, videoArgs: ["-c:v", "mpeg4"] });
+    await writeFile(join(dir, "list.m3u8"), hostileSource("hls", join(dir, "part2.mkv")));
+    const refused = await runCli([join(dir, "list.m3u8"), "--out", join(dir, "from-list")]);
+    expect([refused.code, refused.stderr]).toEqual([1, `edgestream-transcode: error: ${PLAYLIST_MESSAGE}: ${join(dir, "list.m3u8")}\n`]);
+    const trusted = await runCli([join(dir, "list.m3u8"), "--out", join(dir, "from-list"), "--allow-playlist-input", "--no-thumbnails"]);
+    expect(trusted.code).toBe(0);
+    expect(await readFile(join(dir, "from-list", "master.m3u8"), "utf8")).toMatch(/#EXT-X-STREAM-INF/);
   });
 
   it("exits 2 with usage for missing arguments", async () => {

@@ -1,17 +1,20 @@
 #!/usr/bin/env -S npx tsx
 // The operator's entry point: `npm run transcode -- <input> --out <dir> [--json] [--hwaccel …]
-// [--segment-type fmp4|ts] [--segment-seconds N] [--ladder 1080,720,480,360] [--no-thumbnails] [--force]`.
+// [--segment-type fmp4|ts] [--segment-seconds N] [--ladder 1080,720,480,360] [--no-thumbnails] [--force]
+// [--allow-playlist-input]`.
 // Exit 0 with <dir>/master.m3u8, 1 with a one-line error on stderr, 2 for a usage error.
 import { SingleBar } from "cli-progress";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { MediaInputError } from "./errors.ts";
 import { HW_BACKENDS, type HwAccelPreference } from "./hw-backends.ts";
 import { packageVod } from "./package-vod.ts";
 import type { SegmentType } from "./plan.ts";
 
 const USAGE =
   "usage: edgestream-transcode <input> --out <dir> [--json] [--hwaccel auto|nvenc|qsv|vaapi|videotoolbox|software]\n" +
-  "       [--segment-type fmp4|ts] [--segment-seconds N] [--ladder 1080,720,480,360] [--no-thumbnails] [--force]";
+  "       [--segment-type fmp4|ts] [--segment-seconds N] [--ladder 1080,720,480,360] [--no-thumbnails] [--force]\n" +
+  "       [--allow-playlist-input]   (read a trusted HLS/DASH/concat playlist and the files it names)";
 const HWACCELS: readonly string[] = ["auto", ...HW_BACKENDS, "software"];
 
 function fail(message: string, code: number): never {
@@ -33,6 +36,7 @@ async function main(): Promise<void> {
         hwaccel: { type: "string" },
         ladder: { type: "string" },
         "no-thumbnails": { type: "boolean", default: false },
+        "allow-playlist-input": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -66,6 +70,7 @@ async function main(): Promise<void> {
     input: resolve(here, positionals[0]!),
     outDir: resolve(here, values.out),
     force: values.force,
+    trustedInput: values["allow-playlist-input"],
     hwaccel: hwaccel as HwAccelPreference,
     segmentType: segmentType as SegmentType,
     ...(ladder ? { ladder } : {}),
@@ -101,4 +106,8 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: Error) => fail(`error: ${error.message.split("\n")[0]}`, 1));
+main().catch((error: Error) => {
+  // The operator may see which file a message is about; the message itself names none (jobs show it to viewers).
+  const source = error instanceof MediaInputError && error.source ? `: ${error.source}` : "";
+  fail(`error: ${error.message.split("\n")[0]}${source}`, 1);
+});

@@ -3,8 +3,11 @@
 import { describe, expect, it } from "vitest";
 import { buildPackageArgs } from "./ffmpeg-args.ts";
 import { buildTestEncodeArgs } from "./hw-backends.ts";
+import { inputArgs } from "./input-policy.ts";
 import type { PackagePlan, VideoPlan } from "./plan.ts";
 
+/** Every input is guarded by the allow-lists (input-policy.ts); these tests pass no probed format. */
+const GUARD = inputArgs();
 const HEAD = ["-hide_banner", "-nostats", "-loglevel", "error", "-y", "-progress", "pipe:1"];
 const HLS = (map: string) => [
   "-max_muxing_queue_size", "4096",
@@ -30,14 +33,14 @@ describe("buildPackageArgs", () => {
   it("remuxes without re-encoding when everything is copied", () => {
     const p = plan({ video: video({ renditions: [{ name: "1080p", mode: "copy", width: 1920, height: 1080, maxBitrateKbps: 0 }] }) });
     expect(buildPackageArgs("/in.mp4", "/out", p, { backend: "nvenc" })).toEqual([
-      ...HEAD, "-i", "/in.mp4", "-map", "0:v:0", "-map", "0:a:0", "-c:v:0", "copy", "-c:a", "copy",
+      ...HEAD, ...GUARD, "-i", "/in.mp4", "-map", "0:v:0", "-map", "0:a:0", "-c:v:0", "copy", "-c:a", "copy",
       ...HLS("v:0,agroup:audio,name:1080p a:0,agroup:audio,name:audio"),
     ]);
   });
 
   it("software: one decode split into the rungs, x264 keyframes forced on the grid, scene cuts off", () => {
     expect(buildPackageArgs("/in.mp4", "/out", plan())).toEqual([
-      ...HEAD, "-i", "/in.mp4",
+      ...HEAD, ...GUARD, "-i", "/in.mp4",
       "-filter_complex", "[0:v:0]split=2[s0][s1];[s0]scale=1280:720:flags=bicubic,format=yuv420p[v0];[s1]scale=640:360:flags=bicubic,format=yuv420p[v1]",
       ...MAPS,
       "-c:v:1", "libx264", "-preset:v:1", "veryfast", "-profile:v:1", "high", "-crf:v:1", "21", "-maxrate:v:1", "2800k", "-bufsize:v:1", "5600k",
@@ -51,7 +54,7 @@ describe("buildPackageArgs", () => {
 
   it("nvenc: decode, scale and encode on the GPU, fixed GOP of one segment", () => {
     expect(buildPackageArgs("/in.mp4", "/out", plan(), { backend: "nvenc" })).toEqual([
-      ...HEAD, "-hwaccel", "cuda", "-hwaccel_output_format", "cuda", "-i", "/in.mp4",
+      ...HEAD, "-hwaccel", "cuda", "-hwaccel_output_format", "cuda", ...GUARD, "-i", "/in.mp4",
       "-filter_complex", "[0:v:0]split=2[s0][s1];[s0]scale_cuda=w=1280:h=720:format=nv12[v0];[s1]scale_cuda=w=640:h=360:format=nv12[v1]",
       ...MAPS,
       "-c:v:1", "h264_nvenc", "-preset:v:1", "p4", "-profile:v:1", "high", "-rc:v:1", "vbr", "-b:v:1", "2100k", "-maxrate:v:1", "2800k", "-bufsize:v:1", "5600k",
@@ -66,7 +69,7 @@ describe("buildPackageArgs", () => {
   it("nvenc with an HDR source: decode and tone-map on the CPU, upload once, scale and encode on the GPU", () => {
     const p = plan({ video: video({ toneMap: { transfer: "pq", primaries: "bt2020", matrix: "bt2020nc" }, highBitDepth: true, renditions: [{ name: "720p", mode: "transcode", width: 1280, height: 720, maxBitrateKbps: 2800 }] }) });
     const args = buildPackageArgs("/in.mkv", "/out", p, { backend: "nvenc" }, { codec: "hevc", chroma: "420" });
-    expect(args.slice(0, 12)).toEqual([...HEAD, "-init_hw_device", "cuda=cu", "-filter_hw_device", "cu", "-i", "/in.mkv"].slice(0, 12));
+    expect(args.slice(0, 12 + GUARD.length)).toEqual([...HEAD, "-init_hw_device", "cuda=cu", "-filter_hw_device", "cu", ...GUARD, "-i", "/in.mkv"].slice(0, 12 + GUARD.length));
     expect(args[args.indexOf("-filter_complex") + 1]).toBe(
       "[0:v:0]zscale=tin=smpte2084:min=bt2020nc:pin=bt2020:t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=tonemap=hable:desat=0," +
         "zscale=t=bt709:m=bt709:r=tv,format=yuv420p,format=nv12,hwupload,scale_cuda=w=1280:h=720:format=nv12[v0]",
@@ -77,7 +80,7 @@ describe("buildPackageArgs", () => {
     const args = buildPackageArgs("/in.mp4", "/out", plan(), { backend: "vaapi", vaapiDevice: "/dev/dri/renderD129" });
     expect(args).toEqual([
       ...HEAD, "-init_hw_device", "vaapi=va:/dev/dri/renderD129", "-hwaccel", "vaapi", "-hwaccel_device", "va", "-hwaccel_output_format", "vaapi",
-      "-filter_hw_device", "va", "-i", "/in.mp4",
+      "-filter_hw_device", "va", ...GUARD, "-i", "/in.mp4",
       "-filter_complex", "[0:v:0]split=2[s0][s1];[s0]scale_vaapi=w=1280:h=720:format=nv12[v0];[s1]scale_vaapi=w=640:h=360:format=nv12[v1]",
       ...MAPS,
       "-c:v:1", "h264_vaapi", "-profile:v:1", "high", "-b:v:1", "2100k", "-maxrate:v:1", "2800k", "-bufsize:v:1", "5600k", "-g:v:1", "120", "-keyint_min:v:1", "120",
@@ -91,7 +94,7 @@ describe("buildPackageArgs", () => {
     const args = buildPackageArgs("/in.mp4", "/out", plan(), { backend: "qsv" });
     expect(args).toEqual([
       ...HEAD, "-init_hw_device", "vaapi=va:/dev/dri/renderD128", "-init_hw_device", "qsv=qs@va",
-      "-hwaccel", "vaapi", "-hwaccel_device", "va", "-hwaccel_output_format", "vaapi", "-filter_hw_device", "va", "-i", "/in.mp4",
+      "-hwaccel", "vaapi", "-hwaccel_device", "va", "-hwaccel_output_format", "vaapi", "-filter_hw_device", "va", ...GUARD, "-i", "/in.mp4",
       "-filter_complex",
       "[0:v:0]split=2[s0][s1];[s0]scale_vaapi=w=1280:h=720:format=nv12,hwmap=derive_device=qsv,format=qsv[v0];[s1]scale_vaapi=w=640:h=360:format=nv12,hwmap=derive_device=qsv,format=qsv[v1]",
       ...MAPS,
@@ -107,7 +110,7 @@ describe("buildPackageArgs", () => {
   it("videotoolbox: hardware decode and encode, CPU scale (ffmpeg 5.1 has no scale_vt)", () => {
     const p = plan({ video: video({ renditions: [{ name: "720p", mode: "transcode", width: 1280, height: 720, maxBitrateKbps: 2800 }] }), audio: null });
     expect(buildPackageArgs("/in.mov", "/out", p, { backend: "videotoolbox" })).toEqual([
-      ...HEAD, "-hwaccel", "videotoolbox", "-i", "/in.mov",
+      ...HEAD, "-hwaccel", "videotoolbox", ...GUARD, "-i", "/in.mov",
       "-filter_complex", "[0:v:0]scale=1280:720:flags=bicubic,format=nv12[v0]",
       "-map", "[v0]",
       "-c:v:0", "h264_videotoolbox", "-profile:v:0", "high", "-b:v:0", "2100k", "-maxrate:v:0", "2800k", "-bufsize:v:0", "5600k",
@@ -130,8 +133,17 @@ describe("buildPackageArgs", () => {
       "-var_stream_map", "v:0,agroup:audio,name:360p a:0,agroup:audio,name:audio", "/out/%v/index.m3u8",
     ]);
     const audioOnly = buildPackageArgs("/in.m4a", "/out", plan({ video: null }), { backend: "nvenc" });
-    expect(audioOnly).toEqual([...HEAD, "-i", "/in.m4a", "-map", "0:a:0", "-c:a", "copy", ...HLS("a:0,name:audio")]);
+    expect(audioOnly).toEqual([...HEAD, ...GUARD, "-i", "/in.m4a", "-map", "0:a:0", "-c:a", "copy", ...HLS("a:0,name:audio")]);
     expect(() => buildPackageArgs("/in.mp4", "/out", plan({ video: null, audio: null }))).toThrow(/nothing to package/);
+  });
+
+  it("reads the source with the probed demuxer under the allow-lists, or without them for the operator's trusted input", () => {
+    const args = buildPackageArgs("/in.mp4", "/out", plan(), {}, { codec: "h264", chroma: "420", format: "mov" });
+    expect(args.slice(args.indexOf("-i") - 6, args.indexOf("-i") + 2)).toEqual([...inputArgs("mov"), "-i", "/in.mp4"]);
+    expect(args.indexOf("-format_whitelist")).toBeLessThan(args.indexOf("-i"));
+    const trusted = buildPackageArgs("/in.m3u8", "/out", plan(), {}, { codec: "h264", chroma: "420", format: "hls", trusted: true });
+    expect(trusted).not.toContain("-format_whitelist");
+    expect(trusted.slice(trusted.indexOf("-i") - 2, trusted.indexOf("-i") + 2)).toEqual(["-f", "hls", "-i", "/in.m3u8"]);
   });
 
   it("decodes exotic inputs on the CPU even with a device backend (rotation, 4:4:4)", () => {

@@ -2,6 +2,7 @@
 // per job: one decode, `split` into the rungs, every rendition and the audio written by one hls
 // muxer through `var_stream_map`. Unit tests pin it; nothing else builds packaging args.
 import { encoderArgs, hwInputArgs, scaleFilter, uploadFilters, type Backend, type HwDeviceOptions } from "./hw-backends.ts";
+import { inputArgs } from "./input-policy.ts";
 import type { PackagePlan, VideoPlan } from "./plan.ts";
 
 export const MASTER_PLAYLIST = "master.m3u8";
@@ -27,6 +28,10 @@ export function canRunFullDevice(video: VideoPlan, codec: string, chroma: string
 export interface SourceTraits {
   codec: string;
   chroma: string;
+  /** The probed demuxer, passed with -f so ffmpeg does not detect the format again. */
+  format?: string;
+  /** The operator's own input (CLI --allow-playlist-input): no allow-lists. */
+  trusted?: boolean;
 }
 
 export function buildPackageArgs(
@@ -44,7 +49,7 @@ export function buildPackageArgs(
   const fullDevice = video ? canRunFullDevice(video, source.codec, source.chroma) : false;
 
   const args = ["-hide_banner", "-nostats", "-loglevel", "error", "-y", "-progress", "pipe:1"];
-  args.push(...hwInputArgs(backend, fullDevice, options), "-i", input);
+  args.push(...hwInputArgs(backend, fullDevice, options), ...inputArgs(source.format, { trusted: source.trusted ?? false }), "-i", input);
 
   const maps: string[] = [];
   const codecs: string[] = [];

@@ -13,5 +13,6 @@ export { thumbnailLayout, buildThumbnailTrack, type ThumbnailOptions, type Thumb
 export { runFfmpeg, type FfmpegProgress, type FfmpegRun } from "./ffmpeg-process.ts";
 export { packageVod, packageInto, type PackageOptions, type PackageCoreOptions, type PackageResult, type PackageMeta } from "./package-vod.ts";
 export { sha256File } from "./hash.ts";
-export { MediaInputError, FfmpegError, CancelledError } from "./errors.ts";
+export { MediaInputError, FfmpegError, CancelledError, redactPaths } from "./errors.ts";
+export { inputArgs, demuxerFor, InputRefusedError, MEDIA_DEMUXERS, PLAYLIST_DEMUXERS, PLAYLIST_MESSAGE, type InputRefusal } from "./input-policy.ts";
 export { generateTestPattern, type TestPatternOptions } from "./test-pattern.ts";

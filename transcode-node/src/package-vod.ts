@@ -10,6 +10,7 @@ import { runFfmpeg, type FfmpegProgress } from "./ffmpeg-process.ts";
 import { sha256File } from "./hash.ts";
 import { ENCODER_OF, type Backend, type HwAccelPreference } from "./hw-backends.ts";
 import { HardwareRegistry } from "./hw-registry.ts";
+import { demuxerFor } from "./input-policy.ts";
 import { buildMasterPlaylist, measureRendition, type MeasuredRendition } from "./master-playlist.ts";
 import type { MediaInfo } from "./media-info.ts";
 import { planPackage, type PackagePlan, type PlanOptions } from "./plan.ts";
@@ -27,6 +28,8 @@ export interface PackageCoreOptions extends PlanOptions {
   /** Known content hash (saves hashing the source again). */
   sha256?: string;
   probeTimeoutMs?: number;
+  /** The operator's own playlist (CLI --allow-playlist-input); never set for strangers' uploads. */
+  trustedInput?: boolean;
   signal?: AbortSignal;
   onProgress?: (progress: FfmpegProgress) => void;
   /** Called once the plan is known, before encoding starts. */
@@ -73,10 +76,11 @@ export interface PackageResult {
 export async function packageInto(workDir: string, options: PackageCoreOptions): Promise<Omit<PackageResult, "outDir" | "masterPlaylist">> {
   const started = Date.now();
   const input = resolve(options.input);
-  const info = await probe(input, options.probeTimeoutMs ? { timeoutMs: options.probeTimeoutMs } : {});
+  const trusted = options.trustedInput ?? false;
+  const info = await probe(input, { trusted, ...(options.probeTimeoutMs ? { timeoutMs: options.probeTimeoutMs } : {}) });
   const plan = planPackage(info, options);
   options.onPlan?.(plan, info);
-  const sha256 = options.sha256 ?? (await sha256File(input));
+  const sha256 = options.sha256 ?? (await sha256File(input, options.signal ? { signal: options.signal } : {}));
   const warnings: string[] = [];
   const warn = (message: string) => {
     warnings.push(message);
@@ -92,7 +96,7 @@ export async function packageInto(workDir: string, options: PackageCoreOptions):
   const encode = async (backend: Backend) => {
     const release = await hardware.acquire(backend, encodedRungs);
     try {
-      const source = { codec: info.video?.codec ?? "none", chroma: info.video?.chroma ?? "unknown" };
+      const source = { codec: info.video?.codec ?? "none", chroma: info.video?.chroma ?? "unknown", format: demuxerFor(info.formatName, trusted), trusted };
       const run = runFfmpeg(buildPackageArgs(input, workDir, plan, { backend }, source), {
         durationSec: info.durationSec,
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),

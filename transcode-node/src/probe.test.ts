@@ -1,9 +1,11 @@
 // Real ffprobe on the zoo generated here.
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MediaInputError } from "./errors.ts";
+import { InputRefusedError, PLAYLIST_MESSAGE } from "./input-policy.ts";
+import { HOSTILE_KINDS, hostileSource } from "./testing/hostile.ts";
 import { probe, toMediaInfo } from "./probe.ts";
 import { generateZoo, type ZOO } from "./testing/zoo.ts";
 
@@ -59,6 +61,29 @@ describe("probe", () => {
     const error = await probe(path).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MediaInputError);
     expect((error as Error).message).toMatch(message);
+  });
+
+  it.each(HOSTILE_KINDS)("refuses an %s playlist (naming a real clip, or the network), in words that name no path", async (kind) => {
+    const path = join(dir, `upload-${kind}`);
+    await writeFile(path, hostileSource(kind, zoo.h264));
+    const error = await probe(path).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputRefusedError);
+    expect(error).toMatchObject({ code: "playlist_input", message: PLAYLIST_MESSAGE });
+  });
+
+  it("refuses a format that is not a video container (a GIF) by name, and accepts it nowhere else", async () => {
+    const path = join(dir, "upload-gif");
+    const { execFileSync } = await import("node:child_process");
+    execFileSync("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=32x32:rate=5:duration=1", "-f", "gif", path]);
+    await expect(probe(path)).rejects.toMatchObject({ code: "unsupported_format", message: expect.stringMatching(/^this file's format \(gif\) is not a video format we accept/) });
+  });
+
+  it("never names a server path in an error", async () => {
+    for (const key of ["empty", "truncated", "random", "text"] as const) {
+      const error = (await probe(zoo[key]).catch((e: unknown) => e)) as Error;
+      expect(error.message).not.toContain(dir);
+    }
+    expect(((await probe(join(dir, "missing.mp4")).catch((e: unknown) => e)) as Error).message).not.toContain(dir);
   });
 
   it("bounds the probe time: a probe that overruns is killed with a clear error", async () => {

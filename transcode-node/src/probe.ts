@@ -1,13 +1,16 @@
 // Probes a source with `ffprobe -print_format json` into a MediaInfo, with a bounded run time and
 // errors that name the problem (missing, empty, not media, no playable streams).
 import { execFile } from "node:child_process";
-import { open, stat } from "node:fs/promises";
-import { MediaInputError, toolMissing } from "./errors.ts";
+import { MediaInputError, redactPaths, toolMissing } from "./errors.ts";
+import { demuxerFor, inputArgs, refusalFor, refusedDemuxer } from "./input-policy.ts";
 import type { AudioStreamInfo, MediaInfo, VideoStreamInfo } from "./media-info.ts";
+import { openRegularFile, regularFileSize } from "./source-file.ts";
 
 export interface ProbeOptions {
   ffprobePath?: string;
   timeoutMs?: number;
+  /** The operator's own input (the CLI's --allow-playlist-input): no demuxer or protocol allow-list. */
+  trusted?: boolean;
 }
 
 interface RawStream {
@@ -40,16 +43,17 @@ interface RawProbe {
 }
 
 export async function probe(input: string, options: ProbeOptions = {}): Promise<MediaInfo> {
-  const info = await stat(input).catch(() => null);
-  if (!info) throw new MediaInputError(`input not found: ${input}`);
-  if (!info.isFile()) throw new MediaInputError(`input is not a file: ${input}`);
-  if (info.size === 0) throw new MediaInputError(`input is empty (0 bytes): ${input}`);
+  const size = await regularFileSize(input);
+  const fail = (message: string) => new MediaInputError(message, { source: input });
+  if (size === 0) throw fail("input is empty (0 bytes)");
 
   // Bounded: at most 20 MB and 10 s of media are read to find the streams, and the whole run is
-  // killed after timeoutMs, so a hostile or endless input cannot hang a job.
+  // killed after timeoutMs, so a hostile or endless input cannot hang a job. Only real media
+  // demuxers and the file protocol are allowed (input-policy.ts): a playlist is refused, not followed.
   // An MP4 whose index never got written (an interrupted upload) starts with a real `ftyp` box.
   const startsLikeMp4 = await readHead(input, 12).then((head) => head.subarray(4, 8).toString("latin1") === "ftyp");
-  const args = ["-v", "error", "-probesize", "20000000", "-analyzeduration", "10000000", "-print_format", "json", "-show_format", "-show_streams", input];
+  const args = ["-v", "error", "-probesize", "20000000", "-analyzeduration", "10000000", ...inputArgs(undefined, { trusted: options.trusted ?? false })];
+  args.push("-print_format", "json", "-show_format", "-show_streams", "-i", input);
   const raw = await new Promise<RawProbe>((resolve, reject) => {
     execFile(
       options.ffprobePath ?? "ffprobe",
@@ -58,29 +62,36 @@ export async function probe(input: string, options: ProbeOptions = {}): Promise<
       (error, stdout, stderr) => {
         if (error) {
           if ((error as NodeJS.ErrnoException).code === "ENOENT") return reject(toolMissing("ffprobe"));
-          if (error.killed) return reject(new MediaInputError(`probing ${input} took too long: is it a real media file?`));
-          const reason = stderr.trim().split("\n").pop()?.replace(/^.*?: /, "") || "unknown error";
-          if (/moov atom not found/.test(stderr) && startsLikeMp4) {
-            return reject(new MediaInputError(`input is truncated or incomplete (moov atom not found): ${input}`));
-          }
-          return reject(new MediaInputError(`not a media file ffmpeg can read (${reason}): ${input}`));
+          if (error.killed) return reject(fail("probing took too long: is it a real media file?"));
+          const refused = refusedDemuxer(stderr);
+          if (refused) return reject(Object.assign(refusalFor(refused), { source: input }));
+          const reason = redactPaths(stderr.trim().split("\n").pop()?.replace(/^.*?: /, "") || "unknown error");
+          if (/moov atom not found/.test(stderr) && startsLikeMp4) return reject(fail("input is truncated or incomplete (moov atom not found)"));
+          return reject(fail(`not a media file ffmpeg can read (${reason})`));
         }
         try {
           resolve(JSON.parse(stdout) as RawProbe);
         } catch {
-          reject(new MediaInputError(`ffprobe returned unreadable output for ${input}`));
+          reject(fail("ffprobe returned unreadable output"));
         }
       },
     );
   });
-  return toMediaInfo(raw, info.size, input);
+  const info = toMediaInfo(raw, size);
+  // The allow-list already held; this also names the demuxer the packager is told to use with -f.
+  try {
+    demuxerFor(info.formatName, options.trusted ?? false);
+  } catch (error) {
+    throw Object.assign(error as MediaInputError, { source: input });
+  }
+  return info;
 }
 
 async function readHead(path: string, bytes: number): Promise<Buffer> {
-  const handle = await open(path, "r");
+  const { handle, size } = await openRegularFile(path);
   try {
-    const buffer = Buffer.alloc(bytes);
-    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+    const buffer = Buffer.alloc(Math.min(bytes, size));
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
     return buffer.subarray(0, bytesRead);
   } finally {
     await handle.close();
@@ -88,20 +99,20 @@ async function readHead(path: string, bytes: number): Promise<Buffer> {
 }
 
 /** Pure: raw ffprobe JSON → MediaInfo. Exported for unit tests. */
-export function toMediaInfo(raw: RawProbe, sizeBytes: number, input = "input"): MediaInfo {
+export function toMediaInfo(raw: RawProbe, sizeBytes: number): MediaInfo {
   const streams = raw.streams ?? [];
   const video = streams.find((s) => s.codec_type === "video" && !s.disposition?.attached_pic);
   const audio = streams.find((s) => s.codec_type === "audio");
-  if (!video && !audio) throw new MediaInputError(`no audio or video stream found in ${input}`);
+  if (!video && !audio) throw new MediaInputError("no audio or video stream found in the file");
   if (video && (!video.width || !video.height)) {
-    throw new MediaInputError(`the video stream of ${input} has no picture size: the file may be truncated or damaged`);
+    throw new MediaInputError("the video stream has no picture size: the file may be truncated or damaged");
   }
   if (video && (!video.codec_name || video.codec_name === "none")) {
-    throw new MediaInputError(`the video codec of ${input} is unknown to this ffmpeg`);
+    throw new MediaInputError("the video codec is unknown to this ffmpeg");
   }
   const durationSec = Number(raw.format?.duration ?? NaN);
   if (!Number.isFinite(durationSec) || durationSec <= 0) {
-    throw new MediaInputError(`cannot tell the duration of ${input}: the file may be truncated`);
+    throw new MediaInputError("cannot tell the duration: the file may be truncated");
   }
   const result: MediaInfo = {
     formatName: raw.format?.format_name ?? "unknown",

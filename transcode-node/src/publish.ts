@@ -24,7 +24,7 @@ export interface PublishResult {
 }
 
 export async function packageToStorage(options: PublishOptions): Promise<PublishResult> {
-  const sha256 = options.sha256 ?? (await sha256File(options.input));
+  const sha256 = options.sha256 ?? (await sha256File(options.input, options.signal ? { signal: options.signal } : {}));
   const existing = await readExisting(options.storage, sha256);
   if (existing) return { sha256, storagePrefix: sha256, deduplicated: true, meta: existing };
 

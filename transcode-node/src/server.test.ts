@@ -1,11 +1,14 @@
 // The jobs service over real HTTP on loopback, real ffmpeg, the real filesystem storage driver.
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFsStorage } from "@edgestream/worker/storage/fs";
 import { parseMasterPlaylist, readRendition } from "../../tests/helpers/media.ts";
 import { startNodeServer, type RunningNode } from "./server.ts";
+import { PLAYLIST_MESSAGE } from "./input-policy.ts";
+import { hostileSource } from "./testing/hostile.ts";
 import { generateZoo, type ZOO } from "./testing/zoo.ts";
 
 const SECRET = "s".repeat(40);
@@ -17,7 +20,7 @@ const auth = { authorization: `Bearer ${SECRET}`, "content-type": "application/j
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "edgestream-node-"));
   zoo = await generateZoo(dir, ["ladder", "h264", "text"]);
-  node = await startNodeServer({ NODE_SECRET: SECRET, PORT: "0", STORAGE_DIR: join(dir, "storage"), WORK_DIR: join(dir, "work"), LADDER: "360,180", RETRY_BASE_MS: "10" });
+  node = await startNodeServer({ NODE_SECRET: SECRET, PORT: "0", STORAGE_DIR: join(dir, "storage"), WORK_DIR: join(dir, "work"), SOURCE_DIR: dir, LADDER: "360,180", RETRY_BASE_MS: "10" });
 }, 60_000);
 afterAll(async () => {
   await node?.close();
@@ -111,6 +114,14 @@ describe("transcode node service", () => {
     expect((await (await fetch(`${node.url}/v1/jobs/${missing.id}`, { headers: auth })).json()).error).toBe("source not found in storage: uploads/nothing.mp4");
   });
 
+  it("fails a job whose source is a playlist with the reason, never retried", async () => {
+    const playlist = join(dir, "upload.m3u8");
+    await writeFile(playlist, hostileSource("dash", zoo.h264));
+    const { id } = await (await post({ source: { path: playlist } })).json();
+    await events(id);
+    expect(await (await fetch(`${node.url}/v1/jobs/${id}`, { headers: auth })).json()).toMatchObject({ status: "failed", attempts: 1, error: PLAYLIST_MESSAGE });
+  });
+
   it("cancels a job with DELETE, and answers 409 for a finished one, 404 for an unknown one", async () => {
     const first = await (await post({ source: { path: zoo.h264 }, ladder: [180, 90] })).json();
     const second = await (await post({ source: { path: zoo.ladder }, ladder: [240] })).json();
@@ -126,5 +137,57 @@ describe("transcode node service", () => {
     await expect(startNodeServer({ NODE_SECRET: "short" })).rejects.toThrow(/NODE_SECRET: must be at least 32 characters/);
     await expect(startNodeServer({ NODE_SECRET: SECRET, HWACCEL: "cuda" })).rejects.toThrow(/HWACCEL: /);
     await expect(startNodeServer({ NODE_SECRET: SECRET, LADDER: "1080p" })).rejects.toThrow(/LADDER: must list rung heights/);
+  });
+});
+
+describe("what source.path may name", () => {
+  let local: RunningNode;
+  beforeAll(async () => {
+    // No SOURCE_DIR: only the node's own storage and work folders.
+    local = await startNodeServer({ NODE_SECRET: SECRET, PORT: "0", STORAGE_DIR: join(dir, "confined", "storage"), WORK_DIR: join(dir, "confined", "work"), LADDER: "90", RETRY_BASE_MS: "10" });
+    await mkdir(join(dir, "confined", "storage", "uploads"), { recursive: true });
+  });
+  afterAll(() => local?.close());
+  const postTo = (body: unknown) => fetch(`${local.url}/v1/jobs`, { method: "POST", headers: auth, body: JSON.stringify(body) });
+
+  it("refuses a device, a FIFO and a folder with 422 before anything reads them", async () => {
+    const fifo = join(dir, "confined", "storage", "uploads", "fifo");
+    execFileSync("mkfifo", [fifo]);
+    for (const [path, kind] of [["/dev/zero", "a device"], [fifo, "a FIFO \\(named pipe\\)"], [join(dir, "confined", "storage"), "a folder"]] as const) {
+      const res = await postTo({ source: { path } });
+      expect(res.status).toBe(422);
+      expect((await res.json()).error).toEqual({ code: "unreadable_source", message: expect.stringMatching(new RegExp(`^source.path: the source is ${kind}, not a regular file`)) });
+    }
+  });
+
+  it("reads only below its storage and work folders unless SOURCE_DIR widens it, and follows no symlink out", async () => {
+    const outside = await postTo({ source: { path: zoo.h264 } });
+    expect([outside.status, (await outside.json()).error.code]).toEqual([403, "forbidden"]);
+    const link = join(dir, "confined", "storage", "uploads", "link.mp4");
+    await symlink(zoo.h264, link);
+    expect((await postTo({ source: { path: link } })).status).toBe(403);
+    const inside = join(dir, "confined", "storage", "uploads", "clip.mp4");
+    await copyFile(zoo.h264, inside);
+    const job = await postTo({ source: { path: inside } });
+    expect(job.status).toBe(201);
+    await fetch(`${local.url}/v1/jobs/${(await job.json()).id}/events`, { headers: auth }).then((r) => r.text());
+  });
+
+  it("shows a job's error without the node's paths", async () => {
+    // The work folder replaced by a file: the job fails with Node's own words, which name the folder.
+    const work = join(dir, "confined", "work");
+    await rm(work, { recursive: true, force: true });
+    await writeFile(work, "not a folder");
+    try {
+      const { id } = await (await postTo({ source: { storageKey: "uploads/clip.mp4" } })).json();
+      await fetch(`${local.url}/v1/jobs/${id}/events`, { headers: auth }).then((r) => r.text());
+      const job = await (await fetch(`${local.url}/v1/jobs/${id}`, { headers: auth })).json();
+      expect(job.status).toBe("failed");
+      expect(job.error).toMatch(/^EEXIST: file already exists, mkdir 'work'$/);
+      expect(job.error).not.toContain(dir);
+    } finally {
+      await rm(work, { force: true });
+      await mkdir(work);
+    }
   });
 });

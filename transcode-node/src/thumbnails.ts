@@ -5,6 +5,7 @@
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { runFfmpeg } from "./ffmpeg-process.ts";
+import { inputArgs } from "./input-policy.ts";
 import { concatInput, readMediaPlaylist } from "./media-playlist.ts";
 import type { PackagePlan } from "./plan.ts";
 
@@ -73,12 +74,20 @@ function vttTime(sec: number): string {
   return `${pad(h)}:${pad(m)}:${pad(s)}.${pad(ms % 1000, 3)}`;
 }
 
+/**
+ * Our own segments, read as one stream through the concat protocol: the same allow-lists as any
+ * source, widened by that one protocol, with the demuxer named.
+ */
+export function renditionInputArgs(segmentType: PackagePlan["segmentType"]): string[] {
+  return inputArgs(segmentType === "fmp4" ? "mov" : "mpegts", { protocols: ["concat", "file"] });
+}
+
 /** Pure: sprite sheet arguments over one rendition (read with the concat protocol). */
-export function buildSpriteArgs(input: string, outDir: string, layout: ThumbnailLayout, keyframesOnly: boolean): string[] {
+export function buildSpriteArgs(input: string, outDir: string, layout: ThumbnailLayout, keyframesOnly: boolean, segmentType: PackagePlan["segmentType"]): string[] {
   return [
     "-hide_banner", "-nostats", "-loglevel", "error", "-y",
     ...(keyframesOnly ? ["-skip_frame", "nokey"] : []),
-    "-i", input, "-an",
+    ...renditionInputArgs(segmentType), "-i", input, "-an",
     // The first frame at or after each grid point (like -force_key_frames). Not the fps filter: it
     // drops a lone last frame, so a clip shorter than two intervals got no sprite at all.
     "-vf", `select=gte(t-start_t\\,selected_n*${layout.intervalSec}),scale=${layout.width}:${layout.height},tile=${layout.columns}x${layout.rows}`,
@@ -88,10 +97,10 @@ export function buildSpriteArgs(input: string, outDir: string, layout: Thumbnail
 }
 
 /** Pure: the poster, one frame a little way in (past fades from black), at most 1280 wide. */
-export function buildPosterArgs(input: string, out: string, atSec: number, width: number): string[] {
+export function buildPosterArgs(input: string, out: string, atSec: number, width: number, segmentType: PackagePlan["segmentType"]): string[] {
   return [
     "-hide_banner", "-nostats", "-loglevel", "error", "-y",
-    "-ss", atSec.toFixed(3), "-i", input, "-an", "-frames:v", "1",
+    "-ss", atSec.toFixed(3), ...renditionInputArgs(segmentType), "-i", input, "-an", "-frames:v", "1",
     "-vf", `scale=${Math.min(width, 1280)}:-2`, "-q:v", "3",
     out,
   ];
@@ -116,8 +125,8 @@ export async function makeThumbnails(workDir: string, plan: PackagePlan, duratio
   const k = Math.max(0, topEntries.segments.findIndex((s) => posterAt < s.start + s.duration));
   const offset = posterAt - (topEntries.segments[k]?.start ?? 0);
   await Promise.all([
-    runFfmpeg(buildSpriteArgs(concatInput(lowEntries), outDir, layout, keyframesOnly), { cwd: lowDir }).done,
-    runFfmpeg(buildPosterArgs(concatInput(topEntries, k, k + 1), join(outDir, "poster.jpg"), offset, top.width), { cwd: topDir }).done,
+    runFfmpeg(buildSpriteArgs(concatInput(lowEntries), outDir, layout, keyframesOnly, plan.segmentType), { cwd: lowDir }).done,
+    runFfmpeg(buildPosterArgs(concatInput(topEntries, k, k + 1), join(outDir, "poster.jpg"), offset, top.width, plan.segmentType), { cwd: topDir }).done,
   ]);
   const written = new Set(await readdir(outDir));
   const missing = [...layout.sprites, "poster.jpg"].filter((name) => !written.has(name));

@@ -2,7 +2,7 @@
 // with the detected encoders, /metrics. /v1 needs `Authorization: Bearer <NODE_SECRET>`.
 import { createWriteStream } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { isAbsolute, join, relative, resolve } from "node:path";
+import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createHash, timingSafeEqual } from "node:crypto";
@@ -10,13 +10,15 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
 import type { StorageDriver } from "@edgestream/worker";
-import { MediaInputError } from "../errors.ts";
+import { MediaInputError, redactPaths } from "../errors.ts";
 import type { HardwareRegistry } from "../hw-registry.ts";
 import { packageToStorage } from "../publish.ts";
 import type { NodeConfig } from "./config.ts";
 import { JobQueue, QueueFullError, TERMINAL, type Job, type JobEvent, type JobResult } from "./job-queue.ts";
 import type { NodeMetrics } from "./metrics.ts";
 import { streamEvents } from "./event-stream.ts";
+import { errorBody } from "./http-error.ts";
+import { checkSourcePath, sourceRoots } from "./source-path.ts";
 import { SessionRegistry } from "../sessions/session-registry.ts";
 import { sessionRoutes } from "../sessions/routes.ts";
 
@@ -84,8 +86,9 @@ export function createNodeApp(deps: NodeAppDeps) {
 
   const app = new Hono();
   app.onError((error, c) => {
-    const status = error instanceof HTTPException ? error.status : 500;
-    return c.json({ error: { message: status === 500 ? "internal error" : error.message } }, status);
+    const { status, body } = errorBody(error);
+    if (status === 500) console.error(error);
+    return c.json(body, status);
   });
 
   app.get("/healthz", async (c) => {
@@ -112,7 +115,8 @@ export function createNodeApp(deps: NodeAppDeps) {
     await next();
   });
 
-  app.route("/v1/sessions", sessionRoutes(sessions, storage, (path) => checkSourcePath(path, config.SOURCE_DIR)));
+  const roots = sourceRoots(config);
+  app.route("/v1/sessions", sessionRoutes(sessions, storage, (path) => checkSourcePath(path, roots)));
 
   app.post("/v1/jobs", async (c) => {
     const body = await c.req.json().catch(() => {
@@ -122,7 +126,7 @@ export function createNodeApp(deps: NodeAppDeps) {
     if (!parsed.success) {
       throw new HTTPException(400, { message: parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ") });
     }
-    if ("path" in parsed.data.source) checkSourcePath(parsed.data.source.path, config.SOURCE_DIR);
+    if ("path" in parsed.data.source) await checkSourcePath(parsed.data.source.path, roots);
     try {
       const job = queue.submit(parsed.data);
       return c.json({ id: job.id, status: job.status }, 201);
@@ -163,17 +167,10 @@ function view(job: Job<JobRequest>) {
     ...(job.request.videoId ? { videoId: job.request.videoId } : {}),
     createdAt: job.createdAt,
     updatedAt: job.updatedAt,
-    ...(job.error ? { error: job.error } : {}),
+    // Shown to viewers through the worker: ffmpeg's words may name work folders (the event stream keeps them).
+    ...(job.error ? { error: redactPaths(job.error) } : {}),
     ...(job.result ? { result: job.result } : {}),
   };
-}
-
-function checkSourcePath(path: string, sourceDir: string | undefined): void {
-  if (!isAbsolute(path)) throw new HTTPException(400, { message: "source.path must be absolute" });
-  if (sourceDir) {
-    const rel = relative(resolve(sourceDir), resolve(path));
-    if (rel.startsWith("..") || isAbsolute(rel)) throw new HTTPException(403, { message: "source.path is outside SOURCE_DIR" });
-  }
 }
 
 async function runJob(deps: NodeAppDeps, request: JobRequest, context: { signal: AbortSignal; progress(f: number): void; warn(m: string): void }): Promise<JobResult> {

@@ -18,7 +18,7 @@ export const NodeConfigSchema = z.object({
   /** Publish to an S3-compatible bucket instead of STORAGE_DIR (all four S3_* keys together). */
   ...S3EnvShape,
   WORK_DIR: z.string().min(1).default(join(tmpdir(), "edgestream-node")),
-  /** Only sources below this folder may be named by path (unset: any absolute path). */
+  /** Only regular files below this folder may be named by `source.path`; unset: the node's STORAGE_DIR and WORK_DIR only. */
   SOURCE_DIR: z.string().min(1).optional(),
   HWACCEL: z.enum(["auto", ...HW_BACKENDS, "software"]).default("auto"),
   VAAPI_DEVICE: z.string().min(1).default("/dev/dri/renderD128"),

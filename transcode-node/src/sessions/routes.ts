@@ -14,7 +14,9 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
 import type { StorageDriver } from "@edgestream/worker";
-import { MediaInputError } from "../errors.ts";
+import { MediaInputError, redactPaths } from "../errors.ts";
+import { InputRefusedError } from "../input-policy.ts";
+import { codedError } from "../service/http-error.ts";
 import { streamEvents } from "../service/event-stream.ts";
 import { SegmentNotReadyError, type Session, type SessionEvent } from "./session.ts";
 import { CapacityError, type SessionRegistry } from "./session-registry.ts";
@@ -39,12 +41,12 @@ function view(session: Session) {
     leases: session.leaseCount,
     backend: session.backend,
     encoderPids: session.encoderPids,
-    ...(session.error ? { error: session.error } : {}),
+    ...(session.error ? { error: redactPaths(session.error) } : {}),
     ...(session.storagePrefix ? { storagePrefix: session.storagePrefix } : {}),
   };
 }
 
-export function sessionRoutes(registry: SessionRegistry, storage: StorageDriver, checkPath: (path: string) => void) {
+export function sessionRoutes(registry: SessionRegistry, storage: StorageDriver, checkPath: (path: string) => Promise<void>) {
   const app = new Hono();
   const find = (id: string) => {
     const session = registry.get(id);
@@ -56,13 +58,15 @@ export function sessionRoutes(registry: SessionRegistry, storage: StorageDriver,
     const parsed = StartSchema.safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) throw new HTTPException(400, { message: parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ") });
     const { source, profile, lease } = parsed.data;
-    if ("path" in source) checkPath(source.path);
+    if ("path" in source) await checkPath(source.path);
     try {
       const session = await registry.startOrAttach(source, lease, profile);
       return c.json(view(session), 201);
     } catch (error) {
       if (error instanceof CapacityError) return c.json({ error: { message: error.message } }, 503, { "Retry-After": "10" });
-      if (error instanceof MediaInputError) throw new HTTPException(422, { message: error.message });
+      // The worker shows this to the viewer (422): a refused format says what to upload instead.
+      if (error instanceof InputRefusedError) throw codedError(422, error.code, error.message);
+      if (error instanceof MediaInputError) throw codedError(422, "unreadable_source", redactPaths(error.message));
       throw error;
     }
   });

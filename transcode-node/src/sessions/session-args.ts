@@ -5,6 +5,7 @@
 // Keyframes are forced on the segment grid relative to the seek point, which is itself on the grid,
 // so segment N of any run starts at N × segmentSeconds: restarts line up with an uninterrupted run,
 // and every run's segments play with the first run's init segment.
+import { inputArgs } from "../input-policy.ts";
 import { encoderArgs, hwInputArgs, scaleFilter, uploadFilters, type Backend, type HwDeviceOptions } from "../hw-backends.ts";
 
 export const SESSION_PLAYLIST = "encoder.m3u8";
@@ -12,6 +13,8 @@ export const SESSION_INIT = "init.mp4";
 
 export interface SessionEncode {
   input: string;
+  /** The probed demuxer (input-policy.ts), so ffmpeg does not detect the format again. */
+  inputFormat?: string;
   outDir: string;
   segmentSeconds: number;
   startSegment: number;
@@ -38,7 +41,7 @@ export function buildSessionArgs(e: SessionEncode): string[] {
   if (backend === "software") filters.unshift(`fps=${e.fps}`);
   const args = ["-hide_banner", "-nostats", "-loglevel", "error", "-y", "-progress", "pipe:1", ...hwInputArgs(backend, false, e.device)];
   if (start > 0) args.push("-ss", String(start));
-  args.push("-i", e.input, "-copyts", "-avoid_negative_ts", "disabled");
+  args.push(...inputArgs(e.inputFormat), "-i", e.input, "-copyts", "-avoid_negative_ts", "disabled");
   if (e.endSegment !== undefined) args.push("-t", String((e.endSegment - e.startSegment) * e.segmentSeconds));
   args.push("-map", "0:v:0");
   if (e.hasAudio) args.push("-map", "0:a:0");

@@ -1,10 +1,11 @@
 // The pure parts of on-demand sessions: encoder arguments and the up-front VOD playlist.
 import { describe, expect, it } from "vitest";
+import { inputArgs } from "../input-policy.ts";
 import { buildSessionArgs } from "./session-args.ts";
 import { buildSessionMediaPlaylist, segmentCount, segmentDuration } from "./vod-playlist.ts";
 import { SessionRegistry, type SessionSettings } from "./session-registry.ts";
 
-const base = { input: "/in.mkv", outDir: "/work/s1", segmentSeconds: 4, width: 640, height: 360, fps: 25, maxBitrateKbps: 800, hasAudio: true };
+const base = { inputFormat: "matroska", input: "/in.mkv", outDir: "/work/s1", segmentSeconds: 4, width: 640, height: 360, fps: 25, maxBitrateKbps: 800, hasAudio: true };
 const HLS = (start: number) => [
   "-f", "hls", "-hls_time", "4", "-hls_playlist_type", "event", "-hls_segment_type", "fmp4", "-hls_fmp4_init_filename", "init.mp4",
   "-hls_flags", "independent_segments+temp_file", "-hls_segment_options", "movflags=+frag_discont", "-start_number", String(start), "-hls_segment_filename", "/work/s1/seg_%05d.m4s", "/work/s1/encoder.m3u8",
@@ -16,14 +17,14 @@ const HEAD = ["-hide_banner", "-nostats", "-loglevel", "error", "-y", "-progress
 describe("buildSessionArgs", () => {
   it("starts a cold session at segment 0 without seeking", () => {
     expect(buildSessionArgs({ ...base, startSegment: 0 })).toEqual([
-      ...HEAD, "-i", "/in.mkv", "-copyts", "-avoid_negative_ts", "disabled", "-map", "0:v:0", "-map", "0:a:0",
+      ...HEAD, ...inputArgs("matroska"), "-i", "/in.mkv", "-copyts", "-avoid_negative_ts", "disabled", "-map", "0:v:0", "-map", "0:a:0",
       "-vf", "fps=25,scale=640:360:flags=bicubic,format=yuv420p", ...X264, ...AAC, ...HLS(0),
     ]);
   });
 
   it("restarts at a segment: seeks to its start on the grid, keeps source timestamps, numbers from it, stops before stored work", () => {
     expect(buildSessionArgs({ ...base, startSegment: 12, endSegment: 15, hasAudio: false })).toEqual([
-      ...HEAD, "-ss", "48", "-i", "/in.mkv", "-copyts", "-avoid_negative_ts", "disabled", "-t", "12", "-map", "0:v:0",
+      ...HEAD, "-ss", "48", ...inputArgs("matroska"), "-i", "/in.mkv", "-copyts", "-avoid_negative_ts", "disabled", "-t", "12", "-map", "0:v:0",
       "-vf", "fps=25,scale=640:360:flags=bicubic,format=yuv420p", ...X264, ...HLS(12),
     ]);
   });

@@ -9,6 +9,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { StorageDriver } from "@edgestream/worker";
 import { MediaInputError } from "../errors.ts";
+import { demuxerFor } from "../input-policy.ts";
 import { sha256FileIdle } from "../hash.ts";
 import type { Backend } from "../hw-backends.ts";
 import { bitrateFor, planPackage } from "../plan.ts";
@@ -43,6 +44,8 @@ export class SessionRegistry {
   private readonly byKey = new Map<string, Session>();
   private readonly starting = new Map<string, Promise<Session>>();
   private readonly listeners = new Map<string, Set<(event: SessionEvent) => void>>();
+  /** Cancels a session's source hashing when it stops: no read of the source outlives its session. */
+  private readonly hashing = new Map<string, AbortController>();
   private readonly reaper: ReturnType<typeof setInterval>;
   private closed = false;
 
@@ -134,6 +137,8 @@ export class SessionRegistry {
     if (this.byId.get(session.id) !== session) return;
     this.byId.delete(session.id);
     if (this.byKey.get(session.key) === session) this.byKey.delete(session.key);
+    this.hashing.get(session.id)?.abort();
+    this.hashing.delete(session.id);
     await session.stop();
     await rm(join(this.settings.workRoot, `source-${session.id}`), { recursive: true, force: true });
     this.listeners.delete(session.id);
@@ -167,8 +172,12 @@ export class SessionRegistry {
         profile,
         timing: this.settings,
         storage: this.storage,
-        storagePrefix: () => sha256FileIdle(input),
-        encode: { backend },
+        storagePrefix: () => {
+          const controller = new AbortController();
+          this.hashing.set(id, controller);
+          return sha256FileIdle(input, { signal: controller.signal });
+        },
+        encode: { backend, inputFormat: demuxerFor(info.formatName) },
         onEvent: (event) => {
           for (const listener of this.listeners.get(id) ?? []) listener(event);
         },

@@ -15,6 +15,7 @@ import { watch, type FSWatcher } from "node:fs";
 import { mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { StorageDriver } from "@edgestream/worker";
+import { CancelledError } from "../errors.ts";
 import { runFfmpeg, type FfmpegRun } from "../ffmpeg-process.ts";
 import { buildSessionArgs, segmentFileName, SESSION_INIT, type SessionEncode } from "./session-args.ts";
 import { buildSessionMasterPlaylist, buildSessionMediaPlaylist, segmentCount } from "./vod-playlist.ts";
@@ -63,7 +64,7 @@ export interface SessionInit {
   /** The content address (SHA-256 of the source); asked for once the first segment is out, so
    *  hashing a large source never competes with the encoder for the first play. */
   storagePrefix: () => Promise<string>;
-  encode?: Pick<SessionEncode, "backend" | "device">;
+  encode?: Pick<SessionEncode, "backend" | "device" | "inputFormat">;
   onEvent?: (event: SessionEvent) => void;
 }
 
@@ -352,7 +353,9 @@ export class Session {
         this.hashing = true;
         this.init.storagePrefix().then(
           (prefix) => this.adoptStored(prefix),
-          (error: Error) => console.warn(`session ${this.id}: hashing the source failed, nothing will be stored: ${error.message}`),
+          (error: Error) => {
+            if (!(error instanceof CancelledError)) console.warn(`session ${this.id}: hashing the source failed, nothing will be stored: ${error.message}`);
+          },
         );
       }
     }

@@ -2,7 +2,7 @@
 // Timeouts come from configuration (1 s inactivity), never from sleeping for minutes.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,7 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ffprobeJson, videoPackets } from "../../../tests/helpers/media.ts";
 import { sha256File } from "../hash.ts";
 import { startNodeServer } from "../server.ts";
+import { PLAYLIST_MESSAGE } from "../input-policy.ts";
 import { generateTestPattern } from "../test-pattern.ts";
+import { hostileSource } from "../testing/hostile.ts";
+import { bytesRead, childPids, commandOf } from "../testing/processes.ts";
 
 const SECRET = "s".repeat(40);
 const AUTH = { Authorization: `Bearer ${SECRET}`, "Content-Type": "application/json" };
@@ -22,12 +25,12 @@ let short: string; // 6 s
 type Node = Awaited<ReturnType<typeof startNodeServer>>;
 
 function nodeEnv(name: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { NODE_SECRET: SECRET, PORT: "0", STORAGE_DIR: join(dir, name, "storage"), WORK_DIR: join(dir, name, "work"), HWACCEL: "software", SESSION_PROFILE: "144", ...extra };
+  return { NODE_SECRET: SECRET, PORT: "0", STORAGE_DIR: join(dir, name, "storage"), WORK_DIR: join(dir, name, "work"), SOURCE_DIR: dir, HWACCEL: "software", SESSION_PROFILE: "144", ...extra };
 }
 
 async function startSession(node: { url: string }, source: string, lease: string) {
   const response = await fetch(`${node.url}/v1/sessions`, { method: "POST", headers: AUTH, body: JSON.stringify({ source: { path: source }, lease }) });
-  return { status: response.status, body: (await response.json()) as { id: string; segments: number; error?: { message: string } }, headers: response.headers };
+  return { status: response.status, body: (await response.json()) as { id: string; segments: number; error?: { code: string; message: string } }, headers: response.headers };
 }
 
 async function rendition(node: { url: string }, id: string): Promise<string> {
@@ -167,6 +170,14 @@ describe("sessions on one node", () => {
     expect(body.error?.message).toMatch(/not a media file ffmpeg can read/);
   });
 
+  it("refuses a playlist source with 422 playlist_input and the reason", async () => {
+    const playlist = join(dir, "upload.m3u8");
+    await writeFile(playlist, hostileSource("hls", short));
+    const { status, body } = await startSession(node, playlist, "viewer-1");
+    expect(status).toBe(422);
+    expect(body.error).toEqual({ code: "playlist_input", message: PLAYLIST_MESSAGE });
+  });
+
   it("keeps no copy of a storage source whose session could not start", async () => {
     await mkdir(join(dir, "main", "storage", "uploads"), { recursive: true });
     await writeFile(join(dir, "main", "storage", "uploads", "words"), "not a video either");
@@ -195,6 +206,30 @@ describe("sessions on one node", () => {
 });
 
 describe("session lifecycle", () => {
+  it("stops hashing its source when it stops: no sha256sum child and no reads a second later", async () => {
+    // A real 6 s clip (index first) followed by 4 GiB of sparse zeros: it plays, and hashing it takes long.
+    const big = join(dir, "big.mp4");
+    await generateTestPattern(big, { seconds: 6, width: 160, height: 90, fps: FPS });
+    await truncate(big, 4 * 1024 ** 3);
+    const node = await startNodeServer(nodeEnv("hashing"));
+    try {
+      await node.hardware.snapshot(); // encoder detection over: its test encodes are not the children looked for
+      const { body } = await startSession(node, big, "viewer-1");
+      const hashing = async () => {
+        const names = await Promise.all((await childPids()).map(commandOf));
+        return names.filter((n) => n === "sha256sum" || n === "nice");
+      };
+      await until(async () => ((await hashing()).length > 0 ? true : undefined), 300, 50); // hashing begins after the first segment
+      expect((await fetch(`${node.url}/v1/sessions/${body.id}?lease=viewer-1`, { method: "DELETE", headers: AUTH })).status).toBe(204);
+      expect(await hashing()).toEqual([]);
+      const after = await bytesRead();
+      await new Promise((r) => setTimeout(r, 1000)); // "a second later": an unstopped hash reads hundreds of MB in it
+      expect((await bytesRead()) - after).toBeLessThan(1024 * 1024);
+    } finally {
+      await node.close();
+    }
+  });
+
   it("stops ffmpeg and removes the work directory when the last lease lapses (1 s inactivity)", async () => {
     const node = await startNodeServer(nodeEnv("lapse", { SESSION_INACTIVITY_SECONDS: "1" }));
     try {

@@ -8,6 +8,7 @@ import { createViewerAuth } from "./auth/viewer-jwt.ts";
 import { createTranscodeClient } from "./transcode/node-client.ts";
 import type { AppDeps, AppEnv } from "./env.ts";
 import { HttpError } from "./errors.ts";
+import { limitRequestBody } from "./http/body-limit.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -41,6 +42,9 @@ export function createApp(appDeps: AppDeps) {
       maxAge: 600,
     }),
   );
+
+  // Before auth, routing and validators: no body is read past its cap by anything.
+  app.use("*", limitRequestBody);
 
   app.route("/", healthRoutes(deps));
   app.route("/api/auth", authRoutes(deps, auth));

@@ -1,6 +1,6 @@
 // Node entry: `tsx worker/src/runtime/node.ts` serves the worker; startNodeWorker() is what the demo
 // and tests call. Embedded defaults: a libSQL file and a media folder under EDGESTREAM_DATA_DIR.
-import { serve } from "@hono/node-server";
+import { serve, type ServerType } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import { createApp } from "../app.ts";
@@ -10,6 +10,8 @@ import { createServerDeps } from "./server-deps.ts";
 
 export interface RunningWorker {
   url: string;
+  /** The HTTP server, for tests that count what it read from a connection. */
+  server: ServerType;
   deps: AppDeps;
   settings: NodeSettings;
   close(): Promise<void>;
@@ -18,8 +20,8 @@ export interface RunningWorker {
 export async function startNodeWorker(env: Record<string, string | undefined> = process.env): Promise<RunningWorker> {
   const { deps, settings, close } = await createServerDeps(env);
   const app = createApp(deps);
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: settings.port, hostname: settings.host }, () => resolve(s));
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const s = serve({ fetch: closeAfterRefusedBody(app.fetch), port: settings.port, hostname: settings.host }, () => resolve(s));
     s.once("error", (error) => {
       close();
       reject(error);
@@ -28,6 +30,7 @@ export async function startNodeWorker(env: Record<string, string | undefined> = 
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${settings.host}:${port}`,
+    server,
     deps,
     settings,
     close: () =>
@@ -35,6 +38,18 @@ export async function startNodeWorker(env: Record<string, string | undefined> = 
         server.close(() => resolve());
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       }).finally(close),
+  };
+}
+
+/**
+ * A 413 means the rest of the body was not read: say the connection closes, so Node ends it after
+ * the answer instead of reading (and discarding) everything the client still sends to reuse it.
+ */
+function closeAfterRefusedBody(fetch: (request: Request, env: unknown) => Response | Promise<Response>) {
+  return async (request: Request, env: unknown) => {
+    const response = await fetch(request, env);
+    if (response.status === 413) response.headers.set("Connection", "close");
+    return response;
   };
 }
 

@@ -169,6 +169,16 @@ describe("signed path", () => {
     expect(response.status).toBe(200);
   });
 
+  it("answers 403 or 404, no-store and never 500, for very long or deep signed paths", async () => {
+    const token = await sign(NOW + 60);
+    for (const path of [`v0/${"a".repeat(8000)}.m4s`, `${"a".repeat(300)}/seg.m4s`, `${"d/".repeat(200)}seg.m4s`, `v0/${"a".repeat(255)}.m4s`, "v0/seg_00000.m4s/x", "v0/seg_00000.m4s/x.m3u8"]) {
+      const response = await app.request(`/hls/alicevid/${path}?sig=${token}`);
+      expect([path.slice(0, 12), response.status === 403 || response.status === 404]).toEqual([path.slice(0, 12), true]);
+      expect(response.headers.get("Cache-Control")).toBe("no-store");
+      expect(JSON.stringify(await response.json())).not.toContain(dir);
+    }
+  });
+
   it("answers 404 (not 500) for a signed path with nothing behind it", async () => {
     const token = await sign(NOW + 60);
     const missing = await app.request(`/hls/alicevid/v9/seg_00000.m4s?sig=${token}`);

@@ -1,6 +1,7 @@
 // Request and response schemas: they validate input and generate the OpenAPI document.
 import { z } from "@hono/zod-openapi";
 import { VIDEO_STATUSES, VISIBILITIES } from "../db/schema.ts";
+import { isSafeKey, MAX_KEY_LENGTH } from "../storage/driver.ts";
 
 export const ErrorSchema = z
   .object({ error: z.object({ code: z.string(), message: z.string() }) })
@@ -27,7 +28,10 @@ export const ImportVideoSchema = z
   .object({
     title: z.string().trim().min(1).max(200),
     /** A storage prefix holding a packaged video (master.m3u8), or the key of a source file. */
-    storageKey: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._-]*(\/[A-Za-z0-9_][A-Za-z0-9._-]*)*$/, "must be a plain storage key"),
+    storageKey: z
+      .string()
+      .max(MAX_KEY_LENGTH)
+      .refine(isSafeKey, "must be a plain storage key: folder names of letters, digits, . _ - (at most 255 each), no .. and no empty parts"),
     visibility: z.enum(VISIBILITIES).default("private"),
   })
   .openapi("ImportVideo");

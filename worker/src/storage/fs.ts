@@ -4,6 +4,9 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 import { Readable } from "node:stream";
 import { assertSafeKey, resolveRange, type RangeRequest, type StorageDriver, type StoredObject } from "./driver.ts";
 
+/** What open() says when nothing readable is at a key: missing, a folder, or under a file ("a.m4s/x"). */
+const NOT_FOUND_CODES = new Set(["ENOENT", "EISDIR", "ENOTDIR", "ENAMETOOLONG"]);
+
 export function createFsStorage(rootDir: string): StorageDriver {
   const root = resolve(rootDir);
   const pathOf = (key: string) => {
@@ -17,7 +20,7 @@ export function createFsStorage(rootDir: string): StorageDriver {
     async get(key, options: { range?: RangeRequest } = {}): Promise<StoredObject | null> {
       const path = pathOf(key);
       const handle = await open(path, "r").catch((error: NodeJS.ErrnoException) => {
-        if (error.code === "ENOENT" || error.code === "EISDIR") return null;
+        if (NOT_FOUND_CODES.has(error.code ?? "")) return null;
         throw error;
       });
       if (!handle) return null;

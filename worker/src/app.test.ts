@@ -78,7 +78,7 @@ describe("viewer routes", () => {
   it("gives a signed manifest URL for a ready video", async () => {
     const response = await app.request("/api/videos/alicevid/stream", auth(alice));
     expect(response.status).toBe(200);
-    expect(response.headers.get("Cache-Control")).toBe("no-store");
+    expect(response.headers.get("Cache-Control")).toBe("private, no-store");
     const body = (await response.json()) as { manifestUrl: string; expiresAt: string };
     expect(body.manifestUrl).toMatch(/^\/hls\/alicevid\/master\.m3u8\?sig=k1\.\d+\.alicevid\./);
     expect(body.expiresAt).toBe(new Date((NOW + 3600) * 1000).toISOString());

@@ -36,7 +36,6 @@ export function streamRoutes(deps: AppDeps) {
     const viewer = c.get("viewer");
     let video = await findVisibleVideo(deps.db, c.req.valid("param").id, viewer.id);
     if (!video) throw new HttpError(404, "not_found", "no such video");
-    c.header("Cache-Control", "no-store");
     // Packaging moves forward when someone asks: start it (first view, or an upload whose node was
     // down), or pull the job's progress. With sessions and on-first-view, the session is the packager.
     const sessionPackages = sessionsEnabled(deps) && deps.config.PACKAGE_POLICY === "on-first-view";

@@ -1,5 +1,5 @@
-// One vitest run, six projects: unit tests beside the code (Node for worker and transcode-node,
-// happy-dom for the player SDK), then cross-package integration, the route suite under Node/workerd/Deno, and browser (Chromium) tests.
+// One vitest run, seven projects: unit tests beside the code (Node for worker and transcode-node,
+// happy-dom for the player SDK), then cross-package integration, the route suite under Node/workerd/Deno, the security suite over real HTTP, and browser (Chromium) tests.
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -24,6 +24,15 @@ export default defineConfig({
         test: {
           name: "runtimes",
           include: ["tests/runtime/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: "security",
+          include: ["tests/security/**/*.test.ts"],
           environment: "node",
           testTimeout: 60_000,
           hookTimeout: 120_000,

@@ -11,6 +11,7 @@ import { openLibsqlDatabase, type LibsqlDatabase } from "./db/libsql.ts";
 import { insertVideo } from "./db/videos.ts";
 import type { AppDeps } from "./env.ts";
 import { createKeyring } from "./signing/keyring.ts";
+import { SESSION_ID_PATTERN } from "./signing/session-id.ts";
 import { signStreamToken } from "./signing/stream-token.ts";
 import { createFsStorage } from "./storage/fs.ts";
 
@@ -87,7 +88,7 @@ describe("viewer routes", () => {
   it("answers 202 with progress while generating and 422 with the reason when packaging failed", async () => {
     const generating = await app.request("/api/videos/pending1/stream", auth(alice));
     expect(generating.status).toBe(202);
-    expect(await generating.json()).toEqual({ status: "generating", progress: 0.25, retryAfter: 2, sessionId: expect.stringMatching(/^[\w-]{21}$/) });
+    expect(await generating.json()).toEqual({ status: "generating", progress: 0.25, retryAfter: 2, sessionId: expect.stringMatching(SESSION_ID_PATTERN) });
     const failed = await app.request("/api/videos/broken1/stream", auth(alice));
     expect(failed.status).toBe(422);
     expect(await failed.json()).toEqual({ status: "failed", error: "the source has no video or audio" });

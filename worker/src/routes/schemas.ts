@@ -7,6 +7,9 @@ export const ErrorSchema = z
   .object({ error: z.object({ code: z.string(), message: z.string() }) })
   .openapi("Error", { example: { error: { code: "invalid_input", message: "title: Too small" } } });
 
+/** Playback session ids from /stream (signing/session-id.ts); whether one is this viewer's is checked by its MAC. */
+const SessionId = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, "must be a session id from /stream");
+
 export const VideoIdParam = z.object({
   id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, "must be a video id").openapi({ param: { name: "id", in: "path" }, example: "V1StGXR8_Z5jdHi6B-myT" }),
 });
@@ -89,7 +92,7 @@ export const SaveProgressSchema = z
 export const EventSchema = z.object({
   type: z.string().regex(/^[a-z][a-z0-9_.-]{0,63}$/, "must be a short lowercase event name"),
   videoId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/),
-  sessionId: z.string().max(128).optional(),
+  sessionId: SessionId.optional(),
   /** When it happened on the client (ms since epoch). */
   at: z.number().int().min(0),
   data: z.record(z.string(), z.unknown()).optional(),
@@ -102,12 +105,12 @@ export const HeartbeatSchema = z
   .openapi("Heartbeat");
 
 export const SessionIdParam = z.object({
-  id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, "must be a session id").openapi({ param: { name: "id", in: "path" } }),
+  id: SessionId.openapi({ param: { name: "id", in: "path" } }),
 });
 
 export const StreamQuery = z.object({
   /** The playback session id from an earlier /stream answer, kept across token refreshes. */
-  session: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be a session id from /stream").optional(),
+  session: SessionId.optional(),
   /** The stream token being refreshed (expired or not): the fresh one points at the same source while it lives. */
   renew: z.string().regex(/^[A-Za-z0-9._-]{1,600}$/, "must be a stream token").optional(),
 });

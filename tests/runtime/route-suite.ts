@@ -124,12 +124,14 @@ export function describeRoutes(runtime: string, start: () => Promise<RuntimeTarg
     });
 
     it("answers 413 to an oversized chunked JSON body, before auth, with CORS and nosniff", async () => {
+      // Chunked (a stream, no length), 12 KiB against the 8 KiB cap: small enough that the client
+      // finishes writing before workerd, having answered, resets the connection. That the server
+      // stops reading a longer body is counted byte by byte on Node in tests/security.
       const piece = new TextEncoder().encode(" ".repeat(4096));
       let sent = 0;
       const body = new ReadableStream<Uint8Array>({
         pull(controller) {
-          // Ends long after the cap: a server that read it all would answer something else.
-          if (sent++ === 256) controller.close();
+          if (sent++ === 3) controller.close();
           else controller.enqueue(piece);
         },
       });

@@ -82,7 +82,7 @@ describe("viewer routes", () => {
     expect(response.headers.get("Cache-Control")).toBe("private, no-store");
     const body = (await response.json()) as { manifestUrl: string; expiresAt: string };
     expect(body.manifestUrl).toMatch(/^\/hls\/alicevid\/master\.m3u8\?sig=k1\.\d+\.alicevid\./);
-    expect(body.expiresAt).toBe(new Date((NOW + 3600) * 1000).toISOString());
+    expect(body.expiresAt).toBe(new Date((NOW + 300) * 1000).toISOString());
   });
 
   it("answers 202 with progress while generating and 422 with the reason when packaging failed", async () => {

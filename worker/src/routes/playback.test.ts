@@ -116,6 +116,16 @@ describe("events and heartbeats", () => {
     expect(hidden.status).toBe(404);
   });
 
+  it("answers 400 naming the field, never 500, for event data nested too deep to store", async () => {
+    const deep = `{"events":[{"type":"play","videoId":"v1","at":1,"data":{"x":${"[".repeat(100_000)}${"]".repeat(100_000)}}}]}`;
+    const response = await t.app.request("/api/events", { method: "POST", headers: { Authorization: `Bearer ${alice}`, "Content-Type": "application/json" }, body: deep });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { code: "invalid_input", message: expect.stringMatching(/^events\.0\.data: /) } });
+    expect(await t.deps.db.select().from(playbackEvents)).toEqual([]);
+    const nested = { a: { b: { c: [1, { d: "ok" }] } } };
+    expect((await t.app.request("/api/events", jsonBody(alice, "POST", { events: [{ type: "play", videoId: "v1", at: 1, data: nested }] }))).status).toBe(202);
+  });
+
   it("records a heartbeat for the playback session", async () => {
     const s9 = await sessionOf(alice);
     const response = await t.app.request(`/api/sessions/${s9}/heartbeat`, jsonBody(alice, "POST", { videoId: "v1", positionSec: 12 }));

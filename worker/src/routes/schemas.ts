@@ -89,13 +89,30 @@ export const SaveProgressSchema = z
   })
   .openapi("SaveProgress");
 
+const MAX_EVENT_DATA_DEPTH = 16;
+
+/** Checked without recursion: JSON.parse takes any depth, but storing it (JSON.stringify) would overflow the stack. */
+function nestedAtMost(value: unknown, maxDepth: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [item, depth] = stack.pop()!;
+    if (item === null || typeof item !== "object") continue;
+    if (depth >= maxDepth) return false;
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return true;
+}
+
 export const EventSchema = z.object({
   type: z.string().regex(/^[a-z][a-z0-9_.-]{0,63}$/, "must be a short lowercase event name"),
   videoId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/),
   sessionId: SessionId.optional(),
   /** When it happened on the client (ms since epoch). */
   at: z.number().int().min(0),
-  data: z.record(z.string(), z.unknown()).optional(),
+  data: z
+    .record(z.string(), z.unknown())
+    .refine((data) => nestedAtMost(data, MAX_EVENT_DATA_DEPTH), `must be nested at most ${MAX_EVENT_DATA_DEPTH} levels deep`)
+    .optional(),
 });
 
 export const EventBatchSchema = z.object({ events: z.array(EventSchema).min(1).max(500) }).openapi("EventBatch");

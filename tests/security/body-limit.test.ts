@@ -1,12 +1,10 @@
 // Oversized JSON bodies on every JSON route of the real Node worker, over real HTTP: chunked and with
 // a Content-Length, with and without a viewer token. Each gets 413 with the JSON error, and the
 // server stops reading near the cap (counted on the server's side of the connection).
-import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createViewerAuth } from "@edgestream/worker";
-import { startNodeWorker, type RunningWorker } from "@edgestream/worker/node";
-import { TEST_SECRETS, tempDataDir } from "../helpers/stack.ts";
 import { countServerReads, floodBody } from "./raw-http.ts";
+import { startSecurityWorker, type SecurityWorker } from "./worker.ts";
 
 /** The caps (worker/src/http/body-limit.ts), spelled out: this suite checks the numbers too. */
 const JSON_CAP = 8 * 1024;
@@ -28,21 +26,16 @@ const ROUTES: { method: string; path: string; cap: number }[] = [
 
 for (const demoMode of ["1", "0"]) {
   describe(`oversized JSON bodies (demo mode ${demoMode})`, () => {
-    let worker: RunningWorker;
-    let dataDir: string;
+    let w: SecurityWorker;
     let reads: ReturnType<typeof countServerReads>;
     let token: string;
 
     beforeAll(async () => {
-      dataDir = await tempDataDir("security-body");
-      worker = await startNodeWorker({ ...TEST_SECRETS, DEMO_MODE: demoMode, EDGESTREAM_DATA_DIR: dataDir, PORT: "0" });
-      reads = countServerReads(worker.server);
-      token = await createViewerAuth(worker.deps.config).issue({ id: "mallory", roles: [] });
+      w = await startSecurityWorker("body", { DEMO_MODE: demoMode });
+      reads = countServerReads(w.worker.server);
+      token = await createViewerAuth(w.worker.deps.config).issue({ id: "mallory", roles: [] });
     });
-    afterAll(async () => {
-      await worker?.close();
-      await rm(dataDir, { recursive: true, force: true });
-    });
+    afterAll(() => w?.close());
 
     const cases = ROUTES.flatMap((route) => [true, false].flatMap((chunked) => [true, false].map((withToken) => ({ ...route, chunked, withToken }))));
     it.each(cases)("$method $path chunked=$chunked token=$withToken → 413, reading stops near the cap", async ({ method, path, cap, chunked, withToken }) => {
@@ -55,7 +48,7 @@ for (const demoMode of ["1", "0"]) {
         "",
         "",
       ].join("\r\n");
-      const answer = await floodBody(worker.url, head, { chunked, maxBytes: FLOOD_BYTES });
+      const answer = await floodBody(w.worker.url, head, { chunked, maxBytes: FLOOD_BYTES });
       expect(answer.status).toBe(413);
       expect(JSON.parse(answer.body)).toEqual({ error: { code: "too_large", message: `the request body is larger than the ${cap}-byte limit of this route` } });
       expect(answer.headers["access-control-allow-origin"]).toBe("*");

@@ -1,36 +1,23 @@
 // Long and odd request targets against the real Node worker, as raw bytes on a socket (so nothing
 // cleans them up first): never a 5xx, always the JSON error with CORS and nosniff, no-store on
 // /hls and on what Node's own parser refuses, and never a server path in a message.
-import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startNodeWorker, type RunningWorker } from "@edgestream/worker/node";
-import { TEST_SECRETS, tempDataDir } from "../helpers/stack.ts";
 import { rawRequest } from "./raw-http.ts";
+import { startSecurityWorker, type SecurityWorker } from "./worker.ts";
 
-let worker: RunningWorker;
-let dataDir: string;
+let w: SecurityWorker;
 let jwt: string;
 let videoId: string;
 let sig: string;
 
 beforeAll(async () => {
-  dataDir = await tempDataDir("security-paths");
-  worker = await startNodeWorker({ ...TEST_SECRETS, DEMO_MODE: "1", EDGESTREAM_DATA_DIR: dataDir, PORT: "0" });
-  await worker.deps.storage.put("pkg1/master.m3u8", "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\nv0/index.m3u8\n");
-  await worker.deps.storage.put("pkg1/v0/seg_00000.m4s", "segment");
-  await worker.deps.storage.put("pkg1/meta.json", JSON.stringify({ version: 1, sha256: "pkg1", source: { durationSec: 4 } }));
-  const login = await fetch(`${worker.url}/api/auth/demo-login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: '{"name":"alice"}' });
-  jwt = ((await login.json()) as { token: string }).token;
-  const auth = { Authorization: `Bearer ${jwt}`, "Content-Type": "application/json" };
-  const created = await fetch(`${worker.url}/api/videos`, { method: "POST", headers: auth, body: JSON.stringify({ title: "T", storageKey: "pkg1" }) });
-  videoId = ((await created.json()) as { id: string }).id;
-  const stream = (await (await fetch(`${worker.url}/api/videos/${videoId}/stream`, { headers: auth })).json()) as { manifestUrl: string };
-  sig = new URL(stream.manifestUrl, worker.url).searchParams.get("sig")!;
+  w = await startSecurityWorker("paths");
+  jwt = await w.login("alice");
+  videoId = await w.seedVideo(jwt);
+  const stream = (await (await fetch(`${w.worker.url}/api/videos/${videoId}/stream`, { headers: { Authorization: `Bearer ${jwt}` } })).json()) as { manifestUrl: string };
+  sig = new URL(stream.manifestUrl, w.worker.url).searchParams.get("sig")!;
 });
-afterAll(async () => {
-  await worker?.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => w?.close());
 
 const NO_STORE = "no-store";
 const PRIVATE = "private, no-store";
@@ -62,11 +49,11 @@ describe("long and odd paths", () => {
       Buffer.isBuffer(line) ? line : Buffer.from(line),
       Buffer.from(` HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: https://site.example\r\nAuthorization: Bearer ${jwt}\r\nConnection: close\r\n\r\n`),
     ]);
-    const answer = await rawRequest(worker.url, head);
+    const answer = await rawRequest(w.worker.url, head);
     expect(answer.status).toBe(status);
     expect(answer.headers["content-type"]).toBe("application/json; charset=utf-8");
     expect(JSON.parse(answer.body)).toEqual({ error: { code: expect.any(String), message: expect.any(String) } });
-    expect(answer.body).not.toContain(dataDir);
+    expect(answer.body).not.toContain(w.dataDir);
     expect(answer.body).not.toMatch(/\/(tmp|home|usr|work)\//);
     expect(answer.headers["access-control-allow-origin"]).toBe("*");
     expect(answer.headers["x-content-type-options"]).toBe("nosniff");

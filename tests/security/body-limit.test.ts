@@ -57,5 +57,22 @@ for (const demoMode of ["1", "0"]) {
       await new Promise<void>((resolve) => (socket.closed ? resolve() : socket.once("close", () => resolve())));
       expect(socket.bytesRead).toBeLessThan(head.length + cap + READ_SLACK);
     });
+
+    it.each([true, false])("an upload without a token gets 401 and is not read (chunked=%s)", async (chunked) => {
+      const head = [
+        "POST /api/videos?title=x HTTP/1.1",
+        "Host: 127.0.0.1",
+        "Content-Type: video/mp4",
+        chunked ? "Transfer-Encoding: chunked" : `Content-Length: ${FLOOD_BYTES}`,
+        "",
+        "",
+      ].join("\r\n");
+      const answer = await floodBody(w.worker.url, head, { chunked, maxBytes: FLOOD_BYTES });
+      expect(answer.status).toBe(401);
+      expect(answer.headers["connection"]).toBe("close");
+      const socket = reads.last();
+      await new Promise<void>((resolve) => (socket.closed ? resolve() : socket.once("close", () => resolve())));
+      expect(socket.bytesRead).toBeLessThan(head.length + READ_SLACK);
+    });
   });
 }

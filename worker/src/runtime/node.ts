@@ -1,6 +1,6 @@
 // Node entry: `tsx worker/src/runtime/node.ts` serves the worker; startNodeWorker() is what the demo
 // and tests call. Embedded defaults: a libSQL file and a media folder under EDGESTREAM_DATA_DIR.
-import { getRequestListener } from "@hono/node-server";
+import { getRequestListener, type Http2Bindings, type HttpBindings } from "@hono/node-server";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
@@ -48,14 +48,17 @@ export async function startNodeWorker(env: Record<string, string | undefined> = 
   };
 }
 
+type NodeBindings = HttpBindings | Http2Bindings;
+
 /**
- * A 413 means the rest of the body was not read: say the connection closes, so Node ends it after
- * the answer instead of reading (and discarding) everything the client still sends to reuse it.
+ * An error answered before the request's body has all arrived (a 413, or a 401 to an upload) means
+ * the rest will not be read: say the connection closes, so Node ends it after the answer instead
+ * of reading and discarding what the client still sends (node-server drains up to 64 MB) to reuse it.
  */
-function closeAfterRefusedBody(fetch: (request: Request, env: unknown) => Response | Promise<Response>) {
-  return async (request: Request, env: unknown) => {
+function closeAfterRefusedBody(fetch: (request: Request, env: NodeBindings) => Response | Promise<Response>) {
+  return async (request: Request, env: NodeBindings) => {
     const response = await fetch(request, env);
-    if (response.status === 413) response.headers.set("Connection", "close");
+    if (response.status >= 400 && !env.incoming.complete) response.headers.set("Connection", "close");
     return response;
   };
 }

@@ -73,9 +73,9 @@ const create = createRoute({
   responses: {
     201: jsonContent(VideoSchema, "created"),
     403: jsonContent(ErrorSchema, "only admins may register media already in storage"),
-    413: jsonContent(ErrorSchema, "larger than MAX_UPLOAD_BYTES"),
     415: jsonContent(ErrorSchema, "neither JSON nor a media body"),
     ...errorResponses,
+    413: jsonContent(ErrorSchema, "an upload larger than MAX_UPLOAD_BYTES, or JSON over 8 KiB"),
   },
 });
 

@@ -36,6 +36,13 @@ describe("request body limit", () => {
     expect(bodyLimitFor("POST", "/api/auth/demo-login", "application/json")).toBe(BODY_LIMITS.json);
     expect(bodyLimitFor("PUT", "/api/videos/x/progress", "application/json")).toBe(BODY_LIMITS.json);
     expect(bodyLimitFor("POST", "/no/such/route", "video/mp4")).toBe(BODY_LIMITS.json);
+    // Only the media types the upload route streams are exempt; Hono's validators parse any +json.
+    for (const type of ["application/merge+json", "APPLICATION/JSON; charset=utf-8", "text/plain", "", "multipart/form-data; boundary=x"]) {
+      expect([type, bodyLimitFor("POST", "/api/videos", type)]).toEqual([type, BODY_LIMITS.json]);
+    }
+    for (const type of ["video/mp4", "audio/mpeg", "application/octet-stream", "Video/MP4; codecs=avc1"]) {
+      expect([type, bodyLimitFor("POST", "/api/videos", type)]).toEqual([type, undefined]);
+    }
   });
 
   it("answers 413 for a declared length over the cap without reading the body, before the 404 of a disabled route", async () => {

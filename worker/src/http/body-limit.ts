@@ -13,10 +13,15 @@ export const BODY_LIMITS = {
   events: 256 * 1024,
 } as const;
 
+/** The media types POST /api/videos streams to storage as an upload (anything else there is JSON or refused). */
+export function isUploadType(contentType: string): boolean {
+  const type = contentType.split(";")[0]!.trim().toLowerCase();
+  return type.startsWith("video/") || type.startsWith("audio/") || type === "application/octet-stream";
+}
+
 /** The cap for a request's body; undefined for a media upload (its route streams it under MAX_UPLOAD_BYTES). */
 export function bodyLimitFor(method: string, path: string, contentType: string): number | undefined {
-  const type = contentType.split(";")[0]!.trim().toLowerCase();
-  if (method === "POST" && path === "/api/videos" && type !== "application/json") return undefined;
+  if (method === "POST" && path === "/api/videos" && isUploadType(contentType)) return undefined;
   if (path === "/api/events") return BODY_LIMITS.events;
   return BODY_LIMITS.json;
 }

@@ -6,6 +6,7 @@ import type { NewVideo, Video } from "../db/schema.ts";
 import { HttpError } from "../errors.ts";
 import type { AppDeps, AppEnv, Viewer } from "../env.ts";
 import { readPackageMeta } from "../storage/package-meta.ts";
+import { isUploadType } from "../http/body-limit.ts";
 import { limitBytes } from "../http/limit-bytes.ts";
 import { refreshPackaging, startPackaging } from "../transcode/packaging.ts";
 import { NODE_SESSION_SRC } from "../transcode/sessions.ts";
@@ -134,7 +135,7 @@ export function videoRoutes(deps: AppDeps) {
       } else {
         throw new HttpError(400, "invalid_input", `storageKey: nothing in storage at "${body.storageKey}"`);
       }
-    } else if (type.startsWith("video/") || type.startsWith("audio/") || type === "application/octet-stream") {
+    } else if (isUploadType(type)) {
       const query = c.req.valid("query");
       const body = c.req.raw.body;
       if (!body) throw new HttpError(400, "invalid_input", "body: send the video file as the request body");

@@ -18,11 +18,18 @@ export function parseAnswer(text: string): RawAnswer {
   return { status: Number(statusLine!.split(" ")[1]), headers, body: text.slice(end + 4) };
 }
 
-/** Counts the bytes the server read from each connection it accepted (Socket.bytesRead, once closed too). */
-export function countServerReads(server: Server): { last(): Socket } {
+/** Counts the bytes the server read from the connections it accepted. */
+export function countServerReads(server: Server): { lastClosed(): Promise<number> } {
   const sockets: Socket[] = [];
   server.on("connection", (socket: Socket) => sockets.push(socket));
-  return { last: () => sockets.at(-1)! };
+  return {
+    /** What the server read from its latest connection, once that connection is closed. */
+    lastClosed: async () => {
+      const socket = sockets.at(-1)!;
+      if (!socket.closed) await new Promise((resolve) => socket.once("close", resolve));
+      return socket.bytesRead;
+    },
+  };
 }
 
 /** Sends one request (head as raw bytes) and waits for the answer and the connection to close. */
@@ -47,14 +54,26 @@ export async function rawRequest(url: string, head: Buffer | string): Promise<Ra
 export interface FloodResult extends RawAnswer {
   /** Body bytes the client handed to its socket before the connection closed. */
   written: number;
+  /** Bytes of the request head. */
+  headBytes: number;
+}
+
+export interface Flood {
+  method: string;
+  path: string;
+  headers: string[];
+  /** Chunked framing, or raw under a declared Content-Length of `maxBytes`. */
+  chunked: boolean;
+  maxBytes: number;
 }
 
 /**
- * Sends a request head, then body bytes in 16 KiB pieces (chunked framing, or raw under a declared
- * Content-Length of `maxBytes`) until the server closes the connection or the whole body went out,
- * answer or not; then waits for the answer and closes.
+ * Sends a request head, then body bytes in 16 KiB pieces until the server closes the connection or
+ * the whole body went out, answer or not; then waits for the answer and closes.
  */
-export async function floodBody(url: string, head: string, options: { chunked: boolean; maxBytes: number }): Promise<FloodResult> {
+export async function floodBody(url: string, options: Flood): Promise<FloodResult> {
+  const framing = options.chunked ? "Transfer-Encoding: chunked" : `Content-Length: ${options.maxBytes}`;
+  const head = [`${options.method} ${options.path} HTTP/1.1`, "Host: 127.0.0.1", ...options.headers, framing, "", ""].join("\r\n");
   const { hostname, port } = new URL(url);
   const socket = connect(Number(port), hostname);
   await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("error", reject));
@@ -81,5 +100,5 @@ export async function floodBody(url: string, head: string, options: { chunked: b
   if (!received.length) await Promise.race([closed, new Promise((r) => socket.once("data", r))]);
   socket.destroy();
   await closed;
-  return { ...parseAnswer(Buffer.concat(received).toString("utf8")), written };
+  return { ...parseAnswer(Buffer.concat(received).toString("utf8")), written, headBytes: Buffer.byteLength(head) };
 }

@@ -1,6 +1,25 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
 
+/**
+ * The demo page's policy. The page talks to the worker through this server's proxy (/api, /hls),
+ * so 'self' covers it (and Vite's HMR WebSocket, which CSP3 counts as 'self'); hls.js plays from
+ * blob: MediaSource URLs and transmuxes in a blob: worker; Vite injects CSS as <style> in dev.
+ */
+export const DEMO_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob:",
+  "worker-src 'self' blob:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join("; ");
+
 export default defineConfig({
   root: fileURLToPath(new URL(".", import.meta.url)),
   resolve: {
@@ -9,4 +28,12 @@ export default defineConfig({
   // hls.js is imported lazily by the SDK; pre-bundle it up front so the first play does not reload the page.
   optimizeDeps: { include: ["hls.js"] },
   clearScreen: false,
+  server: {
+    headers: {
+      "Content-Security-Policy": DEMO_CSP,
+      "X-Frame-Options": "DENY",
+      "X-Content-Type-Options": "nosniff",
+      "Referrer-Policy": "no-referrer",
+    },
+  },
 });

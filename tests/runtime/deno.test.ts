@@ -15,6 +15,9 @@ describeRoutes("Deno", async () => {
     cwd: ROOT,
     env: { ...process.env, ...SUITE_ENV, EDGESTREAM_DATA_DIR: dataDir, PORT: "0", NO_COLOR: "1" },
     stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group: node_modules/.bin/deno is a Node wrapper that runs the real binary with
+    // spawnSync, so a signal to the wrapper alone would leave deno running.
+    detached: true,
   });
   let output = "";
   const url = await new Promise<string>((resolve, reject) => {
@@ -36,7 +39,7 @@ describeRoutes("Deno", async () => {
     },
     close: async () => {
       const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.kill("SIGTERM");
+      process.kill(-child.pid!, "SIGTERM");
       await exited;
       await rm(dataDir, { recursive: true, force: true });
     },

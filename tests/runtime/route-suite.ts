@@ -112,7 +112,39 @@ export function describeRoutes(runtime: string, start: () => Promise<RuntimeTarg
         body: JSON.stringify({ events: [{ type: "play", videoId, at: Date.now() }] }),
       });
       expect(beacon.status).toBe(202);
-      expect((await api("/api/sessions/s1/heartbeat", { method: "POST", body: JSON.stringify({ videoId }) })).status).toBe(204);
+      const { sessionId } = (await (await api(`/api/videos/${videoId}/stream`)).json()) as { sessionId: string };
+      expect((await api(`/api/sessions/${sessionId}/heartbeat`, { method: "POST", body: JSON.stringify({ videoId }) })).status).toBe(204);
+    });
+
+    it("refuses a heartbeat for another viewer's playback session with 404", async () => {
+      const { sessionId } = (await (await api(`/api/videos/${videoId}/stream`)).json()) as { sessionId: string };
+      const stolen = await api(`/api/sessions/${sessionId}/heartbeat`, { method: "POST", body: JSON.stringify({ videoId }) }, bob);
+      expect(stolen.status).toBe(404);
+      expect(await stolen.json()).toMatchObject({ error: { code: "not_found" } });
+    });
+
+    it("answers 413 to an oversized chunked JSON body, before auth, with CORS and nosniff", async () => {
+      // Chunked (a stream, no length), 12 KiB against the 8 KiB cap: small enough that the client
+      // finishes writing before workerd, having answered, resets the connection. That the server
+      // stops reading a longer body is counted byte by byte on Node in tests/security.
+      const piece = new TextEncoder().encode(" ".repeat(4096));
+      let sent = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent++ === 3) controller.close();
+          else controller.enqueue(piece);
+        },
+      });
+      const response = await fetch(`${target.url}/api/videos/${videoId}/progress`, {
+        method: "PUT",
+        headers: { "Content-Type": "application/json", Origin: "https://site.example" },
+        body,
+        duplex: "half",
+      } as RequestInit);
+      expect(response.status).toBe(413);
+      expect(await response.json()).toMatchObject({ error: { code: "too_large" } });
+      expect(response.headers.get("access-control-allow-origin")).toBe("*");
+      expect(response.headers.get("x-content-type-options")).toBe("nosniff");
     });
 
     it("answers bad input with a 400 that names the field", async () => {

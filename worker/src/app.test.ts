@@ -11,6 +11,7 @@ import { openLibsqlDatabase, type LibsqlDatabase } from "./db/libsql.ts";
 import { insertVideo } from "./db/videos.ts";
 import type { AppDeps } from "./env.ts";
 import { createKeyring } from "./signing/keyring.ts";
+import { SESSION_ID_PATTERN } from "./signing/session-id.ts";
 import { signStreamToken } from "./signing/stream-token.ts";
 import { createFsStorage } from "./storage/fs.ts";
 
@@ -78,16 +79,16 @@ describe("viewer routes", () => {
   it("gives a signed manifest URL for a ready video", async () => {
     const response = await app.request("/api/videos/alicevid/stream", auth(alice));
     expect(response.status).toBe(200);
-    expect(response.headers.get("Cache-Control")).toBe("no-store");
+    expect(response.headers.get("Cache-Control")).toBe("private, no-store");
     const body = (await response.json()) as { manifestUrl: string; expiresAt: string };
     expect(body.manifestUrl).toMatch(/^\/hls\/alicevid\/master\.m3u8\?sig=k1\.\d+\.alicevid\./);
-    expect(body.expiresAt).toBe(new Date((NOW + 3600) * 1000).toISOString());
+    expect(body.expiresAt).toBe(new Date((NOW + 300) * 1000).toISOString());
   });
 
   it("answers 202 with progress while generating and 422 with the reason when packaging failed", async () => {
     const generating = await app.request("/api/videos/pending1/stream", auth(alice));
     expect(generating.status).toBe(202);
-    expect(await generating.json()).toEqual({ status: "generating", progress: 0.25, retryAfter: 2, sessionId: expect.stringMatching(/^[\w-]{21}$/) });
+    expect(await generating.json()).toEqual({ status: "generating", progress: 0.25, retryAfter: 2, sessionId: expect.stringMatching(SESSION_ID_PATTERN) });
     const failed = await app.request("/api/videos/broken1/stream", auth(alice));
     expect(failed.status).toBe(422);
     expect(await failed.json()).toEqual({ status: "failed", error: "the source has no video or audio" });
@@ -167,6 +168,16 @@ describe("signed path", () => {
     const token = await sign(NOW + 60);
     const response = await app.request(`/hls/alicevid/v0/seg_00000.m4s?CMCD=bl%3D1000&sig=${token}&_HLS_msn=3`);
     expect(response.status).toBe(200);
+  });
+
+  it("answers 403 or 404, no-store and never 500, for very long or deep signed paths", async () => {
+    const token = await sign(NOW + 60);
+    for (const path of [`v0/${"a".repeat(8000)}.m4s`, `${"a".repeat(300)}/seg.m4s`, `${"d/".repeat(200)}seg.m4s`, `v0/${"a".repeat(255)}.m4s`, "v0/seg_00000.m4s/x", "v0/seg_00000.m4s/x.m3u8"]) {
+      const response = await app.request(`/hls/alicevid/${path}?sig=${token}`);
+      expect([path.slice(0, 12), response.status === 403 || response.status === 404]).toEqual([path.slice(0, 12), true]);
+      expect(response.headers.get("Cache-Control")).toBe("no-store");
+      expect(JSON.stringify(await response.json())).not.toContain(dir);
+    }
   });
 
   it("answers 404 (not 500) for a signed path with nothing behind it", async () => {

@@ -9,6 +9,8 @@ import { createTranscodeClient } from "./transcode/node-client.ts";
 import type { AppDeps, AppEnv } from "./env.ts";
 import { HttpError } from "./errors.ts";
 import { StorageUnavailableError } from "./storage/driver.ts";
+import { limitRequestBody } from "./http/body-limit.ts";
+import { privateAnswers, securityHeaders } from "./http/security-headers.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -32,6 +34,7 @@ export function createApp(appDeps: AppDeps) {
     },
   });
 
+  app.use("*", securityHeaders);
   // Every answer carries CORS headers, errors included: a CORS-less 410 hides the status from the player.
   app.use(
     "*",
@@ -43,9 +46,14 @@ export function createApp(appDeps: AppDeps) {
     }),
   );
 
+  // Before auth, routing and validators: no body is read past its cap by anything.
+  app.use("*", limitRequestBody);
+
   app.route("/", healthRoutes(deps));
+  // A JWT, or what one unlocked: never kept by a cache.
+  app.use("/api/auth/*", privateAnswers);
   app.route("/api/auth", authRoutes(deps, auth));
-  for (const path of ["/api/videos", "/api/videos/*", "/api/events", "/api/sessions/*"]) app.use(path, requireViewer(auth));
+  for (const path of ["/api/videos", "/api/videos/*", "/api/events", "/api/sessions/*"]) app.use(path, privateAnswers, requireViewer(auth));
   app.route("/api/videos", videoRoutes(deps));
   app.route("/api/videos", streamRoutes(deps));
   app.route("/api/videos", progressRoutes(deps));

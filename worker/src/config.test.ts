@@ -17,6 +17,6 @@ describe("parseConfig", () => {
 
   it("fills defaults and reads flags", () => {
     const config = parseConfig({ SIGNING_KEYS: "k1:x", JWT_SECRET: "j".repeat(32), DEMO_MODE: "true" });
-    expect(config).toMatchObject({ DEMO_MODE: true, STREAM_TOKEN_TTL_SECONDS: 3600, CLOCK_SKEW_SECONDS: 30, CORS_ORIGINS: "*" });
+    expect(config).toMatchObject({ DEMO_MODE: true, STREAM_TOKEN_TTL_SECONDS: 300, CLOCK_SKEW_SECONDS: 30, CORS_ORIGINS: "*" });
   });
 });

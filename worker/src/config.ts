@@ -19,7 +19,8 @@ export const ConfigSchema = z.object({
   JWT_ISSUER: z.string().min(1).default("edgestream"),
   JWT_AUDIENCE: z.string().min(1).default("edgestream"),
   DEMO_MODE: flag.default(false),
-  STREAM_TOKEN_TTL_SECONDS: z.coerce.number().int().min(5).max(7 * 86400).default(3600),
+  /** Short, so deleting a video or making it private stops playback soon: the SDK refreshes ahead of expiry. */
+  STREAM_TOKEN_TTL_SECONDS: z.coerce.number().int().min(5).max(7 * 86400).default(300),
   CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   CORS_ORIGINS: z.string().default("*"),
   MAX_UPLOAD_BYTES: z.coerce.number().int().min(1).default(10 * 1024 ** 3),

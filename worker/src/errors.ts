@@ -1,6 +1,8 @@
 // One error type for the whole app: a status, a machine-readable code and a message a person can act on.
 // Rendered by the single `app.onError` in app.ts.
 
+export const JSON_CONTENT_TYPE = "application/json; charset=utf-8";
+
 export class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -12,10 +14,15 @@ export class HttpError extends Error {
     this.name = "HttpError";
   }
 
+  /** The JSON envelope every error answer carries: {error:{code,message}}. */
+  get body(): string {
+    return JSON.stringify({ error: { code: this.code, message: this.message } });
+  }
+
   getResponse(): Response {
-    return new Response(JSON.stringify({ error: { code: this.code, message: this.message } }), {
+    return new Response(this.body, {
       status: this.status,
-      headers: { "Content-Type": "application/json; charset=utf-8", ...this.headers },
+      headers: { "Content-Type": JSON_CONTENT_TYPE, ...this.headers },
     });
   }
 }

@@ -1,5 +1,6 @@
 // Public surface of @edgestream/worker. Runtime entries live in runtime/.
 export { createApp, type App } from "./app.ts";
+export { createViewerAuth, type ViewerAuth } from "./auth/viewer-jwt.ts";
 export { ConfigError, ConfigSchema, parseConfig, type AppConfig, type ConfigInput } from "./config.ts";
 export type { AppDeps, Viewer } from "./env.ts";
 export { HttpError } from "./errors.ts";

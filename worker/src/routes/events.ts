@@ -6,6 +6,7 @@ import { HttpError } from "../errors.ts";
 import type { AppDeps, AppEnv } from "../env.ts";
 import { bearer, errorResponses, jsonContent } from "./openapi-helpers.ts";
 import { readJsonOrText } from "../http/read-json.ts";
+import { verifySessionId } from "../signing/session-id.ts";
 import { EventBatchSchema, HeartbeatSchema, SessionIdParam } from "./schemas.ts";
 
 const batch = createRoute({
@@ -34,6 +35,9 @@ export function eventRoutes(deps: AppDeps) {
   app.openapi(batch, async (c) => {
     const viewer = c.get("viewer");
     const { events } = EventBatchSchema.parse(await readJsonOrText(c.req));
+    for (const id of new Set(events.flatMap((e) => (e.sessionId ? [e.sessionId] : [])))) {
+      if (!(await verifySessionId(deps.keyring, id, viewer.id))) throw noSuchSession();
+    }
     const videoIds = [...new Set(events.map((e) => e.videoId))];
     for (const id of videoIds) {
       if (!(await findVisibleVideo(deps.db, id, viewer.id))) throw new HttpError(404, "not_found", `no such video: ${id}`);
@@ -49,6 +53,7 @@ export function eventRoutes(deps: AppDeps) {
     const viewer = c.get("viewer");
     const sessionId = c.req.valid("param").id;
     const body = HeartbeatSchema.parse(await readJsonOrText(c.req));
+    if (!(await verifySessionId(deps.keyring, sessionId, viewer.id))) throw noSuchSession();
     const video = await findVisibleVideo(deps.db, body.videoId, viewer.id);
     if (!video) throw new HttpError(404, "not_found", "no such video");
     // Playing through an on-demand session: the heartbeat renews this viewer's lease on the node.
@@ -60,4 +65,9 @@ export function eventRoutes(deps: AppDeps) {
   });
 
   return app;
+}
+
+/** Someone else's playback session looks the same as one that never existed. */
+function noSuchSession(): HttpError {
+  return new HttpError(404, "not_found", "no such playback session");
 }

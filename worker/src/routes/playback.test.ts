@@ -14,6 +14,10 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
+/** A playback session id, as /stream issues it to this viewer. */
+const sessionOf = async (token: string, video = "v1") =>
+  ((await (await t.app.request(`/api/videos/${video}/stream`, bearer(token))).json()) as { sessionId: string }).sessionId;
+
 const getProgress = async () => (await (await t.app.request("/api/videos/v1/progress", bearer(alice))).json()) as Record<string, unknown>;
 
 describe("progress", () => {
@@ -65,6 +69,15 @@ describe("progress", () => {
     expect((await t.app.request("/api/videos/v1/stream?session=bad%20id", bearer(alice))).status).toBe(400);
   });
 
+  it("does not let another viewer keep a session id by passing it back: they get their own", async () => {
+    await insertVideo(t.deps.db, { id: "pub1", ownerId: "alice", title: "Public", status: "ready", storagePrefix: "p1", visibility: "public" });
+    const alices = await sessionOf(alice, "pub1");
+    const bob = await t.tokenFor("bob");
+    const bobs = (await (await t.app.request(`/api/videos/pub1/stream?session=${alices}`, bearer(bob))).json()) as { sessionId: string };
+    expect(bobs.sessionId).not.toBe(alices);
+    expect((await t.app.request(`/api/sessions/${bobs.sessionId}/heartbeat`, jsonBody(bob, "POST", { videoId: "pub1" }))).status).toBe(204);
+  });
+
   it("answers 400 naming the field for a bad position, and 404 for a video the viewer cannot see", async () => {
     const bad = await t.app.request("/api/videos/v1/progress", jsonBody(alice, "PUT", { positionSec: -1 }));
     expect(bad.status).toBe(400);
@@ -75,9 +88,10 @@ describe("progress", () => {
 
 describe("events and heartbeats", () => {
   it("records a batch sent by sendBeacon (text/plain, token in the query)", async () => {
+    const s1 = await sessionOf(alice);
     const events = [
-      { type: "play", videoId: "v1", sessionId: "s1", at: 1_700_000_000_000 },
-      { type: "stall", videoId: "v1", sessionId: "s1", at: 1_700_000_001_000, data: { durationMs: 350 } },
+      { type: "play", videoId: "v1", sessionId: s1, at: 1_700_000_000_000 },
+      { type: "stall", videoId: "v1", sessionId: s1, at: 1_700_000_001_000, data: { durationMs: 350 } },
     ];
     const response = await t.app.request(`/api/events?token=${alice}`, {
       method: "POST",
@@ -88,8 +102,8 @@ describe("events and heartbeats", () => {
     expect(await response.json()).toEqual({ accepted: 2 });
     const rows = await t.deps.db.select().from(playbackEvents);
     expect(rows.map((r) => [r.type, r.viewerId, r.sessionId, r.data])).toEqual([
-      ["play", "alice", "s1", null],
-      ["stall", "alice", "s1", { durationMs: 350 }],
+      ["play", "alice", s1, null],
+      ["stall", "alice", s1, { durationMs: 350 }],
     ]);
   });
 
@@ -102,11 +116,36 @@ describe("events and heartbeats", () => {
     expect(hidden.status).toBe(404);
   });
 
+  it("answers 400 naming the field, never 500, for event data nested too deep to store", async () => {
+    const deep = `{"events":[{"type":"play","videoId":"v1","at":1,"data":{"x":${"[".repeat(100_000)}${"]".repeat(100_000)}}}]}`;
+    const response = await t.app.request("/api/events", { method: "POST", headers: { Authorization: `Bearer ${alice}`, "Content-Type": "application/json" }, body: deep });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { code: "invalid_input", message: expect.stringMatching(/^events\.0\.data: /) } });
+    expect(await t.deps.db.select().from(playbackEvents)).toEqual([]);
+    const nested = { a: { b: { c: [1, { d: "ok" }] } } };
+    expect((await t.app.request("/api/events", jsonBody(alice, "POST", { events: [{ type: "play", videoId: "v1", at: 1, data: nested }] }))).status).toBe(202);
+  });
+
   it("records a heartbeat for the playback session", async () => {
-    const response = await t.app.request("/api/sessions/s9/heartbeat", jsonBody(alice, "POST", { videoId: "v1", positionSec: 12 }));
+    const s9 = await sessionOf(alice);
+    const response = await t.app.request(`/api/sessions/${s9}/heartbeat`, jsonBody(alice, "POST", { videoId: "v1", positionSec: 12 }));
     expect(response.status).toBe(204);
     const [row] = await t.deps.db.select().from(playbackEvents);
-    expect(row).toMatchObject({ type: "heartbeat", sessionId: "s9", videoId: "v1", data: { positionSec: 12 } });
+    expect(row).toMatchObject({ type: "heartbeat", sessionId: s9, videoId: "v1", data: { positionSec: 12 } });
+  });
+
+  it("answers 404 to a heartbeat or events for a session issued to another viewer, or never issued, and records nothing", async () => {
+    await insertVideo(t.deps.db, { id: "pub1", ownerId: "alice", title: "Public", status: "ready", storagePrefix: "p1", visibility: "public" });
+    const bob = await t.tokenFor("bob");
+    const alices = await sessionOf(alice, "pub1");
+    for (const session of [alices, "s1"]) {
+      const heartbeat = await t.app.request(`/api/sessions/${session}/heartbeat`, jsonBody(bob, "POST", { videoId: "pub1" }));
+      expect([session, heartbeat.status]).toEqual([session, 404]);
+      expect(await heartbeat.json()).toMatchObject({ error: { code: "not_found", message: "no such playback session" } });
+      const events = await t.app.request("/api/events", jsonBody(bob, "POST", { events: [{ type: "play", videoId: "pub1", sessionId: session, at: 1 }] }));
+      expect([session, events.status]).toEqual([session, 404]);
+    }
+    expect(await t.deps.db.select().from(playbackEvents)).toEqual([]);
   });
 
   it("needs a viewer for every playback route", async () => {

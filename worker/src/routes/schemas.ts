@@ -1,10 +1,14 @@
 // Request and response schemas: they validate input and generate the OpenAPI document.
 import { z } from "@hono/zod-openapi";
 import { VIDEO_STATUSES, VISIBILITIES } from "../db/schema.ts";
+import { isSafeKey, MAX_KEY_LENGTH } from "../storage/driver.ts";
 
 export const ErrorSchema = z
   .object({ error: z.object({ code: z.string(), message: z.string() }) })
   .openapi("Error", { example: { error: { code: "invalid_input", message: "title: Too small" } } });
+
+/** Playback session ids from /stream (signing/session-id.ts); whether one is this viewer's is checked by its MAC. */
+const SessionId = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, "must be a session id from /stream");
 
 export const VideoIdParam = z.object({
   id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, "must be a video id").openapi({ param: { name: "id", in: "path" }, example: "V1StGXR8_Z5jdHi6B-myT" }),
@@ -27,7 +31,10 @@ export const ImportVideoSchema = z
   .object({
     title: z.string().trim().min(1).max(200),
     /** A storage prefix holding a packaged video (master.m3u8), or the key of a source file. */
-    storageKey: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._-]*(\/[A-Za-z0-9_][A-Za-z0-9._-]*)*$/, "must be a plain storage key"),
+    storageKey: z
+      .string()
+      .max(MAX_KEY_LENGTH)
+      .refine(isSafeKey, "must be a plain storage key: folder names of letters, digits, . _ - (at most 255 each), no .. and no empty parts"),
     visibility: z.enum(VISIBILITIES).default("private"),
   })
   .openapi("ImportVideo");
@@ -82,13 +89,30 @@ export const SaveProgressSchema = z
   })
   .openapi("SaveProgress");
 
+const MAX_EVENT_DATA_DEPTH = 16;
+
+/** Checked without recursion: JSON.parse takes any depth, but storing it (JSON.stringify) would overflow the stack. */
+function nestedAtMost(value: unknown, maxDepth: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [item, depth] = stack.pop()!;
+    if (item === null || typeof item !== "object") continue;
+    if (depth >= maxDepth) return false;
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return true;
+}
+
 export const EventSchema = z.object({
   type: z.string().regex(/^[a-z][a-z0-9_.-]{0,63}$/, "must be a short lowercase event name"),
   videoId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/),
-  sessionId: z.string().max(128).optional(),
+  sessionId: SessionId.optional(),
   /** When it happened on the client (ms since epoch). */
   at: z.number().int().min(0),
-  data: z.record(z.string(), z.unknown()).optional(),
+  data: z
+    .record(z.string(), z.unknown())
+    .refine((data) => nestedAtMost(data, MAX_EVENT_DATA_DEPTH), `must be nested at most ${MAX_EVENT_DATA_DEPTH} levels deep`)
+    .optional(),
 });
 
 export const EventBatchSchema = z.object({ events: z.array(EventSchema).min(1).max(500) }).openapi("EventBatch");
@@ -98,12 +122,12 @@ export const HeartbeatSchema = z
   .openapi("Heartbeat");
 
 export const SessionIdParam = z.object({
-  id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, "must be a session id").openapi({ param: { name: "id", in: "path" } }),
+  id: SessionId.openapi({ param: { name: "id", in: "path" } }),
 });
 
 export const StreamQuery = z.object({
   /** The playback session id from an earlier /stream answer, kept across token refreshes. */
-  session: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be a session id from /stream").optional(),
+  session: SessionId.optional(),
   /** The stream token being refreshed (expired or not): the fresh one points at the same source while it lives. */
   renew: z.string().regex(/^[A-Za-z0-9._-]{1,600}$/, "must be a stream token").optional(),
 });

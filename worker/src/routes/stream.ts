@@ -1,9 +1,9 @@
 // GET /api/videos/:id/stream: where to play a video now, with signed URLs, or why not yet.
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { findVisibleVideo } from "../db/videos.ts";
-import { newVideoId } from "../db/ids.ts";
 import { HttpError } from "../errors.ts";
 import type { AppDeps, AppEnv } from "../env.ts";
+import { issueSessionId, verifySessionId } from "../signing/session-id.ts";
 import { signStreamToken, verifyStreamToken } from "../signing/stream-token.ts";
 import { refreshPackaging, startPackaging } from "../transcode/packaging.ts";
 import { NODE_SESSION_SRC, sessionFor, sessionsEnabled } from "../transcode/sessions.ts";
@@ -36,7 +36,6 @@ export function streamRoutes(deps: AppDeps) {
     const viewer = c.get("viewer");
     let video = await findVisibleVideo(deps.db, c.req.valid("param").id, viewer.id);
     if (!video) throw new HttpError(404, "not_found", "no such video");
-    c.header("Cache-Control", "no-store");
     // Packaging moves forward when someone asks: start it (first view, or an upload whose node was
     // down), or pull the job's progress. With sessions and on-first-view, the session is the packager.
     const sessionPackages = sessionsEnabled(deps) && deps.config.PACKAGE_POLICY === "on-first-view";
@@ -51,9 +50,12 @@ export function streamRoutes(deps: AppDeps) {
     if (video.status === "failed") {
       return c.json({ status: "failed" as const, error: video.error ?? "packaging failed" }, 422);
     }
-    // One id per playback: heartbeats and analytics events of this viewing carry it. A player that
-    // asks again (to refresh its token) passes its id back and keeps it.
-    const sessionId = c.req.valid("query").session ?? newVideoId();
+    // One id per playback, signed for this viewer: heartbeats and analytics events of this viewing
+    // carry it. A player that asks again (to refresh its token) passes its id back and keeps it;
+    // an id issued to someone else is not kept: this viewer gets one of their own.
+    const passedBack = c.req.valid("query").session;
+    const sessionId =
+      passedBack && (await verifySessionId(deps.keyring, passedBack, viewer.id)) ? passedBack : await issueSessionId(deps.keyring, viewer.id);
     const exp = now() + deps.config.STREAM_TOKEN_TTL_SECONDS;
     const expiresAt = new Date(exp * 1000).toISOString();
     const generating = { status: "generating" as const, progress: video.progress, retryAfter: GENERATING_RETRY_AFTER_SECONDS, sessionId };

@@ -79,6 +79,15 @@ describe("POST /api/videos", () => {
     expect(await hostile.json()).toMatchObject({ error: { message: expect.stringMatching(/^storageKey: /) } });
   });
 
+  it("answers 400 naming storageKey (never 500) for keys with dots, long names or odd characters", async () => {
+    const admin = await t.tokenFor("site", ["admin"]);
+    for (const storageKey of ["a..b", "x/a..b/c", "a/".repeat(300) + "b", "k".repeat(5000), "a\\b", "ä", "a//b", "a/", " a"]) {
+      const response = await t.app.request("/api/videos", jsonBody(admin, "POST", { title: "Odd", storageKey }));
+      expect([storageKey.slice(0, 20), response.status]).toEqual([storageKey.slice(0, 20), 400]);
+      expect(await response.json()).toMatchObject({ error: { code: "invalid_input", message: expect.stringMatching(/^storageKey: /) } });
+    }
+  });
+
   it("refuses to register a package whose prefix a stream token cannot carry", async () => {
     await seedPackage("library/intro");
     await seedPackage("node-abc");

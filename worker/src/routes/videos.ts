@@ -7,6 +7,7 @@ import { HttpError } from "../errors.ts";
 import type { AppDeps, AppEnv, Viewer } from "../env.ts";
 import { readPackageMeta } from "../storage/package-meta.ts";
 import { isOwnUpload, uploadKey } from "../storage/upload-keys.ts";
+import { isUploadType } from "../http/body-limit.ts";
 import { limitBytes } from "../http/limit-bytes.ts";
 import { refreshPackaging, startPackaging } from "../transcode/packaging.ts";
 import { NODE_SESSION_SRC } from "../transcode/sessions.ts";
@@ -74,10 +75,10 @@ const create = createRoute({
   responses: {
     201: jsonContent(VideoSchema, "created"),
     403: jsonContent(ErrorSchema, "only admins may register media already in storage"),
-    413: jsonContent(ErrorSchema, "larger than MAX_UPLOAD_BYTES"),
     415: jsonContent(ErrorSchema, "neither JSON nor a media body"),
     503: jsonContent(ErrorSchema, "storage_unavailable: media storage kept failing; try again (Retry-After)"),
     ...errorResponses,
+    413: jsonContent(ErrorSchema, "an upload larger than MAX_UPLOAD_BYTES, or JSON over 8 KiB"),
   },
 });
 
@@ -136,7 +137,7 @@ export function videoRoutes(deps: AppDeps) {
       } else {
         throw new HttpError(400, "invalid_input", `storageKey: nothing in storage at "${body.storageKey}"`);
       }
-    } else if (type.startsWith("video/") || type.startsWith("audio/") || type === "application/octet-stream") {
+    } else if (isUploadType(type)) {
       const query = c.req.valid("query");
       const body = c.req.raw.body;
       if (!body) throw new HttpError(400, "invalid_input", "body: send the video file as the request body");

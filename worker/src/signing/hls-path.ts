@@ -1,7 +1,7 @@
 // Normalises a request path under /hls/ before any signature check, refusing every way of
-// climbing out of the signed prefix: "..", encoded or not, backslashes, NUL, empty segments.
-
-const SAFE_SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
+// climbing out of the signed prefix: "..", encoded or not, backslashes, NUL, empty segments, and
+// names longer than storage can hold (the same rule as a storage key).
+import { isSafeKey } from "../storage/driver.ts";
 
 export type HlsPath = { vid: string; rest: string; path: string };
 
@@ -15,11 +15,9 @@ export function parseHlsPath(rawPath: string): HlsPath | null {
     return null;
   }
   if (decoded !== rawPath) return null; // our own URIs never need escaping: anything encoded is hostile or broken
-  const segments = decoded.slice("/hls/".length).split("/");
-  if (segments.length < 2 || segments.length > 8) return null;
-  for (const segment of segments) {
-    if (!SAFE_SEGMENT.test(segment) || segment.includes("..")) return null;
-  }
+  const key = decoded.slice("/hls/".length);
+  const segments = key.split("/");
+  if (segments.length < 2 || segments.length > 8 || !isSafeKey(key)) return null;
   const [vid, ...rest] = segments as [string, ...string[]];
   return { vid, rest: rest.join("/"), path: decoded };
 }

@@ -43,11 +43,19 @@ export function resolveRange(range: RangeRequest, size: number): { offset: numbe
 }
 
 const SAFE_KEY = /^[A-Za-z0-9_][A-Za-z0-9._-]*(\/[A-Za-z0-9_][A-Za-z0-9._-]*)*$/;
+/** S3 and R2 allow 1024-byte keys; a file system allows 255-byte names. */
+export const MAX_KEY_LENGTH = 1024;
+const MAX_KEY_PART_LENGTH = 255;
+
+/** A plain relative key every driver can hold: no "..", no empty parts, no names a file system refuses. */
+export function isSafeKey(key: string): boolean {
+  return (
+    key.length <= MAX_KEY_LENGTH && SAFE_KEY.test(key) && key.split("/").every((part) => part.length <= MAX_KEY_PART_LENGTH && !part.includes(".."))
+  );
+}
 
 export function assertSafeKey(key: string): void {
-  if (!SAFE_KEY.test(key) || key.split("/").some((part) => part.includes(".."))) {
-    throw new Error(`unsafe storage key "${key}"`);
-  }
+  if (!isSafeKey(key)) throw new Error(`unsafe storage key "${key.slice(0, 80)}"`);
 }
 
 /** The backend failed (5xx) or did not answer, after the driver's own retries: worth trying again later. */

@@ -26,6 +26,13 @@ describe("fs storage", () => {
     expect(await removeInterruptedPuts(root, "nothing-here")).toEqual([]);
   });
 
+  it("answers null, not an error, for a key under a file or a name longer than the file system allows", async () => {
+    const storage = createFsStorage(root);
+    await storage.put("a/seg.m4s", "x");
+    expect(await storage.get("a/seg.m4s/x")).toBeNull();
+    expect(await storage.head("a/seg.m4s/x")).toBeNull();
+  });
+
   it("puts, heads, gets whole and ranged, lists and deletes", async () => {
     const storage = createFsStorage(root);
     await storage.put("a/b/c.m4s", "0123456789");

@@ -6,6 +6,8 @@ import { assertSafeKey, resolveRange, type RangeRequest, type StorageDriver, typ
 
 /** Marks a put in progress: `<key>.tmp-<uuid>`, renamed to `<key>` once the body is complete. */
 const TEMP_MARK = ".tmp-";
+/** What open() says when nothing readable is at a key: missing, a folder, or under a file ("a.m4s/x"). */
+const NOT_FOUND_CODES = new Set(["ENOENT", "EISDIR", "ENOTDIR", "ENAMETOOLONG"]);
 
 export function createFsStorage(rootDir: string): StorageDriver {
   const root = resolve(rootDir);
@@ -20,7 +22,7 @@ export function createFsStorage(rootDir: string): StorageDriver {
     async get(key, options: { range?: RangeRequest } = {}): Promise<StoredObject | null> {
       const path = pathOf(key);
       const handle = await open(path, "r").catch((error: NodeJS.ErrnoException) => {
-        if (error.code === "ENOENT" || error.code === "EISDIR") return null;
+        if (NOT_FOUND_CODES.has(error.code ?? "")) return null;
         throw error;
       });
       if (!handle) return null;

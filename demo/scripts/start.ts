@@ -1,4 +1,6 @@
 // `npm start`: brings the stack up on embedded defaults and prints the demo URL.
+import { stopOnSignals } from "@edgestream/worker/stop-on-signals";
+import { NODE_STOPPED } from "../../transcode-node/src/server.ts";
 import { startStack } from "../stack.ts";
 
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -10,9 +12,9 @@ startStack({
 }).then(
   (stack) => {
     console.log(`\nEdgeStream is running.\n  demo:   ${stack.demoUrl}\n  worker: ${stack.worker.url} (GET /healthz, /openapi.json)\n  node:   ${stack.nodeUrl} (GET /healthz)\n  data:   ${stack.worker.settings.dataDir}\nPress Ctrl+C to stop.`);
-    const stop = () => void stack.close().then(() => process.exit(0));
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
+    // startStack binds every server to 127.0.0.1 unless told otherwise, and this entry never tells it.
+    console.log(`Demo mode: anyone who can open the page can sign in as anyone (no password); it listens on loopback (${stack.worker.settings.host}) only.`);
+    stopOnSignals({ name: "edgestream", close: () => stack.close().then(() => `demo and worker closed, database closed; transcode node: ${NODE_STOPPED}`) });
   },
   (error: Error) => {
     console.error(`edgestream: ${error.message}`);

@@ -7,6 +7,7 @@ import { createApp } from "../app.ts";
 import type { AppDeps } from "../env.ts";
 import type { NodeSettings } from "./node-settings.ts";
 import { createServerDeps } from "./server-deps.ts";
+import { stopOnSignals } from "./stop-on-signals.ts";
 
 export interface RunningWorker {
   url: string;
@@ -40,7 +41,10 @@ export async function startNodeWorker(env: Record<string, string | undefined> = 
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   startNodeWorker().then(
-    (worker) => console.log(`EdgeStream worker listening on ${worker.url}`),
+    (worker) => {
+      console.log(`EdgeStream worker listening on ${worker.url}`);
+      stopOnSignals({ name: "edgestream worker", close: () => worker.close().then(() => "server closed, database closed") });
+    },
     (error: Error) => {
       console.error(`edgestream worker: ${error.message}`);
       process.exit(1);

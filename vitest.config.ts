@@ -1,5 +1,5 @@
-// One vitest run, six projects: unit tests beside the code (Node for worker and transcode-node,
-// happy-dom for the player SDK), then cross-package integration, the route suite under Node/workerd/Deno, and browser (Chromium) tests.
+// One vitest run, seven projects: unit tests beside the code (Node for worker and transcode-node,
+// happy-dom for the player SDK), then cross-package integration, the route suite under Node/workerd/Deno, the stop of every long-running entry, and browser (Chromium) tests.
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -27,6 +27,15 @@ export default defineConfig({
           environment: "node",
           testTimeout: 60_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: "lifecycle",
+          include: ["tests/lifecycle/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
         },
       },
       {

@@ -5,6 +5,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     reporters: ["default", "./tests/helpers/summary-reporter.ts"],
+    // Fails the run when a process or an edgestream-* temp folder of this run outlives it.
+    globalSetup: ["./tests/helpers/leftover-check.ts"],
     projects: [
       { test: { name: "worker", include: ["worker/src/**/*.test.ts"], environment: "node" } },
       {

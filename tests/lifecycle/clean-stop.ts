@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { expect } from "vitest";
 import type { EntryProcess } from "../helpers/entry-process.ts";
 import { portIsFree } from "../helpers/entry-process.ts";
-import { isAlive, listProcesses, processTree, type ProcessInfo } from "../helpers/processes.ts";
+import { isAlive, listProcesses, processTree, until, type ProcessInfo } from "../helpers/processes.ts";
 
 export const STOP_LINE = /^edgestream[\w ]*: stopped on (SIGTERM|SIGINT): .+$/gm;
 
@@ -22,6 +22,9 @@ export async function signalAndWait(entry: EntryProcess, { signal, to }: StopCas
   const tree = await processTree(entry.pid);
   process.kill(to === "group" ? -entry.pid : entry.pid, signal);
   await entry.exited;
+  // npm exits on a signal without waiting for its child; the stack's stop is judged when every
+  // process recorded above has exited (or the bound passes, and the check below names them).
+  await until(async () => ((await Promise.all(tree.map((p) => isAlive(p.pid)))).some(Boolean) ? undefined : true), "the stack to exit", 60_000).catch(() => {});
   return tree;
 }
 

@@ -11,9 +11,11 @@ export interface StopOnSignals {
   name: string;
   /** Closes everything the entry started; resolves to what it stopped, for the one line. */
   close: () => Promise<string>;
+  /** How long a repeat counts as the same request; default REPEAT_MS (tests set 0). */
+  repeatMs?: number;
 }
 
-export function stopOnSignals({ name, close }: StopOnSignals): void {
+export function stopOnSignals({ name, close, repeatMs = REPEAT_MS }: StopOnSignals): void {
   let firstAt: number | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     if (firstAt === undefined) {
@@ -30,7 +32,7 @@ export function stopOnSignals({ name, close }: StopOnSignals): void {
       );
       return;
     }
-    if (Date.now() - firstAt < REPEAT_MS) return;
+    if (Date.now() - firstAt < repeatMs) return;
     console.error(`${name}: second ${signal}, forced exit before everything was closed`);
     process.exit(1);
   };

@@ -36,8 +36,16 @@ export default function setup(): () => Promise<void> {
       ...processes.map((p) => `  process ${p.pid} (state ${p.state}, parent ${p.ppid}): ${p.cmdline.slice(0, 200)}`),
       ...folders.map((name) => `  temp folder ${join(runTmp, name)}`),
     ];
+    // Named, then ended: a failed run must not leave them for the next one on this machine.
+    for (const p of processes) {
+      try {
+        process.kill(p.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
     // vitest logs an error thrown here but still exits 0: set the exit code as well.
     process.exitCode = 1;
-    throw new Error(`leftover check: this run left ${processes.length} process(es) and ${folders.length} temp folder(s) behind:\n${lines.join("\n")}`);
+    throw new Error(`leftover check: this run left ${processes.length} process(es) and ${folders.length} temp folder(s) behind (the processes are now killed):\n${lines.join("\n")}`);
   };
 }

@@ -5,6 +5,8 @@ import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { processTree } from "./processes.ts";
 
+export { freePort } from "../../worker/src/testing/free-port.ts";
+
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 export interface EntryProcess {
@@ -68,15 +70,6 @@ export function startEntry(command: string, args: string[], env: Record<string, 
       }
     },
   };
-}
-
-/** A port nothing listens on right now (the entry binds it a moment later). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as import("node:net").AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Whether a port on 127.0.0.1 can be bound (nothing of the stopped stack holds it). */

@@ -69,3 +69,21 @@ describe("npm start (demo page, worker and transcode node)", () => {
     await expectCleanStop(entry, tree, { signal: stop.signal, dataDir, ports: [workerPort, demoPort, nodePort], workDir: join(dataDir, "work"), database: dbFile(dataDir) });
   });
 });
+
+describe("npm start, signalled while it is still starting", () => {
+  it.each<StopCase>([
+    { signal: "SIGTERM", to: "process" },
+    { signal: "SIGINT", to: "group" },
+  ])("stops on $signal to the $to while packaging the sample, with nothing left", async (stop) => {
+    const dataDir = await tempDataDir("lifecycle-starting");
+    try {
+      const [workerPort, demoPort] = [await freePort(), await freePort()];
+      entry = startEntry("npm", ["start"], { EDGESTREAM_DATA_DIR: dataDir, PORT: String(workerPort), DEMO_PORT: String(demoPort), HWACCEL: "software" });
+      await entry.waitFor(/packaging it into HLS/); // the packaging ffmpeg runs now
+      const tree = await signalAndWait(entry, stop);
+      await expectCleanStop(entry, tree, { signal: stop.signal, dataDir, ports: [workerPort, demoPort], workDir: join(dataDir, "work"), database: dbFile(dataDir) });
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,11 +1,14 @@
-// One vitest run, eight projects: unit tests beside the code (Node for worker and transcode-node,
+// One vitest run, nine projects: unit tests beside the code (Node for worker and transcode-node,
 // happy-dom for the player SDK), then cross-package integration, security (hostile input over HTTP),
-// fault injection, the route suite under Node/workerd/Deno, and browser (Chromium) tests.
+// fault injection, the route suite under Node/workerd/Deno, the stop of every long-running entry,
+// and browser (Chromium) tests.
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
     reporters: ["default", "./tests/helpers/summary-reporter.ts"],
+    // Fails the run when a process or an edgestream-* temp folder of this run outlives it.
+    globalSetup: ["./tests/helpers/leftover-check.ts"],
     projects: [
       { test: { name: "worker", include: ["worker/src/**/*.test.ts"], environment: "node" } },
       {
@@ -47,6 +50,15 @@ export default defineConfig({
           environment: "node",
           testTimeout: 180_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: "lifecycle",
+          include: ["tests/lifecycle/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
         },
       },
       {

@@ -66,6 +66,9 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       ...(options.sampleSeconds ? { seconds: options.sampleSeconds } : {}),
       ...(options.log ? { log: options.log } : {}),
     });
+    // Vite's dev server exits the process on SIGTERM (and on stdin's end) by itself, racing the
+    // stack's one shutdown path (stopOnSignals in scripts/start.ts): take those listeners back.
+    const before = { sigterm: process.listeners("SIGTERM"), stdinEnd: process.stdin.listeners("end") };
     vite = await createServer({
       configFile: fileURLToPath(new URL("./vite.config.ts", import.meta.url)),
       logLevel: "warn",
@@ -76,6 +79,8 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
         proxy: { "/api": worker.url, "/hls": worker.url, "/healthz": worker.url },
       },
     });
+    for (const listener of process.listeners("SIGTERM")) if (!before.sigterm.includes(listener)) process.off("SIGTERM", listener);
+    for (const listener of process.stdin.listeners("end")) if (!before.stdinEnd.includes(listener)) process.stdin.off("end", listener as () => void);
     await vite.listen();
     const address = vite.httpServer!.address() as import("node:net").AddressInfo;
     const server = vite;

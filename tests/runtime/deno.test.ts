@@ -1,23 +1,22 @@
-// The route suite against the Deno entry, run by the deno binary from npm (`deno task worker`'s command).
+// The route suite against the Deno entry, run as `deno task worker` by the real deno binary from npm,
+// in a process group of its own: the stop signals the group, so the task and its `deno run` both go.
 import { spawn } from "node:child_process";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { denoBinary } from "../helpers/deno.ts";
 import { tempDataDir } from "../helpers/stack.ts";
 import { describeRoutes, SUITE_ENV } from "./route-suite.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const DENO = join(ROOT, "node_modules", ".bin", "deno");
 
 describeRoutes("Deno", async () => {
   const dataDir = await tempDataDir("deno-routes");
-  const child = spawn(DENO, ["run", "--allow-net", "--allow-env", "--allow-read", "--allow-write", "--allow-ffi", "--allow-sys", "worker/src/runtime/deno.ts"], {
+  const child = spawn(denoBinary(), ["task", "worker"], {
     cwd: ROOT,
+    detached: true,
     env: { ...process.env, ...SUITE_ENV, EDGESTREAM_DATA_DIR: dataDir, PORT: "0", NO_COLOR: "1" },
     stdio: ["ignore", "pipe", "pipe"],
-    // Its own process group: node_modules/.bin/deno is a Node wrapper that runs the real binary with
-    // spawnSync, so a signal to the wrapper alone would leave deno running.
-    detached: true,
   });
   let output = "";
   const url = await new Promise<string>((resolve, reject) => {

@@ -1,6 +1,6 @@
 // One ffmpeg process: progress parsed from `-progress pipe:1`, abort() that asks politely (`q` on
 // stdin) then kills, and done that rejects with the args and the stderr tail attached.
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { FfmpegError, toolMissing } from "./errors.ts";
 
 export interface FfmpegProgress {
@@ -25,11 +25,20 @@ export interface FfmpegRun {
 
 const STDERR_TAIL_BYTES = 4096;
 
+/** Every ffmpeg still running: a forced exit (second signal, crash) kills them, parked ones included
+ *  (SIGKILL ends a stopped process too), so no encoder outlives the node whatever the exit path. */
+const live = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of live) child.kill("SIGKILL");
+});
+
 export function runFfmpeg(
   args: readonly string[],
   options: { ffmpegPath?: string; durationSec?: number; onProgress?: (p: FfmpegProgress) => void; signal?: AbortSignal; cwd?: string } = {},
 ): FfmpegRun {
   const child = spawn(options.ffmpegPath ?? "ffmpeg", args, { stdio: ["pipe", "pipe", "pipe"], ...(options.cwd ? { cwd: options.cwd } : {}) });
+  live.add(child);
+  child.once("close", () => live.delete(child)).once("error", () => live.delete(child));
   let stderrTail = "";
   let pending = "";
   let current: Partial<Record<string, string>> = {};

@@ -10,10 +10,14 @@ import type { StorageDriver } from "@edgestream/worker";
 import { createFsStorage } from "@edgestream/worker/storage/fs";
 import { createS3Storage } from "@edgestream/worker/storage/s3";
 import { s3OptionsFromEnv } from "@edgestream/worker/storage/s3-env";
+import { stopOnSignals } from "@edgestream/worker/stop-on-signals";
 import { HardwareRegistry } from "./hw-registry.ts";
 import { createNodeApp } from "./service/app.ts";
 import { parseNodeConfig, type NodeConfig } from "./service/config.ts";
 import { createMetrics } from "./service/metrics.ts";
+
+/** What close() guarantees, for the line printed on stop. */
+export const NODE_STOPPED = "server closed, jobs and sessions stopped (ffmpeg ended), their work folders and source copies removed";
 
 export interface RunningNode {
   url: string;
@@ -67,9 +71,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   startNodeServer().then(
     (node) => {
       process.stderr.write(`edgestream transcode node listening on ${node.url}\n`);
-      const stop = () => void node.close().then(() => process.exit(0));
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
+      stopOnSignals({ name: "edgestream transcode node", close: () => node.close().then(() => NODE_STOPPED) });
     },
     (error: Error) => {
       process.stderr.write(`edgestream transcode node: ${error.message}\n`);

@@ -3,23 +3,25 @@
 // HTTP (Turso) and S3_ENDPOINT at a bucket.
 import { createApp } from "../app.ts";
 import { createServerDeps } from "./server-deps.ts";
+import { stopOnSignals } from "./stop-on-signals.ts";
 
 declare const Deno: {
   env: { toObject(): Record<string, string> };
   serve(
     options: { port: number; hostname: string; onListen?: (addr: { hostname: string; port: number }) => void },
     handler: (request: Request) => Response | Promise<Response>,
-  ): { finished: Promise<void> };
+  ): { finished: Promise<void>; shutdown(): Promise<void> };
   exit(code: number): never;
 };
 
 try {
-  const { deps, settings } = await createServerDeps(Deno.env.toObject());
+  const { deps, settings, close } = await createServerDeps(Deno.env.toObject());
   const app = createApp(deps);
-  Deno.serve(
+  const server = Deno.serve(
     { port: settings.port, hostname: settings.host, onListen: ({ hostname, port }) => console.log(`EdgeStream worker listening on http://${hostname}:${port}`) },
     app.fetch,
   );
+  stopOnSignals({ name: "edgestream worker", close: () => server.shutdown().then(close).then(() => "server closed, database closed") });
 } catch (error) {
   console.error(`edgestream worker: ${(error as Error).message}`);
   Deno.exit(1);

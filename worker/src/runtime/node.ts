@@ -9,6 +9,7 @@ import type { AppDeps } from "../env.ts";
 import { answerClientErrors, requestErrorAnswer } from "./node-refusals.ts";
 import type { NodeSettings } from "./node-settings.ts";
 import { createServerDeps } from "./server-deps.ts";
+import { stopOnSignals } from "./stop-on-signals.ts";
 
 export interface RunningWorker {
   url: string;
@@ -65,7 +66,10 @@ function closeAfterRefusedBody(fetch: (request: Request, env: NodeBindings) => R
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   startNodeWorker().then(
-    (worker) => console.log(`EdgeStream worker listening on ${worker.url}`),
+    (worker) => {
+      console.log(`EdgeStream worker listening on ${worker.url}`);
+      stopOnSignals({ name: "edgestream worker", close: () => worker.close().then(() => "server closed, database closed") });
+    },
     (error: Error) => {
       console.error(`edgestream worker: ${error.message}`);
       process.exit(1);

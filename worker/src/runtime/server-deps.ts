@@ -16,7 +16,7 @@ const MIGRATIONS = fileURLToPath(new URL("../../drizzle", import.meta.url));
 export interface ServerDeps {
   deps: AppDeps;
   settings: NodeSettings;
-  close(): void;
+  close(): Promise<void>;
 }
 
 export async function createServerDeps(env: Record<string, string | undefined>): Promise<ServerDeps> {
@@ -27,7 +27,7 @@ export async function createServerDeps(env: Record<string, string | undefined>):
   try {
     await database.migrate(MIGRATIONS);
   } catch (error) {
-    database.close();
+    await database.close();
     throw new Error(`could not migrate the database at ${settings.databaseUrl}: ${(error as Error).message}`);
   }
   let storage;

@@ -37,6 +37,7 @@ function view(session: Session) {
     progress: session.progress,
     segments: session.segments,
     leases: session.leaseCount,
+    leaseRenewedAt: session.leaseRenewals,
     backend: session.backend,
     encoderPids: session.encoderPids,
     ...(session.error ? { error: session.error } : {}),

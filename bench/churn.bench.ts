@@ -67,6 +67,7 @@ export const churn: Bench = {
         await get(Math.floor(segments / 2) + (i % Math.ceil(segments / 3))); // a far seek: a restarted encoder
         check("stop", await fetch(`${node.url}/v1/sessions/${id}?lease=${lease}`, { method: "DELETE", headers: AUTH }));
         await rm(storage, { recursive: true, force: true });
+        if ((i + 1) % 50 === 0) process.stderr.write(`  ${i + 1} cycles, ${failures} failed requests\n`);
       }
       const oursSeconds = (performance.now() - started) / 1000;
       const orphans = await ffmpegIn(work);

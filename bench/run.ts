@@ -7,9 +7,11 @@ import { transcode } from "./transcode.bench.ts";
 import { workerHttp } from "./worker-http.bench.ts";
 import { sessions } from "./sessions.bench.ts";
 import { player } from "./player.bench.ts";
+import { viewers } from "./viewers.bench.ts";
+import { churn } from "./churn.bench.ts";
 import type { Bench, BenchRow } from "./types.ts";
 
-const BENCHES: Bench[] = [manifestSigning, workerHttp, transcode, sessions, player];
+const BENCHES: Bench[] = [manifestSigning, workerHttp, transcode, sessions, player, viewers, churn];
 
 const only = process.argv.slice(2);
 const rows: BenchRow[] = [];

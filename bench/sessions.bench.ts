@@ -26,7 +26,7 @@ async function source(): Promise<string> {
 }
 
 /** Bare ffmpeg with the session's arguments, timed until segment `index` is written whole. */
-async function bareUntilSegment(args: string[], outDir: string, index: number): Promise<number> {
+export async function bareUntilSegment(args: string[], outDir: string, index: number): Promise<number> {
   await mkdir(outDir, { recursive: true });
   const started = performance.now();
   const child = spawn("ffmpeg", args.filter((a) => a !== "pipe:1" && a !== "-progress"), { stdio: "ignore" });

@@ -37,8 +37,28 @@ describe("trackQoe", () => {
     video.dispatchEvent(new Event("waiting")); // waiting for a seek: not a stall
     now += 2000;
     video.dispatchEvent(new Event("playing"));
-    expect(qoe.metrics()).toMatchObject({ timeToFirstFrameMs: 850, rebufferCount: 1, rebufferMs: 400, bitrateSwitches: 0, droppedFrames: 0 });
+    expect(qoe.metrics()).toMatchObject({ timeToFirstFrameMs: 850, rebufferCount: 1, rebufferMs: 400, bitrateSwitches: 0 });
     expect(stalls).toEqual([400]);
+    qoe.stop();
+  });
+
+  it("reports the dropped frames the video element counts, as they change", () => {
+    // happy-dom decodes nothing, so the element's playback quality is stubbed: a stand-in for what
+    // Chromium reports, moving between reads as a real decoder's counter does.
+    const dropped = [0, 3, 11];
+    let reads = 0;
+    const quality = vi.fn(() => ({ droppedVideoFrames: dropped[Math.min(reads++, dropped.length - 1)]!, totalVideoFrames: 100 * reads, creationTime: now }) as VideoPlaybackQuality);
+    Object.defineProperty(video, "getVideoPlaybackQuality", { value: quality, configurable: true });
+    const qoe = trackQoe({ video, startClock: null, onStall: () => {}, onStallEnd: () => {} });
+    expect(dropped.map(() => qoe.metrics().droppedFrames)).toEqual([0, 3, 11]);
+    expect(quality).toHaveBeenCalledTimes(3);
+    qoe.stop();
+  });
+
+  it("reports no dropped frames where the element cannot count them", () => {
+    Object.defineProperty(video, "getVideoPlaybackQuality", { value: undefined, configurable: true });
+    const qoe = trackQoe({ video, startClock: null, onStall: () => {}, onStallEnd: () => {} });
+    expect(qoe.metrics().droppedFrames).toBe(0);
     qoe.stop();
   });
 });

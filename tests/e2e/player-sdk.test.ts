@@ -13,15 +13,8 @@ import { TEST_SECRETS, tempDataDir } from "../helpers/stack.ts";
 import type { TestLog } from "./pages/record.ts";
 
 const TOKEN_TTL_SECONDS = 8;
+/** Media time each page plays through (of a 50 s sample): at least five token lifetimes. */
 const PLAY_SECONDS = 45;
-/**
- * Allowed stalled time after start-up, from `waiting` events and from the playhead against the wall
- * clock. 0.5 s is an eighth of one 4 s segment: it absorbs measurement noise (`playing` fires a frame
- * or two before the clock moves; page.evaluate round trips), while a stall caused by an expired
- * token is never that short: a rejected segment is retried after ≥ 0.5 s and, with the substitution
- * broken, playback stops for good once the 12 s buffer runs out (tens of seconds lost).
- */
-const STALL_BOUND_MS = 500;
 
 let dataDir: string;
 let stack: RunningStack;
@@ -66,42 +59,28 @@ async function open(viewer: string, options: Record<string, unknown> = {}): Prom
 
 const testLog = (page: Page) => page.evaluate(() => (window as unknown as { testLog: TestLog }).testLog);
 
-async function waitForPlayback(page: Page, pastSeconds = 0.5): Promise<void> {
+/**
+ * Waits until the playhead passes `pastSeconds` (or the player failed). With `untilTrouble`, it also
+ * stops at the first reload, stall or error, so the caller's assertions say what went wrong at once.
+ */
+async function waitForPlayback(page: Page, pastSeconds = 0.5, { timeoutMs = 30_000, untilTrouble = false } = {}): Promise<void> {
   await page.waitForFunction(
-    (past) => {
+    ({ past, trouble }) => {
       const v = document.querySelector("video")!;
       const log = (window as unknown as { testLog: TestLog }).testLog;
       if (log.events.some((e) => e.event === "error" && (e.data as { fatal: boolean }).fatal)) return true;
+      if (trouble && (log.hls.loadSource > 1 || log.media.some((m) => m.type === "waiting") || log.events.some((e) => e.event === "stall" || e.event === "error"))) return true;
       return v.currentTime > past;
     },
-    pastSeconds,
-    { timeout: 30_000 },
+    { past: pastSeconds, trouble: untilTrouble },
+    { timeout: timeoutMs },
   );
   const fatal = (await testLog(page)).events.find((e) => e.event === "error" && (e.data as { fatal: boolean }).fatal);
   if (fatal) throw new Error(`the player failed: ${JSON.stringify(fatal.data)}`);
 }
 
-/** Stalled time after start-up: from waiting→playing pairs, and from the playhead against the wall clock. */
-async function stallReport(page: Page) {
-  const { log, now, currentTime } = await page.evaluate(() => ({
-    log: (window as unknown as { testLog: TestLog }).testLog,
-    now: performance.now(),
-    currentTime: document.querySelector("video")!.currentTime,
-  }));
-  let waitingMs = 0;
-  let since: number | null = null;
-  for (const m of log.media) {
-    if (m.type === "waiting" && since === null) since = m.t;
-    if (m.type === "playing" && since !== null) {
-      waitingMs += m.t - since;
-      since = null;
-    }
-  }
-  if (since !== null) waitingMs += now - since;
-  const wallSec = (now - log.start!.t) / 1000;
-  const playheadLagMs = (wallSec - (currentTime - log.start!.currentTime)) * 1000;
-  return { waitingMs, playheadLagMs, wallSec, log };
-}
+/** Fields of a stream token (`kid.exp.vid.src.sub.mac`) that the test reads: its expiry, unix seconds. */
+const tokenExp = (url: string) => Number(new URL(url).searchParams.get("sig")!.split(".")[1]);
 
 describe("player SDK in Chromium against the worker", () => {
   it(
@@ -109,31 +88,45 @@ describe("player SDK in Chromium against the worker", () => {
     async () => {
       // Two pages at once, same stream: refresh ahead of expiry (the default), and refresh only on
       // 403/410 (retried by hls.js while one refresh runs). A 12 s forward buffer keeps segment
-      // requests going through the whole run, so expired tokens meet real requests.
+      // requests going through the whole run, so expired tokens meet real requests. Judged by what
+      // the player and hls.js did, not by the wall clock (a starved CPU slows both pages alike):
+      // no `waiting`, no rebuffering in the SDK's QoE, one loadSource, no flush of what lies ahead.
       const options = { buffer: "low", heartbeatIntervalMs: 0, progressIntervalMs: 0, resume: false };
       const [ahead, reactive] = await Promise.all([open("ahead", options), open("reactive", { ...options, refreshAheadSeconds: false })]);
-      await Promise.all([waitForPlayback(ahead.page), waitForPlayback(reactive.page)]);
-      const startedAt = Date.now();
-      await ahead.page.waitForTimeout(PLAY_SECONDS * 1000);
+      // Generous bound: this waits on media time, which a busy machine may play slower than real time.
+      const playThrough = { timeoutMs: 180_000, untilTrouble: true };
+      await Promise.all([waitForPlayback(ahead.page, PLAY_SECONDS, playThrough), waitForPlayback(reactive.page, PLAY_SECONDS, playThrough)]);
 
       for (const [name, run] of [["ahead", ahead], ["reactive", reactive]] as const) {
-        const report = await stallReport(run.page);
-        const context = `${name}: ${JSON.stringify({ waitingMs: report.waitingMs, playheadLagMs: report.playheadLagMs, media: report.log.media })}`;
-        expect(report.wallSec, context).toBeGreaterThan(PLAY_SECONDS);
-        expect(report.waitingMs, context).toBeLessThan(STALL_BOUND_MS);
-        expect(report.playheadLagMs, context).toBeLessThan(STALL_BOUND_MS);
-        expect(report.log.events.filter((e) => e.event === "stall"), context).toEqual([]);
-        expect(report.log.events.filter((e) => e.event === "error"), context).toEqual([]);
+        const { log, qoe } = await run.page.evaluate(() => ({
+          log: (window as unknown as { testLog: TestLog }).testLog,
+          qoe: (window as unknown as { player: { qoe: { rebufferCount: number; rebufferMs: number } } }).player.qoe,
+        }));
+        const context = `${name}: ${JSON.stringify({ qoe, media: log.media, hls: log.hls, events: log.events.map((e) => e.event) })}`;
+        expect(log.media.filter((m) => m.type === "waiting" || m.type === "seeking"), context).toEqual([]);
+        expect(qoe, context).toMatchObject({ rebufferCount: 0, rebufferMs: 0 });
+        expect(log.events.filter((e) => e.event === "stall" || e.event === "error"), context).toEqual([]);
+        // hls.js kept its buffer: one source, attached once, and no flush reaching the playhead or
+        // beyond (back-buffer eviction behind the playhead is allowed).
+        expect(log.hls.loadSource, context).toBe(1);
+        expect(log.hls.mediaAttaching, context).toBe(1);
+        expect(log.hls.flushes.filter((f) => f.endOffset > f.currentTime), context).toEqual([]);
 
-        // Segments kept coming well after the first token died, each signed with a newer token.
+        // Tokens did expire under it: segments kept coming with tokens issued after the first one
+        // had died (a token's expiry is its issue time + TTL), each served.
         const segments = run.hls.filter((r) => /\.m4s\?/.test(r.url));
-        const late = segments.filter((r) => r.status === 200 && r.at > startedAt + 2 * TOKEN_TTL_SECONDS * 1000);
-        expect(late.length, context).toBeGreaterThanOrEqual(3);
+        const firstExp = Math.min(...segments.map((r) => tokenExp(r.url)));
+        const later = segments.filter((r) => r.status === 200 && tokenExp(r.url) >= firstExp + TOKEN_TTL_SECONDS);
+        expect(later.length, context).toBeGreaterThanOrEqual(3);
         const sigs = new Set(segments.filter((r) => r.status === 200).map((r) => new URL(r.url).searchParams.get("sig")));
         expect(sigs.size, context).toBeGreaterThanOrEqual(3);
       }
-      // Ahead of expiry: no request is ever rejected. Only when rejected: 410s happen and are absorbed.
+      // Ahead of expiry: refreshed several times, and no request is ever rejected.
+      const aheadRefreshes = (await testLog(ahead.page)).events.filter((e) => e.event === "tokenrefreshed");
+      expect(aheadRefreshes.length).toBeGreaterThanOrEqual(3);
+      expect(aheadRefreshes.every((e) => (e.data as { reason: string }).reason === "ahead")).toBe(true);
       expect(ahead.hls.filter((r) => r.status !== 200)).toEqual([]);
+      // Only when rejected: 410s happen, refreshes follow them (never ahead), and they are absorbed.
       const rejected = reactive.hls.filter((r) => r.status === 410);
       expect(rejected.length).toBeGreaterThanOrEqual(1);
       const refreshed = (await testLog(reactive.page)).events.filter((e) => e.event === "tokenrefreshed");
@@ -141,7 +134,7 @@ describe("player SDK in Chromium against the worker", () => {
       expect(refreshed.length).toBeGreaterThanOrEqual(2);
       await Promise.all([ahead.page.close(), reactive.page.close()]);
     },
-    120_000,
+    240_000,
   );
 
   it("sends heartbeats, progress and analytics that reach the database, and saves on pagehide", async () => {

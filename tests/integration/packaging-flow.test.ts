@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateTestPattern } from "@edgestream/transcode-node";
 import type { RunningWorker } from "@edgestream/worker/node";
-import { startPair, viewerToken as login, type Pair } from "../helpers/node-pair.ts";
+import { NODE_SESSION_SRC } from "../../worker/src/transcode/sessions.ts";
+import { NODE_SECRET, startPair, viewerToken as login, type Pair } from "../helpers/node-pair.ts";
 import { tempDataDir } from "../helpers/stack.ts";
 
 /** Software encoding, a small ladder and session profile: quick on a busy machine. */
@@ -159,17 +160,31 @@ describe("playing before packaging, through an on-demand session", () => {
     expect((await far.arrayBuffer()).byteLength).toBeGreaterThan(1000);
     for (const uri of uris.slice(0, 4)) expect((await fetch(new URL(uri, variant))).status).toBe(200);
 
+    // The heartbeat renews this viewer's lease on the node's session, read from the node's own
+    // state (the token names the session and the viewer): a heartbeat that renews nothing leaves
+    // the time where the last segment request put it.
+    const oldSig = new URL(stream.manifestUrl, pair.worker.url).searchParams.get("sig")!;
+    const [, , , src, sub] = oldSig.split(".");
+    expect(src!.startsWith(NODE_SESSION_SRC)).toBe(true);
+    const lease = Buffer.from(sub!, "base64url").toString();
+    const leaseRenewedAt = async () => {
+      const state = await fetch(`${pair.node.url}/v1/sessions/${src!.slice(NODE_SESSION_SRC.length)}`, { headers: { Authorization: `Bearer ${NODE_SECRET}` } });
+      return Date.parse(((await state.json()) as { leaseRenewedAt: Record<string, string> }).leaseRenewedAt[lease]!);
+    };
+    const before = await leaseRenewedAt();
+    expect(Number.isFinite(before)).toBe(true);
+    while (Date.now() <= before) await new Promise((r) => setTimeout(r, 1)); // so a renewal shows as a later time
     const heartbeat = await fetch(`${pair.worker.url}/api/sessions/${stream.sessionId}/heartbeat`, {
       method: "POST",
       headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
       body: JSON.stringify({ videoId: video.id }),
     });
     expect(heartbeat.status).toBe(204);
+    expect(await leaseRenewedAt()).toBeGreaterThan(before);
 
     // Every segment now exists: the session writes the package, and the video is ready from storage.
     const settled = await streamUntilSettled(pair.worker, token, video.id);
     // A player that refreshes the session token it plays with keeps the session's files, even now.
-    const oldSig = new URL(stream.manifestUrl, pair.worker.url).searchParams.get("sig")!;
     const renewed = (await (await fetch(`${pair.worker.url}/api/videos/${video.id}/stream?renew=${oldSig}&session=${stream.sessionId}`, auth)).json()) as { manifestUrl: string; sessionId: string };
     const renewedSig = new URL(renewed.manifestUrl, pair.worker.url).searchParams.get("sig")!;
     expect(renewedSig.split(".")[3]).toBe(oldSig.split(".")[3]);

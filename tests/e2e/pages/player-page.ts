@@ -1,7 +1,9 @@
 // The SDK on a bare page: `?video=<id>&viewer=<name>&options=<json>`. Signs in as a demo viewer,
-// plays with autoplay, and records what the tests measure on `window.testLog` (record.ts).
+// plays with autoplay, and records what the tests measure on `window.testLog` (record.ts), hls.js
+// calls included.
+import type HlsType from "hls.js";
 import { createPlayer, PlayerEvent } from "@edgestream/player-sdk";
-import { record, signIn } from "./record.ts";
+import { record, signIn, type HlsRecord } from "./record.ts";
 
 export type { TestLog } from "./record.ts";
 
@@ -10,7 +12,30 @@ const video = document.querySelector<HTMLVideoElement>("#video")!;
 const log = record(video);
 const token = await signIn(params.get("viewer") ?? "demo");
 log.askedAt = performance.now();
-const player = createPlayer(video, { videoId: params.get("video")!, token, autoplay: true, ...JSON.parse(params.get("options") ?? "{}") });
+/** hls.js as the SDK uses it (loaded as lazily), recording what it is asked to do (a reload, a buffer flush). */
+function recordingHls(Hls: typeof HlsType, into: HlsRecord): typeof HlsType {
+  return class RecordingHls extends Hls {
+    constructor(config?: ConstructorParameters<typeof HlsType>[0]) {
+      super(config);
+      this.on(Hls.Events.MEDIA_ATTACHING, () => void into.mediaAttaching++);
+      this.on(Hls.Events.BUFFER_FLUSHING, (_e, data) => {
+        into.flushes.push({ type: data.type, startOffset: data.startOffset, endOffset: data.endOffset, currentTime: video.currentTime });
+      });
+    }
+    override loadSource(url: string): void {
+      into.loadSource++;
+      super.loadSource(url);
+    }
+  };
+}
+
+const player = createPlayer(video, {
+  videoId: params.get("video")!,
+  token,
+  autoplay: true,
+  loadHls: async () => recordingHls((await import("hls.js")).default, log.hls),
+  ...JSON.parse(params.get("options") ?? "{}"),
+});
 for (const event of Object.values(PlayerEvent)) {
   player.on(event, (data) => log.events.push({ event, t: performance.now(), data: JSON.parse(JSON.stringify(data, (_k, v) => (v instanceof Error ? v.message : v))) }));
 }

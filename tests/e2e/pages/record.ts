@@ -10,10 +10,21 @@ export interface TestLog {
   media: { type: string; t: number; currentTime: number }[];
   /** Every SDK event, in order (SDK pages only). */
   events: { event: string; t: number; data: unknown }[];
+  /** What hls.js was asked to do (SDK pages only, through a recording hls.js subclass). */
+  hls: HlsRecord;
+}
+
+export interface HlsRecord {
+  /** `loadSource` calls: a second one empties the buffer. */
+  loadSource: number;
+  /** MEDIA_ATTACHING events: hls.js re-attaches when a new source is loaded. */
+  mediaAttaching: number;
+  /** BUFFER_FLUSHING events, with the playhead when each began. */
+  flushes: { type: string | null; startOffset: number; endOffset: number; currentTime: number }[];
 }
 
 export function record(video: HTMLVideoElement): TestLog {
-  const log: TestLog = { askedAt: null, start: null, media: [], events: [] };
+  const log: TestLog = { askedAt: null, start: null, media: [], events: [], hls: { loadSource: 0, mediaAttaching: 0, flushes: [] } };
   for (const type of ["waiting", "playing", "seeking", "stalled"]) {
     video.addEventListener(type, () => {
       const t = performance.now();

@@ -39,6 +39,7 @@ function view(session: Session) {
     progress: session.progress,
     segments: session.segments,
     leases: session.leaseCount,
+    leaseRenewedAt: session.leaseRenewals,
     backend: session.backend,
     encoderPids: session.encoderPids,
     ...(session.error ? { error: redactPaths(session.error) } : {}),

@@ -125,6 +125,11 @@ export class Session {
     return this.leases.size;
   }
 
+  /** When each lease was last renewed (attach, segment request or heartbeat), for operators and tests. */
+  get leaseRenewals(): Record<string, string> {
+    return Object.fromEntries([...this.leases].map(([lease, at]) => [lease, new Date(at).toISOString()]));
+  }
+
   /** Segments the encoders are ahead of the viewers following them (the largest lead; 0 when idle). */
   get segmentsAhead(): number {
     return Math.max(0, ...this.runs.map((r) => r.highest - (this.followerPosition(r) ?? r.start)));

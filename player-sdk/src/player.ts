@@ -58,7 +58,7 @@ class Coordinator implements Player {
   private readonly ready: Promise<void>;
   private readyResolve!: () => void;
   private state: PlayerStatus = "idle";
-  /** The engine being attached or playing; `attached` once it plays. */
+  /** The engine being attached or playing; `attached` once one took the stream (the ready event). */
   private current: PlaybackEngine | null = null;
   private attached = false;
   private info: Exclude<StreamInfo, { status: "failed" }> | null = null;

@@ -1,5 +1,6 @@
 // Public surface of @edgestream/player-sdk. hls.js is imported lazily by the player, never from here.
-export { createPlayer, canUseMse, type Player } from "./player.ts";
+export { createPlayer, type Player } from "./player.ts";
+export { canUseMse } from "./engines/hls-engine.ts";
 export {
   PlayerEvent,
   type PlayerEventMap,

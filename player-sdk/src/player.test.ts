@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { PlayerEvent, type PlayerErrorData } from "./events.ts";
 import { createPlayer, type Player } from "./player.ts";
 import { FakeHls, loadFakeHls as loadHls } from "./testing/fake-hls.ts";
+import { countListeners } from "./testing/listener-count.ts";
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
@@ -336,14 +337,7 @@ describe("destroy", () => {
   });
 
   it("detaches hls.js and removes every listener it added, on the video, the document and the window", async () => {
-    const added = new Map<EventTarget, number>();
-    const count = (target: EventTarget, delta: number) => added.set(target, (added.get(target) ?? 0) + delta);
-    for (const target of [video, document, window] as EventTarget[]) {
-      const add = target.addEventListener.bind(target);
-      const remove = target.removeEventListener.bind(target);
-      vi.spyOn(target, "addEventListener").mockImplementation((name, fn, opts) => (count(target, 1), add(name, fn, opts)));
-      vi.spyOn(target, "removeEventListener").mockImplementation((name, fn, opts) => (count(target, -1), remove(name, fn, opts)));
-    }
+    const open = countListeners(video, document, window);
     serve([json(200, READY)]);
     const player = make({ autoplay: false });
     await nextEvent(player, PlayerEvent.Ready);
@@ -352,9 +346,32 @@ describe("destroy", () => {
     player.destroy();
     expect(FakeHls.instances[0]!.destroyed).toBe(true);
     expect(player.status).toBe("destroyed");
-    expect([...added.values()]).toEqual([0, 0, 0]);
+    expect(open()).toEqual([0, 0, 0]);
     video.dispatchEvent(new Event("playing"));
     expect(listener).not.toHaveBeenCalled();
+  });
+
+  it("destroys the hls.js engine it replaces with the MP4, and the MP4 engine on destroy, leaving no listener or timer", async () => {
+    vi.useFakeTimers();
+    const open = countListeners(video);
+    serve([json(200, { ...READY, mp4Url: "/hls/v1/full.mp4?sig=T1" })]);
+    const player = make({ maxRecoveries: 0, heartbeatIntervalMs: 0, progressIntervalMs: 0, analyticsIntervalMs: 0, refreshAheadSeconds: false });
+    await vi.advanceTimersByTimeAsync(0);
+    const hls = FakeHls.instances[0]!;
+    video.dispatchEvent(new Event("playing"));
+    video.currentTime = 100;
+    video.dispatchEvent(new Event("seeking"));
+    video.dispatchEvent(new Event("seeked")); // prefetch now has a re-apply to the steady 30 s pending
+    const withHls = open()[0]!;
+    hls.fire("ERROR", { type: "mediaError", details: "bufferAppendError", fatal: true });
+    expect(player.engine).toBe("mp4");
+    expect(open()[0]).toBe(withHls - 3 + 2); // prefetch's three listeners gone; the MP4 engine's error and seek-on-metadata added
+    expect(vi.getTimerCount()).toBe(0);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(hls.config.maxBufferLength).toBe(8); // still the seek limit: the replaced engine's prefetch wrote nothing after it was destroyed
+    player.destroy();
+    expect(open()).toEqual([0]);
+    expect(video.hasAttribute("src")).toBe(false);
   });
 
   it("drops a pending seek-on-metadata when destroyed, so a reused video element is not moved", async () => {

@@ -1,16 +1,20 @@
-// createPlayer(video, options): asks the worker where to play, waits while the video is generated,
-// then plays through hls.js (loaded only now, only on the MSE path), native HLS, or a progressive
-// MP4 as the last fallback — refreshing stream tokens, recovering errors and reporting as it goes.
-import type HlsType from "hls.js";
-import type { ErrorData, LevelLoadedData, LevelSwitchedData } from "hls.js";
-import { backoffDelay } from "./backoff.ts";
+// createPlayer(video, options): a small coordinator. It asks the worker where to play (StreamPoller
+// waits while the video is generated), then owns one engine at a time — hls.js (which owns its
+// prefetch and recovery), native HLS, or the progressive MP4 as the last fallback — beside the
+// stream token, QoE, heartbeats/progress and analytics; destroy() destroys each of them.
+import type { ErrorData } from "hls.js";
+import { ElementEngine, canPlayNativeHls } from "./engines/element-engine.ts";
+import type { EngineContext, PlaybackEngine } from "./engines/engine.ts";
+import { HlsEngine, canUseMse } from "./engines/hls-engine.ts";
 import { Emitter, PlayerEvent, type Engine, type ErrorType, type PlayerEventMap, type PlayerStatus, type QualityLevel } from "./events.ts";
-import { buildHlsConfig } from "./hls-config.ts";
 import { resolveOptions, type PlayerOptions, type ResolvedOptions } from "./options.ts";
 import { createAnalytics, trackQoe, type QoeMetrics } from "./qoe.ts";
-import { createRecovery, type RecoveryKind } from "./recovery.ts";
+import type { RecoveryKind } from "./recovery.ts";
+import { resumePosition } from "./resume-position.ts";
+import { Scope, type Timer } from "./scope.ts";
 import { startReporter } from "./session-reporter.ts";
-import { fetchProgress, fetchStreamInfo, StreamRequestError, type StreamInfo } from "./stream-api.ts";
+import { fetchStreamInfo, StreamRequestError, type StreamInfo } from "./stream-api.ts";
+import { StreamPoller } from "./stream-poller.ts";
 import { StreamToken } from "./stream-token.ts";
 
 export interface Player {
@@ -38,181 +42,245 @@ export interface Player {
   destroy(): void;
 }
 
-const HLS_MIME = "application/vnd.apple.mpegurl";
-const PROBE_MSE_TYPE = 'video/mp4; codecs="avc1.42E01E,mp4a.40.2"';
-/** A saved position this close to the end (seconds, or fraction of the duration) starts from 0: the viewer finished. */
-const NEAR_END_SEC = 10;
-const NEAR_END_FRACTION = 0.95;
-const STREAM_RETRIES = 5;
-
-/** Cheap check before importing hls.js: MSE (or ManagedMediaSource) that takes H.264/AAC. */
-export function canUseMse(): boolean {
-  const ms = (globalThis as { ManagedMediaSource?: typeof MediaSource }).ManagedMediaSource ?? globalThis.MediaSource;
-  return typeof ms?.isTypeSupported === "function" && ms.isTypeSupported(PROBE_MSE_TYPE);
+export function createPlayer(video: HTMLVideoElement, userOptions: PlayerOptions): Player {
+  return new Coordinator(video, resolveOptions(userOptions));
 }
 
-export function createPlayer(video: HTMLVideoElement, userOptions: PlayerOptions): Player {
-  const o: ResolvedOptions = resolveOptions(userOptions);
-  const emitter = new Emitter();
-  const abort = new AbortController();
-  const { signal } = abort;
-  const timers = new Set<ReturnType<typeof setTimeout>>();
-  const cleanups: (() => void)[] = [];
-  let status: PlayerStatus = "idle";
-  let engine: Engine | null = null;
-  let hls: HlsType | null = null;
-  let info: Exclude<StreamInfo, { status: "failed" }> = null!;
-  let sessionId: string | undefined;
-  let jwt = "";
-  let readyResolve!: () => void;
-  const ready = new Promise<void>((resolve) => (readyResolve = resolve));
+class Coordinator implements Player {
+  private readonly emitter = new Emitter();
+  private readonly scope = new Scope();
+  private readonly ctx: EngineContext;
+  private readonly token: StreamToken;
+  private readonly tracker: ReturnType<typeof trackQoe>;
+  private readonly analytics: ReturnType<typeof createAnalytics>;
+  private readonly reporter: ReturnType<typeof startReporter>;
+  private readonly poller: StreamPoller;
+  private readonly ready: Promise<void>;
+  private readyResolve!: () => void;
+  private state: PlayerStatus = "idle";
+  /** The engine being attached or playing; `attached` once one took the stream (the ready event). */
+  private current: PlaybackEngine | null = null;
+  private attached = false;
+  private info: Exclude<StreamInfo, { status: "failed" }> | null = null;
+  private session: string | undefined;
+  private jwt = "";
+  private tokenTimer: Timer | undefined;
+  private started = false;
 
-  const setTimer = (fn: () => void, ms: number) => {
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      if (!signal.aborted) fn();
-    }, ms);
-    timers.add(timer);
-    return timer;
+  on: Emitter["on"];
+  once: Emitter["once"];
+  off: Emitter["off"];
+
+  constructor(
+    readonly video: HTMLVideoElement,
+    private readonly o: ResolvedOptions,
+  ) {
+    const { emitter, scope } = this;
+    this.on = emitter.on.bind(emitter);
+    this.once = emitter.once.bind(emitter);
+    this.off = emitter.off.bind(emitter);
+    this.ready = new Promise<void>((resolve) => (this.readyResolve = resolve));
+    const getJwt = () => this.getJwt();
+    this.analytics = createAnalytics({ apiBase: o.apiBase, lastToken: () => this.jwt, intervalMs: o.analyticsIntervalMs });
+    this.token = new StreamToken({
+      aheadSeconds: o.refreshAheadSeconds,
+      fetchFresh: () => this.fetchFresh(),
+      onRefreshed: (expiresAt, reason) => {
+        this.track("token", { reason });
+        emitter.emit(PlayerEvent.TokenRefreshed, { expiresAt, reason });
+      },
+      setTimer: (fn, ms) => (this.tokenTimer = scope.setTimer(fn, ms)),
+      clearTimer: () => scope.clearTimer(this.tokenTimer),
+    });
+    this.tracker = trackQoe({
+      video,
+      startClock: o.autoplay ? performance.now() : null,
+      onStall: () => {
+        this.track("stall", { position: video.currentTime });
+        emitter.emit(PlayerEvent.Stall, { currentTime: video.currentTime });
+      },
+      onStallEnd: (stallMs) => {
+        this.track("rebuffer", { ms: Math.round(stallMs) });
+        emitter.emit(PlayerEvent.Recovered, { from: "stall", stallMs });
+      },
+    });
+    this.reporter = startReporter({
+      video,
+      apiBase: o.apiBase,
+      videoId: o.videoId,
+      sessionId: () => this.session,
+      token: getJwt,
+      lastToken: () => this.jwt,
+      heartbeatIntervalMs: o.heartbeatIntervalMs,
+      progressIntervalMs: o.progressIntervalMs,
+      onSaved: (positionSec, via) => emitter.emit(PlayerEvent.ProgressSaved, { positionSec, via }),
+      signal: scope.signal,
+    });
+    this.poller = new StreamPoller({
+      apiBase: o.apiBase,
+      videoId: o.videoId,
+      maxPollIntervalMs: o.maxPollIntervalMs,
+      token: getJwt,
+      sessionId: () => this.session,
+      onGenerating: (next) => {
+        this.session ??= next.sessionId;
+        this.setStatus("generating", next.progress);
+      },
+    });
+    this.ctx = {
+      video,
+      options: o,
+      token: this.token,
+      emitter,
+      report: (...args) => this.report(...args),
+      track: (type, data) => this.track(type, data),
+    };
+    scope.listen(video, "playing", () => {
+      if (!this.started) this.track("start", { ttffMs: Math.round(this.tracker.metrics().timeToFirstFrameMs ?? -1), engine: this.engine });
+      this.started = true;
+      this.setStatus("playing");
+      emitter.emit(PlayerEvent.Playing, { currentTime: video.currentTime });
+    });
+    scope.listen(video, "pause", () => {
+      if (this.state === "playing") this.setStatus("paused");
+      this.track("qoe", { ...this.tracker.metrics() });
+    });
+    // Start on the next microtask, so listeners added right after createPlayer() see "loading".
+    queueMicrotask(() =>
+      this.start().catch((error: Error) => {
+        const auth = error instanceof StreamRequestError && (error.status === 401 || error.status === 403);
+        this.report(auth ? "auth" : "network", "stream-request-failed", error, true);
+      }),
+    );
+  }
+
+  get status() {
+    return this.state;
+  }
+  get engine() {
+    return this.attached ? this.current!.name : null;
+  }
+  get sessionId() {
+    return this.session;
+  }
+  get qoe() {
+    return this.tracker.metrics();
+  }
+  get levels() {
+    return this.current?.levels() ?? [];
+  }
+  get quality() {
+    return this.current?.quality() ?? "auto";
+  }
+
+  // Arrow properties, as the object this player used to be: `button.onclick = player.pause` keeps working.
+  play = () => this.ready.then(() => this.video.play());
+  pause = () => this.video.pause();
+  seek = (seconds: number) => {
+    this.video.currentTime = Math.max(0, seconds);
   };
-  const sleep = (ms: number) => new Promise<void>((resolve) => setTimer(resolve, ms));
-  const listen = (target: EventTarget, name: string, fn: () => void) => {
-    target.addEventListener(name, fn);
-    cleanups.push(() => target.removeEventListener(name, fn));
-  };
-  const getJwt = async () => (jwt = await o.getToken());
-  const setStatus = (next: PlayerStatus, progress?: number) => {
-    if (status === next && progress === undefined) return;
-    status = next;
-    emitter.emit(PlayerEvent.Status, progress === undefined ? { status } : { status, progress });
-  };
-  const analytics = createAnalytics({ apiBase: o.apiBase, lastToken: () => jwt, intervalMs: o.analyticsIntervalMs });
-  const track = (type: string, data?: Record<string, unknown>) =>
-    analytics.track({ type, videoId: o.videoId, ...(sessionId ? { sessionId } : {}), at: Date.now(), ...(data ? { data } : {}) });
-  const report = (type: ErrorType, details: string, error: Error, fatal: boolean) => {
-    if (signal.aborted) return;
-    if (fatal) setStatus("failed");
-    track("error", { type, details, fatal, message: error.message });
-    emitter.emit(PlayerEvent.Error, { type, details, fatal, error });
+  setQuality = (level: number | "auto") => this.current?.setQuality(level);
+  setPlaybackRate = (rate: number) => {
+    this.video.playbackRate = rate;
   };
 
-  let tokenTimer: ReturnType<typeof setTimeout> | undefined;
-  const token = new StreamToken({
-    aheadSeconds: o.refreshAheadSeconds,
-    fetchFresh: async () => {
-      const fresh = await fetchStreamInfo(o.apiBase, o.videoId, await getJwt(), signal, sessionId, token.sig || undefined);
-      if (fresh.status === "failed" || !fresh.manifestUrl) throw new Error("no manifest to refresh from");
-      if (fresh.mp4Url) info = { ...info, mp4Url: fresh.mp4Url };
-      return { manifestUrl: fresh.manifestUrl, expiresAt: Date.parse(fresh.expiresAt ?? "") || 0 };
-    },
-    onRefreshed: (expiresAt, reason) => {
-      track("token", { reason });
-      emitter.emit(PlayerEvent.TokenRefreshed, { expiresAt, reason });
-    },
-    setTimer: (fn, ms) => (tokenTimer = setTimer(fn, ms)),
-    clearTimer: () => {
-      clearTimeout(tokenTimer);
-      timers.delete(tokenTimer!);
-    },
-  });
-
-  const qoe = trackQoe({
-    video,
-    startClock: o.autoplay ? performance.now() : null,
-    onStall: () => {
-      track("stall", { position: video.currentTime });
-      emitter.emit(PlayerEvent.Stall, { currentTime: video.currentTime });
-    },
-    onStallEnd: (stallMs) => {
-      track("rebuffer", { ms: Math.round(stallMs) });
-      emitter.emit(PlayerEvent.Recovered, { from: "stall", stallMs });
-    },
-  });
-  const reporter = startReporter({
-    video,
-    apiBase: o.apiBase,
-    videoId: o.videoId,
-    sessionId: () => sessionId,
-    token: getJwt,
-    lastToken: () => jwt,
-    heartbeatIntervalMs: o.heartbeatIntervalMs,
-    progressIntervalMs: o.progressIntervalMs,
-    onSaved: (positionSec, via) => emitter.emit(PlayerEvent.ProgressSaved, { positionSec, via }),
-    signal,
-  });
-
-  // Prefetch: a few segments before the first play, a steady number ahead while playing, and only
-  // the first few at a seek point until playback resumes there (a scrub does not fetch what it skips).
-  let started = false;
-  let seekingFar = false;
-  let segmentSec = 4;
-  let steadyForward = o.buffer.forwardSeconds;
-  const applyBuffer = () => {
-    if (!hls) return;
-    const steady = Math.max(steadyForward, o.prefetch.aheadSegments * segmentSec);
-    const limit = !started && !o.autoplay ? o.prefetch.startSegments : seekingFar ? o.prefetch.seekSegments : Infinity;
-    hls.config.maxBufferLength = hls.config.maxMaxBufferLength = Math.min(steady, limit * segmentSec);
+  destroy = () => {
+    if (this.state === "destroyed") return;
+    if (this.started) this.track("qoe", { ...this.tracker.metrics() });
+    this.scope.destroy();
+    this.poller.destroy();
+    this.reporter.stop(this.started);
+    this.tracker.stop();
+    this.analytics.stop();
+    this.current?.destroy();
+    this.current = null;
+    this.setStatus("destroyed");
+    this.emitter.clear();
   };
-  listen(video, "seeking", () => {
-    const t = video.currentTime;
-    const b = video.buffered;
-    let buffered = false;
-    for (let i = 0; i < b.length; i++) buffered ||= b.start(i) <= t && t < b.end(i);
-    seekingFar = !buffered;
-    applyBuffer();
-  });
-  listen(video, "seeked", () => {
-    seekingFar = false;
-    setTimer(applyBuffer, 0);
-  });
 
-  listen(video, "playing", () => {
-    if (!started) track("start", { ttffMs: Math.round(qoe.metrics().timeToFirstFrameMs ?? -1), engine });
-    started = true;
-    applyBuffer();
-    setStatus("playing");
-    emitter.emit(PlayerEvent.Playing, { currentTime: video.currentTime });
-  });
-  listen(video, "pause", () => {
-    if (status === "playing") setStatus("paused");
-    track("qoe", { ...qoe.metrics() });
-  });
+  private async getJwt() {
+    return (this.jwt = await this.o.getToken());
+  }
 
-  // Native HLS and MP4 have no request hooks: on an error (an expired token is a 410 the element
-  // reports as a network error) get a fresh URL and reload at the same position.
-  let reloads = 0;
-  listen(video, "error", () => {
-    if (engine === "hls.js" || !engine || signal.aborted) return;
-    if (reloads >= o.maxRecoveries) {
-      return report("network", "native-reload-failed", new Error("the video stopped loading and could not be resumed: check the connection and press play again"), true);
+  private setStatus(next: PlayerStatus, progress?: number) {
+    if (this.state === next && progress === undefined) return;
+    this.state = next;
+    this.emitter.emit(PlayerEvent.Status, progress === undefined ? { status: next } : { status: next, progress });
+  }
+
+  private track(type: string, data?: Record<string, unknown>) {
+    const { session } = this;
+    this.analytics.track({ type, videoId: this.o.videoId, ...(session ? { sessionId: session } : {}), at: Date.now(), ...(data ? { data } : {}) });
+  }
+
+  private report(type: ErrorType, details: string, error: Error, fatal: boolean) {
+    if (this.scope.destroyed) return;
+    if (fatal) this.setStatus("failed");
+    this.track("error", { type, details, fatal, message: error.message });
+    this.emitter.emit(PlayerEvent.Error, { type, details, fatal, error });
+  }
+
+  /** A fresh stream token: /stream again, naming the playback session and the token it replaces. */
+  private async fetchFresh() {
+    const { o, token } = this;
+    const fresh = await fetchStreamInfo(o.apiBase, o.videoId, await this.getJwt(), this.scope.signal, this.session, token.sig || undefined);
+    if (fresh.status === "failed" || !fresh.manifestUrl) throw new Error("no manifest to refresh from");
+    if (fresh.mp4Url && this.info) this.info = { ...this.info, mp4Url: fresh.mp4Url };
+    return { manifestUrl: fresh.manifestUrl, expiresAt: Date.parse(fresh.expiresAt ?? "") || 0 };
+  }
+
+  private async start(): Promise<void> {
+    this.setStatus("loading");
+    const resume = resumePosition(this.o, () => this.getJwt(), this.scope.signal); // in parallel with /stream: it must not delay the first frame
+    const next = await this.poller.run();
+    if (!next) return;
+    if (next.status === "failed") return this.report("server", "packaging-failed", new Error(next.error), true);
+    this.info = next;
+    this.session ??= next.sessionId;
+    this.token.set(next.manifestUrl!, Date.parse(next.expiresAt ?? "") || 0);
+    await this.attach(next.manifestUrl!, await resume);
+  }
+
+  /** hls.js where MSE plays H.264/AAC, else native HLS; an error when the browser has neither. */
+  private async attach(manifestUrl: string, startAt: number | undefined): Promise<void> {
+    const { video, o } = this;
+    if (canUseMse()) {
+      const hls = (this.current = new HlsEngine({ ...this.ctx, onGiveUp: (kind, data) => this.giveUp(kind, data), onBitrateSwitch: () => this.tracker.bitrateSwitched() }));
+      if (!(await hls.attach(manifestUrl, startAt))) {
+        hls.destroy();
+        this.current = null;
+      }
     }
-    const position = video.currentTime;
-    const wasPlaying = !video.paused || status === "playing";
-    setTimer(async () => {
-      await token.refresh("native");
-      if (signal.aborted) return;
-      video.src = engine === "mp4" ? token.sign(info.mp4Url ?? "") : token.sign(info.manifestUrl!);
-      video.addEventListener("loadedmetadata", () => (video.currentTime = position), { once: true, signal });
-      if (wasPlaying) video.play().catch(() => {});
-      video.addEventListener("playing", () => emitter.emit(PlayerEvent.Recovered, { from: "native-reload" }), { once: true, signal });
-    }, backoffDelay(reloads++, 250, 4000));
-  });
+    if (this.scope.destroyed) return;
+    if (!this.current) {
+      if (!canPlayNativeHls(video)) {
+        return this.report("unsupported", "no-hls-support", new Error("this browser can play neither HLS nor Media Source Extensions"), true);
+      }
+      await (this.current = this.elementEngine("native")).attach(manifestUrl, startAt);
+    }
+    this.attached = true;
+    this.setStatus("ready");
+    this.emitter.emit(PlayerEvent.Ready, { manifestUrl, engine: this.current.name });
+    this.readyResolve();
+    if (o.autoplay) video.play().catch(() => {}); // blocked autoplay is the page's to handle (muted, or a click)
+  }
 
-  const levels = (): QualityLevel[] =>
-    (hls?.levels ?? []).map((l, index) => ({ index, height: l.height, width: l.width, bitrate: l.bitrate }));
+  private elementEngine(name: "native" | "mp4") {
+    return new ElementEngine(name, { ...this.ctx, isPlaying: () => this.state === "playing" });
+  }
 
-  function giveUp(kind: RecoveryKind | "other", data: ErrorData) {
-    const mp4 = info.mp4Url;
+  /** hls.js could not recover: play the progressive MP4 from the same position if there is one, else fail with words a person can act on. */
+  private giveUp(kind: RecoveryKind | "other", data: ErrorData) {
+    const { video, token } = this;
+    const mp4 = this.info?.mp4Url;
     if (mp4) {
       const position = video.currentTime;
-      hls?.destroy();
-      hls = null;
-      engine = "mp4";
-      report(kind === "media" ? "media" : "network", "fallback-mp4", new Error(`HLS failed (${data.details}): playing the MP4 version instead`), false);
-      video.src = token.sign(mp4);
-      video.addEventListener("loadedmetadata", () => (video.currentTime = position), { once: true, signal });
+      this.current?.destroy();
+      const engine = (this.current = this.elementEngine("mp4"));
+      this.report(kind === "media" ? "media" : "network", "fallback-mp4", new Error(`HLS failed (${data.details}): playing the MP4 version instead`), false);
+      void engine.attach(token.sign(mp4), position);
       video.play().catch(() => {});
-      return emitter.emit(PlayerEvent.Recovered, { from: "mp4-fallback" });
+      return this.emitter.emit(PlayerEvent.Recovered, { from: "mp4-fallback" });
     }
     const message =
       kind === "media"
@@ -220,164 +288,8 @@ export function createPlayer(video: HTMLVideoElement, userOptions: PlayerOptions
         : kind === "network"
           ? "the video stopped loading: the server or the network is not answering (check the connection, then reload)"
           : `playback failed (${data.details})`;
-    report(kind === "network" ? "network" : "media", data.details, new Error(message, { cause: data.error }), true);
+    this.report(kind === "network" ? "network" : "media", data.details, new Error(message, { cause: data.error }), true);
   }
-
-  async function attachHls(manifestUrl: string, startAt: number | undefined): Promise<boolean> {
-    const Hls = await o.loadHls();
-    if (signal.aborted || !Hls.isSupported()) return false;
-    const instance = (hls = new Hls(buildHlsConfig(Hls, o, token, () => void token.refresh("rejected"), startAt)));
-    steadyForward = instance.config.maxBufferLength;
-    const recovery = createRecovery(instance, {
-      max: o.maxRecoveries,
-      setTimer,
-      onAttempt: (kind, data) => report(kind, data.details, data.error ?? new Error(data.details), false),
-      onGiveUp: giveUp,
-    });
-    const E = Hls.Events;
-    instance.on(E.ERROR, (_e, data: ErrorData) => recovery.handle(data));
-    instance.on(E.LEVEL_LOADED, (_e, data: LevelLoadedData) => {
-      segmentSec = data.details.targetduration || segmentSec;
-      applyBuffer();
-    });
-    instance.on(E.FRAG_BUFFERED, () => {
-      const kind = recovery.succeeded();
-      if (kind) emitter.emit(PlayerEvent.Recovered, { from: kind });
-    });
-    let switches = 0;
-    instance.on(E.LEVEL_SWITCHED, (_e, data: LevelSwitchedData) => {
-      const level = levels()[data.level] ?? null;
-      if (switches++) qoe.bitrateSwitched();
-      track("quality", { height: level?.height, bitrate: level?.bitrate });
-      emitter.emit(PlayerEvent.QualityChange, { level, auto: instance.autoLevelEnabled });
-    });
-    instance.loadSource(manifestUrl);
-    instance.attachMedia(video);
-    applyBuffer();
-    return true;
-  }
-
-  async function attach(manifestUrl: string, startAt: number | undefined): Promise<void> {
-    if (canUseMse() && (await attachHls(manifestUrl, startAt))) engine = "hls.js";
-    if (signal.aborted) return;
-    if (!engine) {
-      if (!video.canPlayType(HLS_MIME)) {
-        return report("unsupported", "no-hls-support", new Error("this browser can play neither HLS nor Media Source Extensions"), true);
-      }
-      video.src = manifestUrl;
-      if (startAt) video.addEventListener("loadedmetadata", () => (video.currentTime = startAt), { once: true, signal });
-      engine = "native";
-    }
-    setStatus("ready");
-    emitter.emit(PlayerEvent.Ready, { manifestUrl, engine });
-    readyResolve();
-    if (o.autoplay) video.play().catch(() => {}); // blocked autoplay is the page's to handle (muted, or a click)
-  }
-
-  async function resumePosition(): Promise<number | undefined> {
-    if (o.startPosition !== undefined) return o.startPosition || undefined;
-    if (!o.resume) return undefined;
-    const saved = await fetchProgress(o.apiBase, o.videoId, await getJwt(), signal).catch(() => null);
-    const at = saved?.positionSec;
-    const duration = saved?.durationSec;
-    if (!at || (duration && (at > duration - NEAR_END_SEC || at > duration * NEAR_END_FRACTION))) return undefined;
-    return at;
-  }
-
-  async function start(): Promise<void> {
-    setStatus("loading");
-    const resume = resumePosition(); // in parallel with /stream: it must not delay the first frame
-    let delayMs = 1000;
-    for (let errors = 0; ; ) {
-      let next: StreamInfo;
-      try {
-        next = await fetchStreamInfo(o.apiBase, o.videoId, await getJwt(), signal, sessionId);
-      } catch (error) {
-        // Refusals are final; a dropped connection or a 5xx is retried with backoff.
-        const transient = !(error instanceof StreamRequestError) || error.status >= 500;
-        if (signal.aborted || !transient || errors >= STREAM_RETRIES) throw error;
-        await sleep(backoffDelay(errors++, 1000, o.maxPollIntervalMs));
-        continue;
-      }
-      if (signal.aborted) return;
-      if (next.status === "failed") return report("server", "packaging-failed", new Error(next.error), true);
-      info = next;
-      sessionId ??= next.sessionId;
-      // A 202 with a manifest URL is an on-demand session: play it now.
-      if (next.manifestUrl) {
-        token.set(next.manifestUrl, Date.parse(next.expiresAt ?? "") || 0);
-        return attach(next.manifestUrl, await resume);
-      }
-      if (next.status !== "generating") throw new StreamRequestError("the server said ready but sent no manifest URL", 500);
-      setStatus("generating", next.progress);
-      delayMs = Math.min(o.maxPollIntervalMs, Math.max(1000 * next.retryAfter, delayMs));
-      await sleep(delayMs);
-      if (signal.aborted) return;
-    }
-  }
-
-  // Start on the next microtask, so listeners added right after createPlayer() see "loading".
-  queueMicrotask(() =>
-    start().catch((error: Error) => {
-      const auth = error instanceof StreamRequestError && (error.status === 401 || error.status === 403);
-      report(auth ? "auth" : "network", "stream-request-failed", error, true);
-    }),
-  );
-
-  return {
-    video,
-    get status() {
-      return status;
-    },
-    get engine() {
-      return engine;
-    },
-    get sessionId() {
-      return sessionId;
-    },
-    get qoe() {
-      return qoe.metrics();
-    },
-    get levels() {
-      return levels();
-    },
-    get quality() {
-      return !hls || hls.autoLevelEnabled ? "auto" : hls.nextLoadLevel;
-    },
-    on: emitter.on.bind(emitter),
-    once: emitter.once.bind(emitter),
-    off: emitter.off.bind(emitter),
-    play: () => ready.then(() => video.play()),
-    pause: () => video.pause(),
-    seek: (seconds: number) => {
-      video.currentTime = Math.max(0, seconds);
-    },
-    setQuality(level) {
-      if (hls) hls.nextLevel = level === "auto" ? -1 : level;
-    },
-    setPlaybackRate(rate) {
-      video.playbackRate = rate;
-    },
-    destroy() {
-      if (status === "destroyed") return;
-      if (started) track("qoe", { ...qoe.metrics() });
-      abort.abort();
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-      for (const cleanup of cleanups) cleanup();
-      reporter.stop(started);
-      qoe.stop();
-      analytics.stop();
-      hls?.destroy();
-      hls = null;
-      if (engine === "native" || engine === "mp4") {
-        video.removeAttribute("src");
-        video.load();
-      }
-      setStatus("destroyed");
-      emitter.clear();
-    },
-  };
 }
 
 export type { PlayerEventMap };

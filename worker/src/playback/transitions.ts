@@ -4,6 +4,7 @@
 import { updateVideo } from "../db/videos.ts";
 import type { Video } from "../db/schema.ts";
 import type { AppDeps } from "../env.ts";
+import type { PackageFacts } from "../storage/package-meta.ts";
 
 type Status = Video["status"];
 
@@ -14,8 +15,8 @@ const NEXT: Record<Status, readonly Status[]> = {
   failed: ["failed"],
 };
 
-/** What a ready video records about its package. */
-export type PackageFacts = Pick<Video, "storagePrefix" | "durationMs" | "sourceSha256"> & Partial<Pick<Video, "posterPath" | "thumbnailsPath">>;
+/** What a ready video records: where its package is, and what is known about it. */
+export type ReadyPackage = { storagePrefix: string } & Partial<PackageFacts>;
 
 export class StatusTransitionError extends Error {
   constructor(readonly from: Status, readonly to: Status) {
@@ -31,7 +32,7 @@ export async function advance(deps: AppDeps, video: Video, changes: Partial<Vide
   return { ...video, ...changes };
 }
 
-export function markReady(deps: AppDeps, video: Video, facts: PackageFacts, more: Partial<Video> = {}): Promise<Video> {
+export function markReady(deps: AppDeps, video: Video, facts: ReadyPackage, more: Partial<Video> = {}): Promise<Video> {
   return advance(deps, video, { ...more, status: "ready", progress: 1, error: null, ...facts });
 }
 

@@ -20,17 +20,13 @@ export function createFakeTranscodeNode(): FakeTranscodeNode {
     nextSession: { id: "sess-1", status: "running", progress: 0 },
     heartbeats: [],
     async createJob() {
-      if (node.nextJob instanceof TranscodeNodeError) throw node.nextJob;
-      node.jobs.set(node.nextJob.id, node.nextJob);
-      return node.nextJob;
+      return answer(node.nextJob, node.jobs);
     },
     async getJob(id) {
       return node.jobs.get(id) ?? null;
     },
     async startSession() {
-      if (node.nextSession instanceof TranscodeNodeError) throw node.nextSession;
-      node.sessions.set(node.nextSession.id, node.nextSession);
-      return node.nextSession;
+      return answer(node.nextSession, node.sessions);
     },
     async getSession(id) {
       return node.sessions.get(id) ?? null;
@@ -44,4 +40,11 @@ export function createFakeTranscodeNode(): FakeTranscodeNode {
     },
   };
   return node;
+}
+
+/** The node's answer to a create: the refusal thrown, or the new state kept under its id. */
+function answer<T extends { id: string }>(next: T | TranscodeNodeError, into: Map<string, T>): T {
+  if (next instanceof TranscodeNodeError) throw next;
+  into.set(next.id, next);
+  return next;
 }

@@ -6,7 +6,7 @@ export type { AppDeps, Viewer } from "./env.ts";
 export { HttpError } from "./errors.ts";
 export { rewritePlaylist, signUri, URI_ATTRIBUTE_TAGS, type RewriteOptions } from "./manifest/rewriter.ts";
 export { createKeyring, parseSigningKeys, type Keyring } from "./signing/keyring.ts";
-export { signStreamToken, verifyStreamToken, streamScope, type StreamClaims } from "./signing/stream-token.ts";
+export { signStreamToken, verifyStreamToken, streamScope, type StreamClaims, type StreamGrant } from "./signing/stream-token.ts";
 export type { Database } from "./db/database.ts";
 export * as schema from "./db/schema.ts";
 export { newVideoId } from "./db/ids.ts";

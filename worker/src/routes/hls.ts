@@ -11,24 +11,23 @@ import { parseRangeHeader } from "../http/range.ts";
 import { rewritePlaylist, withParam, type RewriteOptions } from "../manifest/rewriter.ts";
 import { parseHlsPath } from "../signing/hls-path.ts";
 import { nginxSignedUrl } from "../signing/nginx-secure-link.ts";
-import { verifyStreamToken } from "../signing/stream-token.ts";
+import { HLS_ROOT, streamScope, verifyStreamToken } from "../signing/stream-token.ts";
+import { STREAM_TOKEN_PARAM } from "../signing/stream-url.ts";
 import { RangeNotSatisfiableError } from "../storage/driver.ts";
-import { STREAM_TOKEN_PARAM } from "./stream.ts";
-import { NODE_SESSION_SRC } from "../transcode/sessions.ts";
-import type { StreamClaims } from "../signing/stream-token.ts";
+import { nowSeconds } from "../clock.ts";
 import type { Context } from "hono";
 
 /** The signed path in the OpenAPI document (served by a plain route: it has no JSON to validate). */
 export const HLS_PATH_DOC = {
   method: "get" as const,
-  path: "/hls/{id}/{path}",
+  path: `${HLS_ROOT}{id}/{path}`,
   summary: "Signed playlists, segments, thumbnails: needs the sig token from /stream",
   description:
     "Playlists (.m3u8) and thumbnail tracks (.vtt) come back with every URI signed (Cache-Control: no-cache). " +
     "Other files stream from storage with Range support (Cache-Control: immutable). 403: invalid or missing token; 410: expired token; both no-store.",
   request: {
     params: z.object({ id: z.string(), path: z.string().openapi({ example: "v0/seg_00001.m4s" }) }),
-    query: z.object({ sig: z.string() }),
+    query: z.object({ [STREAM_TOKEN_PARAM]: z.string() }),
   },
   responses: {
     200: { description: "the playlist or the bytes" },
@@ -49,16 +48,16 @@ function deny(status: 403 | 410, code: string, message: string): HttpError {
 }
 
 export function hlsRoutes(deps: AppDeps) {
-  const now = deps.now ?? (() => Math.floor(Date.now() / 1000));
+  const now = () => nowSeconds(deps);
   const cache = new PlaylistCache();
   const selfOrigins = deps.config.PUBLIC_ORIGINS.split(",").map((o) => o.trim().replace(/\/+$/, "")).filter(Boolean);
   const app = new Hono<AppEnv>();
   // No answer about a signed path may be cached when it is an error: a fresh token must fix it.
-  app.use("/hls/*", async (c, next) => {
+  app.use(`${HLS_ROOT}*`, async (c, next) => {
     await next();
     if (c.res.status >= 400) c.res.headers.set("Cache-Control", "no-store");
   });
-  return app.get("/hls/*", async (c) => {
+  return app.get(`${HLS_ROOT}*`, async (c) => {
     const url = new URL(c.req.url);
     const path = parseHlsPath(url.pathname);
     if (!path) throw deny(403, "bad_path", "this path cannot be signed");
@@ -69,8 +68,9 @@ export function hlsRoutes(deps: AppDeps) {
       if (verdict.reason === "expired") throw deny(410, "expired", "the stream token has expired: ask /stream for a fresh one");
       throw deny(403, "invalid_signature", `the stream token is not valid here (${verdict.reason})`);
     }
-    const key = `${verdict.claims.src}/${path.rest}`;
-    if (verdict.claims.src.startsWith(NODE_SESSION_SRC)) return fromNodeSession(c, deps, verdict.claims, path.rest, token, selfOrigins);
+    const { src, session, sub } = verdict.claims;
+    if (session !== undefined) return fromNodeSession(c, deps, { session, sub }, path.rest, token, selfOrigins);
+    const key = `${src}/${path.rest}`;
 
     const rewrite = path.rest.endsWith(".m3u8") ? rewritePlaylist : path.rest.endsWith(".vtt") ? rewriteThumbnailTrack : null;
     if (rewrite) {
@@ -81,7 +81,7 @@ export function hlsRoutes(deps: AppDeps) {
         // A VOD player fetches each playlist once and cannot swap a token into an md5 link, so nginx
         // links outlive the stream token: for NGINX_LINK_TTL_SECONDS from now, at least.
         const linkExp = Math.max(verdict.claims.exp, now() + deps.config.NGINX_LINK_TTL_SECONDS);
-        options.mapUri = nginxMapper(path.vid, path.rest, verdict.claims.src, token, linkExp, nginxSecret, deps.config.NGINX_MEDIA_URL);
+        options.mapUri = nginxMapper(path.vid, path.rest, src, token, linkExp, nginxSecret, deps.config.NGINX_MEDIA_URL);
       }
       const signed = rewrite(text, options);
       return c.body(signed, 200, { "Content-Type": contentTypeFor(key), "Cache-Control": "no-cache" });
@@ -122,7 +122,7 @@ export function hlsRoutes(deps: AppDeps) {
  * prefix is left to the token path (and the gate), never signed for nginx.
  */
 function nginxMapper(vid: string, playlist: string, src: string, token: string, exp: number, secret: string, base: string) {
-  const scope = `/hls/${vid}/`;
+  const scope = streamScope(vid);
   return (uri: string): string => {
     const resolved = new URL(uri, `http://worker${scope}${playlist}`);
     if (resolved.origin !== "http://worker" || !resolved.pathname.startsWith(scope) || resolved.pathname.endsWith(".m3u8") || resolved.search) {
@@ -153,11 +153,11 @@ const SESSION_FILE = /^(master\.m3u8|[A-Za-z0-9_-]+\/(index\.m3u8|init\.mp4|seg_
  * ones, segments streamed through. Every request renews the viewer's lease (the token's viewer).
  * "Not ready yet" from the node is a 503 the player retries, never cached.
  */
-async function fromNodeSession(c: Context<AppEnv>, deps: AppDeps, claims: StreamClaims, rest: string, token: string, selfOrigins: string[]): Promise<Response> {
+async function fromNodeSession(c: Context<AppEnv>, deps: AppDeps, claims: { session: string; sub?: string }, rest: string, token: string, selfOrigins: string[]): Promise<Response> {
   if (!deps.transcoder) throw new HttpError(404, "not_found", "on-demand sessions are not configured here");
   // Only what a player fetches: playlists, the init segment and media segments (not the node's API).
   if (!SESSION_FILE.test(rest)) throw new HttpError(404, "not_found", "no such file in a session");
-  const response = await deps.transcoder.sessionFile(claims.src.slice(NODE_SESSION_SRC.length), rest, claims.sub);
+  const response = await deps.transcoder.sessionFile(claims.session, rest, claims.sub);
   // The session lapsed (a long pause) or the node restarted: 410 makes the player refresh its token,
   // and /stream opens a new session (or hands out the finished package).
   if (!response) throw new HttpError(410, "session_ended", "the on-demand session ended: ask /stream for a fresh token");

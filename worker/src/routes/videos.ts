@@ -9,8 +9,8 @@ import { readPackageMeta } from "../storage/package-meta.ts";
 import { isOwnUpload, uploadKey } from "../storage/upload-keys.ts";
 import { isUploadType } from "../http/body-limit.ts";
 import { limitBytes } from "../http/limit-bytes.ts";
-import { refreshPackaging, startPackaging } from "../transcode/packaging.ts";
-import { NODE_SESSION_SRC } from "../transcode/sessions.ts";
+import { refreshVideo, videoAdded } from "../playback/resolve.ts";
+import { isSignablePrefix } from "../signing/stream-source.ts";
 import { bearer, errorResponses, jsonContent } from "./openapi-helpers.ts";
 import { ErrorSchema, ImportVideoSchema, UpdateVideoSchema, UploadQuery, VideoIdParam, VideoListSchema, VideoSchema } from "./schemas.ts";
 
@@ -106,14 +106,14 @@ export function videoRoutes(deps: AppDeps) {
   app.openapi(list, async (c) => {
     const rows = await listVisibleVideos(deps.db, c.get("viewer").id);
     // Asking for the list is asking: bring a few packaging videos up to date with their jobs.
-    const fresh = await Promise.all(rows.map((v, i) => (v.status === "generating" && i < REFRESH_IN_LIST ? refreshPackaging(deps, v) : v)));
+    const fresh = await Promise.all(rows.map((v, i) => (v.status === "generating" && i < REFRESH_IN_LIST ? refreshVideo(deps, v) : v)));
     return c.json({ videos: fresh.map(toPublicVideo) }, 200);
   });
 
   app.openapi(get, async (c) => {
     const video = await findVisibleVideo(deps.db, c.req.valid("param").id, c.get("viewer").id);
     if (!video) throw new HttpError(404, "not_found", "no such video");
-    return c.json(toPublicVideo(await refreshPackaging(deps, video)), 200);
+    return c.json(toPublicVideo(await refreshVideo(deps, video)), 200);
   });
 
   app.openapi(create, async (c) => {
@@ -127,7 +127,7 @@ export function videoRoutes(deps: AppDeps) {
         throw new HttpError(403, "forbidden", "only admins may register media that is already in storage; upload the file instead");
       }
       const meta = await readPackageMeta(deps.storage, body.storageKey);
-      if (meta && !isPlayablePrefix(body.storageKey)) {
+      if (meta && !isSignablePrefix(body.storageKey)) {
         throw new HttpError(400, "invalid_input", "storageKey: a packaged video's prefix must be one folder name of letters, digits, _ and - (not starting with node-)");
       }
       if (meta) {
@@ -160,8 +160,7 @@ export function videoRoutes(deps: AppDeps) {
     } else {
       throw new HttpError(415, "unsupported_media_type", "send JSON {title, storageKey}, or the file itself as video/*, audio/* or application/octet-stream");
     }
-    let video = await insertVideo(deps.db, row);
-    if (deps.config.PACKAGE_POLICY === "on-upload") video = await startPackaging(deps, video);
+    const video = await videoAdded(deps, await insertVideo(deps.db, row));
     return c.json(toPublicVideo(video), 201);
   });
 
@@ -186,11 +185,6 @@ export function videoRoutes(deps: AppDeps) {
   });
 
   return app;
-}
-
-/** A prefix a stream token can carry (one path segment) that the gate will not take for a node session. */
-function isPlayablePrefix(prefix: string): boolean {
-  return /^[A-Za-z0-9_-]{1,128}$/.test(prefix) && !prefix.startsWith(NODE_SESSION_SRC);
 }
 
 function tooLarge(max: number): HttpError {

@@ -34,3 +34,8 @@ export async function verifySessionId(keyring: Keyring, id: string, viewerId: st
   if (!key || !mac || mac.length !== 32 || encodeBase64Url(mac) !== macText) return false;
   return crypto.subtle.verify("HMAC", key, mac, payload(kid, nonce, viewerId));
 }
+
+/** The id a player passed back when it is this viewer's, else a new one: one id per viewing, never someone else's. */
+export async function keepOrIssueSessionId(keyring: Keyring, passedBack: string | undefined, viewerId: string): Promise<string> {
+  return passedBack && (await verifySessionId(keyring, passedBack, viewerId)) ? passedBack : issueSessionId(keyring, viewerId);
+}

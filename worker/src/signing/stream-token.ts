@@ -2,19 +2,17 @@
 // Format (all fields URL-safe, so the token needs no escaping in a query string):
 //   <kid>.<exp>.<vid>.<src>.<sub>.<mac>
 // kid: signing key id · exp: expiry, unix seconds · vid: video id (scope = /hls/<vid>/)
-// src: where the bytes live (storage prefix), so the segment gate needs no database
+// src: where the bytes live (a storage prefix, or a node session: stream-source.ts), so the
+//      segment gate needs no database
 // sub: optional viewer binding, base64url of the viewer id ("" when unbound)
 // mac: base64url HMAC-SHA256 over everything before the last dot.
 import { decodeBase64Url, encodeBase64Url } from "./base64url.ts";
 import type { Keyring } from "./keyring.ts";
+import { formatStreamSource, parseStreamSource, type StreamSource } from "./stream-source.ts";
 
-export interface StreamClaims {
-  kid: string;
-  exp: number;
-  vid: string;
-  src: string;
-  sub?: string;
-}
+/** What a token grants: one video's files, until `exp`, from one source, optionally to one viewer. */
+export type StreamGrant = { exp: number; vid: string; sub?: string } & StreamSource;
+export type StreamClaims = { kid: string } & StreamGrant;
 
 export type VerifyFailure = "malformed" | "unknown-key" | "bad-signature" | "out-of-scope" | "expired";
 export type VerifyResult = { ok: true; claims: StreamClaims } | { ok: false; reason: VerifyFailure };
@@ -22,17 +20,20 @@ export type VerifyResult = { ok: true; claims: StreamClaims } | { ok: false; rea
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 const encoder = new TextEncoder();
 
+/** The root of every signed path. */
+export const HLS_ROOT = "/hls/";
+
 export function streamScope(vid: string): string {
-  return `/hls/${vid}/`;
+  return `${HLS_ROOT}${vid}/`;
 }
 
-export async function signStreamToken(keyring: Keyring, claims: Omit<StreamClaims, "kid">): Promise<string> {
+export async function signStreamToken(keyring: Keyring, claims: StreamGrant): Promise<string> {
   if (!ID_PATTERN.test(claims.vid)) throw new Error(`video id "${claims.vid}" cannot be used in a stream token`);
-  if (!ID_PATTERN.test(claims.src)) throw new Error(`storage prefix "${claims.src}" cannot be used in a stream token`);
+  const src = formatStreamSource(claims);
   if (!Number.isSafeInteger(claims.exp) || claims.exp <= 0) throw new Error("stream token expiry must be unix seconds");
   const kid = keyring.currentKid;
   const sub = claims.sub ? encodeBase64Url(encoder.encode(claims.sub)) : "";
-  const payload = `${kid}.${claims.exp}.${claims.vid}.${claims.src}.${sub}`;
+  const payload = `${kid}.${claims.exp}.${claims.vid}.${src}.${sub}`;
   const mac = await crypto.subtle.sign("HMAC", keyring.key(kid)!, encoder.encode(payload));
   return `${payload}.${encodeBase64Url(new Uint8Array(mac))}`;
 }
@@ -51,7 +52,8 @@ export async function verifyStreamToken(
   const fields = token.split(".");
   if (fields.length !== 6) return { ok: false, reason: "malformed" };
   const [kid, expText, vid, src, subText, macText] = fields as [string, string, string, string, string, string];
-  if (!/^\d{1,12}$/.test(expText) || !ID_PATTERN.test(vid) || !ID_PATTERN.test(src)) return { ok: false, reason: "malformed" };
+  const source = parseStreamSource(src);
+  if (!/^\d{1,12}$/.test(expText) || !ID_PATTERN.test(vid) || !source) return { ok: false, reason: "malformed" };
   const key = keyring.key(kid);
   if (!key) return { ok: false, reason: "unknown-key" };
   const mac = decodeBase64Url(macText);
@@ -65,7 +67,7 @@ export async function verifyStreamToken(
   if (!(await crypto.subtle.verify("HMAC", key, mac, payload))) return { ok: false, reason: "bad-signature" };
   if (!path.startsWith(streamScope(vid))) return { ok: false, reason: "out-of-scope" };
   const exp = Number(expText);
-  const claims: StreamClaims = { kid, exp, vid, src };
+  const claims: StreamClaims = { kid, exp, vid, ...source };
   if (subBytes.length) claims.sub = new TextDecoder().decode(subBytes);
   if (nowSeconds > exp + leewaySeconds) return { ok: false, reason: "expired" };
   return { ok: true, claims };

@@ -1,14 +1,11 @@
 // On-demand sessions seen from the worker: a video that is not packaged yet plays at once through
 // the node's session, whose playlists and segments the gate proxies (signed like stored ones).
 // The session's state is pulled when someone asks, like packaging jobs (packaging.ts).
-import { updateVideo } from "../db/videos.ts";
 import type { Video } from "../db/schema.ts";
 import type { AppDeps } from "../env.ts";
 import { readPackageMeta } from "../storage/package-meta.ts";
-import { TranscodeNodeError, type NodeSessionState } from "./node-client.ts";
-
-/** Stream tokens whose `src` starts with this point at a node session, not at storage. */
-export const NODE_SESSION_SRC = "node-";
+import { TranscodeNodeError, type NodeSessionState } from "../transcode/node-client.ts";
+import { advance, markFailed, markReady } from "./transitions.ts";
 
 export function sessionsEnabled(deps: AppDeps): boolean {
   return deps.transcoder !== undefined && deps.config.ON_DEMAND_SESSIONS;
@@ -17,9 +14,10 @@ export function sessionsEnabled(deps: AppDeps): boolean {
 /**
  * The live session for a video that is not ready, started (or re-started after it lapsed) when
  * needed, with this viewer's lease renewed. Completing it makes the video ready when no packaging
- * job is going to. null when sessions are off or the node cannot take one (the caller answers 202).
+ * job is going to. null when sessions are off or the node cannot take one (the caller answers 202);
+ * `session` is null when the node refused the source (the video is failed then).
  */
-export async function sessionFor(deps: AppDeps, video: Video, viewerId: string): Promise<{ video: Video; session: NodeSessionState } | null> {
+export async function sessionFor(deps: AppDeps, video: Video, viewerId: string): Promise<{ video: Video; session: NodeSessionState | null } | null> {
   if (!sessionsEnabled(deps) || !video.sourceKey || video.status === "ready" || video.status === "failed") return null;
   const node = deps.transcoder!;
   try {
@@ -28,36 +26,26 @@ export async function sessionFor(deps: AppDeps, video: Video, viewerId: string):
     if (session) await node.heartbeat(session.id, viewerId);
     else {
       session = await node.startSession({ storageKey: video.sourceKey, lease: viewerId, videoId: video.id });
-      const changes: Partial<Video> = { nodeSessionId: session.id, status: video.status === "pending" ? "generating" : video.status };
-      await updateVideo(deps.db, video.id, changes);
-      video = { ...video, ...changes };
+      video = await advance(deps, video, { nodeSessionId: session.id, status: "generating" });
     }
     if (session.status === "failed") {
       // A packaging job may still succeed where the session failed (it falls back to software).
       if (video.jobId) return null;
-      const changes: Partial<Video> = { status: "failed", error: session.error ?? "the source could not be transcoded" };
-      await updateVideo(deps.db, video.id, changes);
-      return { video: { ...video, ...changes }, session };
+      return { video: await markFailed(deps, video, session.error ?? "the source could not be transcoded"), session };
     }
     if (session.status === "completed" && session.storagePrefix && !video.jobId) {
       const facts = await readPackageMeta(deps.storage, session.storagePrefix);
       if (facts) {
-        const changes: Partial<Video> = { status: "ready", progress: 1, storagePrefix: session.storagePrefix, durationMs: facts.durationMs, sourceSha256: facts.sourceSha256 };
-        await updateVideo(deps.db, video.id, changes);
-        return { video: { ...video, ...changes }, session };
+        const ready = { storagePrefix: session.storagePrefix, durationMs: facts.durationMs, sourceSha256: facts.sourceSha256 };
+        return { video: await markReady(deps, video, ready), session };
       }
     }
-    if (!video.jobId && session.progress !== video.progress) {
-      await updateVideo(deps.db, video.id, { progress: session.progress });
-      video = { ...video, progress: session.progress };
-    }
+    if (!video.jobId && session.progress !== video.progress) video = await advance(deps, video, { progress: session.progress });
     return { video, session };
   } catch (error) {
     // The node cannot read the source: say so, unless a packaging job is still trying.
     if (error instanceof TranscodeNodeError && error.status === 422 && !video.jobId) {
-      const changes: Partial<Video> = { status: "failed", error: error.detail ?? error.message };
-      await updateVideo(deps.db, video.id, changes);
-      return { video: { ...video, ...changes }, session: { id: "", status: "failed", progress: 0, error: changes.error! } };
+      return { video: await markFailed(deps, video, error.detail ?? error.message), session: null };
     }
     // Busy (503) or unreachable: no session this time; the viewer gets a plain 202 and asks again.
     console.warn(`no on-demand session for ${video.id}: ${(error as Error).message}`);

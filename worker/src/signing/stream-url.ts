@@ -1,0 +1,24 @@
+// Signed URLs for a video's files: one token per playback, carried in one query parameter. Every
+// place that writes or reads a signed URL takes the parameter and the path from here.
+import type { Keyring } from "./keyring.ts";
+import { signStreamToken, streamScope, type StreamGrant } from "./stream-token.ts";
+
+/** The query parameter that carries the stream token. */
+export const STREAM_TOKEN_PARAM = "sig";
+
+/** The path of a file of a video under the signed root. */
+export function hlsFilePath(vid: string, file: string): string {
+  return `${streamScope(vid)}${file}`;
+}
+
+export interface SignedFiles {
+  token: string;
+  /** The signed URL of a file below the video's scope (e.g. "master.m3u8", "poster.jpg"). */
+  url(file: string): string;
+}
+
+/** Signs one token for a grant and builds the URLs of the video's files with it. */
+export async function signFiles(keyring: Keyring, grant: StreamGrant): Promise<SignedFiles> {
+  const token = await signStreamToken(keyring, grant);
+  return { token, url: (file) => `${hlsFilePath(grant.vid, file)}?${STREAM_TOKEN_PARAM}=${token}` };
+}

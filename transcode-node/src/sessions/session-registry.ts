@@ -175,7 +175,7 @@ export class SessionRegistry {
           this.hashing.set(id, controller);
           return sha256FileIdle(input, { signal: controller.signal });
         },
-        encode: { backend, inputFormat: demuxerFor(info.formatName) },
+        encode: { backend, inputFormat: demuxerFor(info.formatName), video: plan.video! },
         onEvent: (event) => {
           for (const listener of this.listeners.get(id) ?? []) listener(event);
         },

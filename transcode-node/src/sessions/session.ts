@@ -64,7 +64,7 @@ export interface SessionInit {
   /** The content address (SHA-256 of the source); asked for once the first segment is out, so
    *  hashing a large source never competes with the encoder for the first play. */
   storagePrefix: () => Promise<string>;
-  encode?: Pick<SessionEncode, "backend" | "device" | "inputFormat">;
+  encode?: Pick<SessionEncode, "backend" | "device" | "inputFormat" | "video">;
   onEvent?: (event: SessionEvent) => void;
 }
 

@@ -1,8 +1,9 @@
 // Pure: a plan and a backend → the exact ffmpeg argument list for one packaging run. One process
 // per job: one decode, `split` into the rungs, every rendition and the audio written by one hls
-// muxer through `var_stream_map`. Unit tests pin it; nothing else builds packaging args.
-import { encoderArgs, hwInputArgs, scaleFilter, uploadFilters, type Backend, type HwDeviceOptions } from "./hw-backends.ts";
-import { inputArgs } from "./input-policy.ts";
+// muxer through `var_stream_map`. Unit tests pin it; nothing else builds packaging args. Input,
+// pre-filters (tone mapping), audio and muxer options are the pieces sessions share (ffmpeg-pieces.ts).
+import { aacArgs, FFMPEG_HEADER, hlsMuxerArgs, inputSection, preFilters } from "./ffmpeg-pieces.ts";
+import { encoderArgs, scaleFilter, type Backend, type HwDeviceOptions } from "./hw-backends.ts";
 import type { PackagePlan, VideoPlan } from "./plan.ts";
 
 export const MASTER_PLAYLIST = "master.m3u8";
@@ -48,8 +49,8 @@ export function buildPackageArgs(
   const backend: Backend = encoded.length > 0 ? (options.backend ?? "software") : "software";
   const fullDevice = video ? canRunFullDevice(video, source.codec, source.chroma) : false;
 
-  const args = ["-hide_banner", "-nostats", "-loglevel", "error", "-y", "-progress", "pipe:1"];
-  args.push(...hwInputArgs(backend, fullDevice, options), ...inputArgs(source.format, { trusted: source.trusted ?? false }), "-i", input);
+  const args = [...FFMPEG_HEADER];
+  args.push(...inputSection({ input, backend, fullDevice, device: options, ...(source.format ? { format: source.format } : {}), trusted: source.trusted ?? false }));
 
   const maps: string[] = [];
   const codecs: string[] = [];
@@ -70,18 +71,13 @@ export function buildPackageArgs(
   if (plan.audio) {
     maps.push("-map", "0:a:0");
     if (plan.audio.mode === "copy") codecs.push("-c:a", "copy");
-    else codecs.push("-c:a", "aac", "-b:a", `${plan.audio.bitrateKbps}k`, "-ac", String(plan.audio.channels), "-ar", String(plan.audio.sampleRate));
+    else codecs.push(...aacArgs(plan.audio.bitrateKbps, plan.audio.channels, plan.audio.sampleRate));
   }
   args.push(...maps, ...codecs, "-max_muxing_queue_size", "4096");
 
   const fmp4 = plan.segmentType === "fmp4";
   args.push(
-    "-f", "hls",
-    "-hls_time", String(plan.segmentSeconds),
-    "-hls_playlist_type", "vod",
-    "-hls_segment_type", fmp4 ? "fmp4" : "mpegts",
-    ...(fmp4 ? ["-hls_fmp4_init_filename", "init.mp4"] : []),
-    "-hls_flags", "independent_segments+temp_file",
+    ...hlsMuxerArgs({ segmentSeconds: plan.segmentSeconds, playlistType: "vod", segmentType: plan.segmentType, initFilename: "init.mp4" }),
     "-hls_segment_filename", `${outDir}/%v/seg_%05d.${fmp4 ? "m4s" : "ts"}`,
     "-var_stream_map", varStreamMap(plan),
     `${outDir}/%v/${MEDIA_PLAYLIST}`,
@@ -92,27 +88,11 @@ export function buildPackageArgs(
 /** `[0:v:0] pre-filters, split → one scaler per encoded rung → [v0] [v1] …` */
 function filterGraph(video: VideoPlan, backend: Backend, fullDevice: boolean): string {
   const encoded = video.renditions.filter((r) => r.mode === "transcode");
-  const pre: string[] = [];
-  if (video.forceConstantRate) pre.push(`fps=${video.frameRate}`);
-  if (video.toneMap) pre.push(toneMapFilter(video.toneMap));
-  pre.push(...uploadFilters(backend, fullDevice));
+  const pre = preFilters(video, backend, fullDevice);
   const scalers = encoded.map((r) => scaleFilter(backend, r.width, r.height));
   if (encoded.length === 1) return `[0:v:0]${[...pre, scalers[0]!].join(",")}[v0]`;
   const split = `split=${encoded.length}${encoded.map((_, i) => `[s${i}]`).join("")}`;
   return [`[0:v:0]${[...pre, split].join(",")}`, ...scalers.map((f, i) => `[s${i}]${f}[v${i}]`)].join(";");
-}
-
-/** HDR → SDR BT.709: linearise, map primaries, Hable curve, back to BT.709 limited range (zscale/zimg). */
-export function toneMapFilter(t: NonNullable<VideoPlan["toneMap"]>): string {
-  const tin = t.transfer === "pq" ? "smpte2084" : "arib-std-b67";
-  return [
-    `zscale=tin=${tin}:min=${t.matrix}:pin=${t.primaries}:t=linear:npl=100`,
-    "format=gbrpf32le",
-    "zscale=p=bt709",
-    "tonemap=tonemap=hable:desat=0",
-    "zscale=t=bt709:m=bt709:r=tv",
-    "format=yuv420p",
-  ].join(",");
 }
 
 function varStreamMap(plan: PackagePlan): string {

@@ -1,18 +1,16 @@
 // The jobs service as a Hono app: POST/GET/DELETE /v1/jobs, an SSE event stream per job, /healthz
 // with the detected encoders, /metrics. /v1 needs `Authorization: Bearer <NODE_SECRET>`.
-import { createWriteStream } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { createHash, timingSafeEqual } from "node:crypto";
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
 import type { StorageDriver } from "@edgestream/worker";
-import { MediaInputError, redactPaths } from "../errors.ts";
+import { redactPaths } from "../errors.ts";
 import type { HardwareRegistry } from "../hw-registry.ts";
 import { packageToStorage } from "../publish.ts";
+import { downloadSource } from "../source-download.ts";
 import type { NodeConfig } from "./config.ts";
 import { JobQueue, QueueFullError, TERMINAL, type Job, type JobEvent, type JobResult } from "./job-queue.ts";
 import type { NodeMetrics } from "./metrics.ts";
@@ -20,7 +18,7 @@ import { streamEvents } from "./event-stream.ts";
 import { errorBody } from "./http-error.ts";
 import { checkSourcePath, sourceRoots } from "./source-path.ts";
 import { SessionRegistry } from "../sessions/session-registry.ts";
-import { sessionRoutes } from "../sessions/routes.ts";
+import { sessionRoutes } from "./session-routes.ts";
 
 export const JobRequestSchema = z
   .object({
@@ -181,11 +179,8 @@ async function runJob(deps: NodeAppDeps, request: JobRequest, context: { signal:
     let input: string;
     if ("path" in request.source) input = request.source.path;
     else {
-      const object = await storage.get(request.source.storageKey);
-      if (!object) throw new MediaInputError(`source not found in storage: ${request.source.storageKey}`);
       download = await mkdtemp(join(config.WORK_DIR, "source-"));
-      input = join(download, "source");
-      await pipeline(Readable.fromWeb(object.body as import("node:stream/web").ReadableStream), createWriteStream(input), { signal: context.signal });
+      input = await downloadSource(storage, request.source.storageKey, download, { signal: context.signal });
     }
     const published = await packageToStorage({
       input,

@@ -5,8 +5,10 @@
 // Keyframes are forced on the segment grid relative to the seek point, which is itself on the grid,
 // so segment N of any run starts at N × segmentSeconds: restarts line up with an uninterrupted run,
 // and every run's segments play with the first run's init segment.
-import { inputArgs } from "../input-policy.ts";
-import { encoderArgs, hwInputArgs, scaleFilter, uploadFilters, type Backend, type HwDeviceOptions } from "../hw-backends.ts";
+// Built from the pieces packaging jobs use (ffmpeg-pieces.ts): the same guarded input, the same
+// pre-filters (an HDR source is tone-mapped to SDR BT.709 as in a job) and the same HLS muxer options.
+import { aacArgs, FFMPEG_HEADER, hlsMuxerArgs, inputSection, preFilters, type VideoPre } from "../ffmpeg-pieces.ts";
+import { encoderArgs, scaleFilter, type Backend, type HwDeviceOptions } from "../hw-backends.ts";
 
 export const SESSION_PLAYLIST = "encoder.m3u8";
 export const SESSION_INIT = "init.mp4";
@@ -27,6 +29,8 @@ export interface SessionEncode {
   hasAudio: boolean;
   backend?: Backend;
   device?: HwDeviceOptions;
+  /** The plan's video pre-processing (tone mapping, a constant rate for a variable-rate source); default none. */
+  video?: VideoPre;
 }
 
 export function segmentFileName(index: number): string {
@@ -37,23 +41,25 @@ export function buildSessionArgs(e: SessionEncode): string[] {
   const backend = e.backend ?? "software";
   const start = e.startSegment * e.segmentSeconds;
   const gop = Math.round(e.fps * e.segmentSeconds);
-  const filters = [...uploadFilters(backend, false), scaleFilter(backend, e.width, e.height)];
-  if (backend === "software") filters.unshift(`fps=${e.fps}`);
-  const args = ["-hide_banner", "-nostats", "-loglevel", "error", "-y", "-progress", "pipe:1", ...hwInputArgs(backend, false, e.device)];
-  if (start > 0) args.push("-ss", String(start));
-  args.push(...inputArgs(e.inputFormat), "-i", e.input, "-copyts", "-avoid_negative_ts", "disabled");
+  // x264 forces keyframes by time: its frames must come at a constant rate on the grid of every run.
+  const video: VideoPre = {
+    toneMap: e.video?.toneMap ?? null,
+    forceConstantRate: backend === "software" || (e.video?.forceConstantRate ?? false),
+    frameRate: e.video?.frameRate ?? String(e.fps),
+  };
+  const filters = [...preFilters(video, backend, false), scaleFilter(backend, e.width, e.height)];
+  const args = [...FFMPEG_HEADER];
+  args.push(
+    ...inputSection({ input: e.input, backend, fullDevice: false, ...(e.device ? { device: e.device } : {}), ...(e.inputFormat ? { format: e.inputFormat } : {}), seekSec: start }),
+    "-copyts", "-avoid_negative_ts", "disabled",
+  );
   if (e.endSegment !== undefined) args.push("-t", String((e.endSegment - e.startSegment) * e.segmentSeconds));
   args.push("-map", "0:v:0");
   if (e.hasAudio) args.push("-map", "0:a:0");
   args.push("-vf", filters.join(","), ...encoderArgs(backend, 0, e.maxBitrateKbps, e.segmentSeconds, gop));
-  if (e.hasAudio) args.push("-c:a", "aac", "-b:a", "128k", "-ac", "2", "-ar", "48000");
+  if (e.hasAudio) args.push(...aacArgs(128, 2, 48000));
   args.push(
-    "-f", "hls",
-    "-hls_time", String(e.segmentSeconds),
-    "-hls_playlist_type", "event",
-    "-hls_segment_type", "fmp4",
-    "-hls_fmp4_init_filename", SESSION_INIT,
-    "-hls_flags", "independent_segments+temp_file",
+    ...hlsMuxerArgs({ segmentSeconds: e.segmentSeconds, playlistType: "event", segmentType: "fmp4", initFilename: SESSION_INIT }),
     // Absolute decode times in every fragment (tfdt): without it the mp4 muxer restarts them at 0 and
     // hides the offset in an edit list that players ignore, so a restarted run would jump back in time.
     "-hls_segment_options", "movflags=+frag_discont",

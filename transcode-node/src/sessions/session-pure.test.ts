@@ -35,6 +35,14 @@ describe("buildSessionArgs", () => {
     expect(args.slice(args.indexOf("-g:v:0"), args.indexOf("-g:v:0") + 4)).toEqual(["-g:v:0", "100", "-keyint_min:v:0", "100"]);
     expect(args.slice(args.indexOf("-vf"), args.indexOf("-vf") + 2)).toEqual(["-vf", "format=nv12,hwupload,scale_cuda=w=640:h=360:format=nv12"]);
   });
+
+  it("tone-maps an HDR source with the job's filter chain, before the upload on a hardware encoder", () => {
+    const video = { toneMap: { transfer: "pq" as const, primaries: "bt2020", matrix: "bt2020nc" }, forceConstantRate: false, frameRate: "25" };
+    const TONE_MAP = "zscale=tin=smpte2084:min=bt2020nc:pin=bt2020:t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=tonemap=hable:desat=0,zscale=t=bt709:m=bt709:r=tv,format=yuv420p";
+    const vf = (args: string[]) => args[args.indexOf("-vf") + 1];
+    expect(vf(buildSessionArgs({ ...base, startSegment: 0, video }))).toBe(`fps=25,${TONE_MAP},scale=640:360:flags=bicubic,format=yuv420p`);
+    expect(vf(buildSessionArgs({ ...base, startSegment: 0, video, backend: "nvenc" }))).toBe(`${TONE_MAP},format=nv12,hwupload,scale_cuda=w=640:h=360:format=nv12`);
+  });
 });
 
 describe("session playlists", () => {

@@ -2,11 +2,8 @@
 // encode, O(1) lookups by id and by key, one inactivity timeout (SESSION_INACTIVITY_SECONDS)
 // checked every fifth of it, capacity caps, and a shutdown that leaves no ffmpeg behind.
 import { randomUUID } from "node:crypto";
-import { createWriteStream } from "node:fs";
-import { mkdir, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import type { StorageDriver } from "@edgestream/worker";
 import { MediaInputError } from "../errors.ts";
 import { demuxerFor } from "../input-policy.ts";
@@ -14,6 +11,7 @@ import { sha256FileIdle } from "../hash.ts";
 import type { Backend } from "../hw-backends.ts";
 import { bitrateFor, planPackage } from "../plan.ts";
 import { probe } from "../probe.ts";
+import { downloadSource } from "../source-download.ts";
 import { Session, type SessionEvent, type SessionProfile, type SessionTiming } from "./session.ts";
 
 export interface SessionSettings extends SessionTiming {
@@ -177,7 +175,7 @@ export class SessionRegistry {
           this.hashing.set(id, controller);
           return sha256FileIdle(input, { signal: controller.signal });
         },
-        encode: { backend, inputFormat: demuxerFor(info.formatName) },
+        encode: { backend, inputFormat: demuxerFor(info.formatName), video: plan.video! },
         onEvent: (event) => {
           for (const listener of this.listeners.get(id) ?? []) listener(event);
         },
@@ -193,12 +191,6 @@ export class SessionRegistry {
   /** ffmpeg seeks in the source on every restart: it must be a local file. Storage sources are copied once. */
   private async localInput(id: string, source: SessionSource): Promise<string> {
     if ("path" in source) return source.path;
-    const object = await this.storage.get(source.storageKey);
-    if (!object) throw new MediaInputError(`source not found in storage: ${source.storageKey}`);
-    const dir = join(this.settings.workRoot, `source-${id}`);
-    await mkdir(dir, { recursive: true });
-    const path = join(dir, "source");
-    await pipeline(Readable.fromWeb(object.body as import("node:stream/web").ReadableStream), createWriteStream(path));
-    return path;
+    return downloadSource(this.storage, source.storageKey, join(this.settings.workRoot, `source-${id}`));
   }
 }

@@ -1,6 +1,7 @@
 // One on-demand session: a source encoded to one profile, segment by segment, for every viewer who
-// holds a lease on it. Hand-written: this is the part no library does (the Jellyfin model, without
-// its known failures).
+// holds a lease on it (the Jellyfin model, without its known failures). This file keeps the state
+// and carries out decisions; what to start, follow, park, wake or kill is decided by scheduler.ts
+// (pure), the ffmpeg processes are encoder-run.ts, and storage is segment-store.ts.
 // - The full VOD playlist exists from the start (vod-playlist.ts); a segment request is served at
 //   once when the segment is finished, waits (bounded) when a running encoder will reach it soon,
 //   and otherwise starts an encoder run at that segment (session-args.ts keeps runs on the grid).
@@ -12,12 +13,14 @@
 // - Finished segments are copied to storage as they come; when all are there, the playlists and
 //   meta.json follow (master last) and the video is a regular package.
 import { watch, type FSWatcher } from "node:fs";
-import { mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
+import { mkdir, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { StorageDriver } from "@edgestream/worker";
 import { CancelledError } from "../errors.ts";
-import { runFfmpeg, type FfmpegRun } from "../ffmpeg-process.ts";
-import { buildSessionArgs, segmentFileName, SESSION_INIT, type SessionEncode } from "./session-args.ts";
+import { launchRun, park, wake, type EncoderRun } from "./encoder-run.ts";
+import { doneStretches, endsAtStored, INIT_INDEX, keepAhead, onRunExit, planStart, segmentsAhead, steer, type Snapshot } from "./scheduler.ts";
+import { SESSION_INIT, type SessionEncode } from "./session-args.ts";
+import { publishSessionPackage, SegmentStore, sessionFileName } from "./segment-store.ts";
 import { buildSessionMasterPlaylist, buildSessionMediaPlaylist, segmentCount } from "./vod-playlist.ts";
 
 export type SessionStatus = "running" | "completed" | "failed" | "stopped";
@@ -64,7 +67,7 @@ export interface SessionInit {
   /** The content address (SHA-256 of the source); asked for once the first segment is out, so
    *  hashing a large source never competes with the encoder for the first play. */
   storagePrefix: () => Promise<string>;
-  encode?: Pick<SessionEncode, "backend" | "device" | "inputFormat">;
+  encode?: Pick<SessionEncode, "backend" | "device" | "inputFormat" | "video">;
   onEvent?: (event: SessionEvent) => void;
 }
 
@@ -75,17 +78,6 @@ export class SegmentNotReadyError extends Error {
   }
 }
 
-interface EncoderRun {
-  run: FfmpegRun;
-  start: number;
-  end: number;
-  highest: number; // highest segment index this run has finished, start - 1 before the first
-  paused: boolean;
-  wantedAt: number; // when a request last needed this run
-}
-
-const INIT_INDEX = -1;
-
 export class Session {
   readonly id: string;
   readonly key: string;
@@ -95,21 +87,28 @@ export class Session {
   speed = 0;
   private readonly leases = new Map<string, number>();
   private readonly finished = new Set<number>();
-  private readonly stored = new Set<number>();
   private readonly waiters = new Map<number, Set<() => void>>();
   private runs: EncoderRun[] = [];
   /** The last segment each lease asked for: who follows which run, and how far ahead to encode. */
   private readonly positions = new Map<string, number>();
   private failures = 0;
   private watcher: FSWatcher | null = null;
-  private persisting: Promise<void> = Promise.resolve();
-  private prefix: string | undefined;
+  private readonly store: SegmentStore;
   private hashing = false;
 
   constructor(private readonly init: SessionInit) {
     this.id = init.id;
     this.key = init.key;
     this.segments = segmentCount(init.durationSec, init.segmentSeconds);
+    this.store = new SegmentStore({
+      sessionId: init.id,
+      storage: init.storage,
+      workDir: init.workDir,
+      profile: init.profile,
+      segments: this.segments,
+      storing: () => this.status !== "stopped",
+      onAllStored: (prefix) => (this.status === "running" ? this.complete(prefix) : Promise.resolve()),
+    });
   }
 
   /** The running encoders' process ids (operators, and the tests). */
@@ -132,7 +131,7 @@ export class Session {
 
   /** Segments the encoders are ahead of the viewers following them (the largest lead; 0 when idle). */
   get segmentsAhead(): number {
-    return Math.max(0, ...this.runs.map((r) => r.highest - (this.followerPosition(r) ?? r.start)));
+    return segmentsAhead(this.positions.values(), this.runs);
   }
 
   get progress(): number {
@@ -180,13 +179,13 @@ export class Session {
     if (this.status === "failed") throw new Error(this.error ?? "the session failed");
     if (index !== INIT_INDEX && (index < 0 || index >= this.segments)) throw new RangeError(`no segment ${index}`);
     if (index >= 0) this.positions.set(lease, index);
-    if (!this.finished.has(index) && this.stored.has(index) && this.prefix) return { storageKey: this.storageKeyOf(index) };
+    if (!this.finished.has(index) && this.store.stored.has(index) && this.store.prefix) return { storageKey: this.store.keyOf(index) };
     if (!this.finished.has(index)) {
       this.steer(index);
       await this.waitFor(index);
     }
     this.keepAhead();
-    return { path: join(this.init.workDir, this.fileOf(index)) };
+    return { path: join(this.init.workDir, sessionFileName(index)) };
   }
 
   /** Stops the encoder (`q`, grace, SIGKILL) and removes the work directory. */
@@ -198,73 +197,70 @@ export class Session {
     for (const r of runs) r.run.abort(this.init.timing.stopGraceMs);
     await Promise.all(runs.map((r) => r.run.done.catch(() => {})));
     for (const set of this.waiters.values()) for (const wake of set) wake();
-    await this.persisting.catch(() => {});
+    await this.store.settled();
     await rm(this.init.workDir, { recursive: true, force: true });
   }
 
-  // --- encoder control -------------------------------------------------------------------------
+  // --- carrying out the scheduler's decisions ---------------------------------------------------
 
-  /** Decides, for a request of segment `index` that is not finished, whether to wait or start a run. */
-  private steer(index: number): void {
-    if (index === INIT_INDEX) {
-      if (this.runs.length === 0) this.startRun(this.firstMissing(0) ?? 0);
-      return;
-    }
-    const near = this.runs.find((r) => index >= r.highest + 1 && index < r.end && index - (r.highest + 1) <= this.init.timing.restartDistance);
-    if (near) {
-      near.wantedAt = Date.now();
-      if (near.paused) this.resume(near);
-      return;
-    }
-    this.startRun(index);
+  private snapshot(): Snapshot<EncoderRun> {
+    const waiting = new Set<number>();
+    for (const [index, set] of this.waiters) if (set.size > 0) waiting.add(index);
+    const { aheadSegments, restartDistance, maxRuns } = this.init.timing;
+    return {
+      segments: this.segments,
+      finished: this.finished,
+      stored: this.store.stored,
+      positions: [...this.positions.values()],
+      waiting,
+      runs: this.runs,
+      aheadSegments,
+      restartDistance,
+      maxRuns: maxRuns ?? 2,
+    };
   }
 
-  /**
-   * Starts a run at `start`. Runs that no viewer follows any more (it seeked away) and nobody waits
-   * on stop first, so a seek gets the machine to itself; past `maxRuns`, the run nobody waits on,
-   * least recently wanted, makes way.
-   */
+  /** A request for segment `index` that is not finished: follow a run about to reach it, or start one. */
+  private steer(index: number): void {
+    const decision = steer(this.snapshot(), index);
+    if (decision.type === "start") this.startRun(decision.at);
+    else if (decision.type === "follow") {
+      decision.run.wantedAt = Date.now();
+      wake(decision.run);
+    }
+  }
+
+  private kill(runs: EncoderRun[]): void {
+    for (const r of runs) r.run.kill();
+    this.runs = this.runs.filter((r) => !runs.includes(r));
+  }
+
   private startRun(start: number): void {
     if (this.status !== "running") return;
-    // A run whose stretch reaches `start` now ends there: the new run takes over from it.
-    for (const r of this.runs) if (r.start < start && start < r.end) r.end = start;
-    for (const r of [...this.runs]) {
-      if (this.followerPosition(r) === undefined && !this.hasWaiters(r)) {
-        r.run.kill();
-        this.runs = this.runs.filter((x) => x !== r);
-      }
-    }
-    if (this.runs.length >= (this.init.timing.maxRuns ?? 2)) {
-      const victim = [...this.runs].sort((a, b) => Number(this.hasWaiters(a)) - Number(this.hasWaiters(b)) || a.wantedAt - b.wantedAt)[0]!;
-      victim.run.kill();
-      this.runs = this.runs.filter((r) => r !== victim);
-    }
-    // A run stops before work that exists: finished, stored, or where another run began.
-    let end = start + 1;
-    while (end < this.segments && !this.finished.has(end) && !this.stored.has(end) && !this.runs.some((r) => r.start === end)) end++;
+    const plan = planStart(this.snapshot(), start);
+    for (const { run, end } of plan.shorten) run.end = end;
+    this.kill(plan.kill);
     const { profile, segmentSeconds } = this.init;
-    const args = buildSessionArgs({
-      input: this.init.input,
-      outDir: this.init.workDir,
-      segmentSeconds,
-      startSegment: start,
-      ...(end < this.segments ? { endSegment: end } : {}),
-      width: profile.width,
-      height: profile.height,
-      fps: profile.fps,
-      maxBitrateKbps: profile.maxBitrateKbps,
-      hasAudio: this.init.hasAudio,
-      ...this.init.encode,
-    });
-    const run = runFfmpeg(args, {
-      onProgress: (p) => {
+    const encoder = launchRun(
+      {
+        input: this.init.input,
+        outDir: this.init.workDir,
+        segmentSeconds,
+        width: profile.width,
+        height: profile.height,
+        fps: profile.fps,
+        maxBitrateKbps: profile.maxBitrateKbps,
+        hasAudio: this.init.hasAudio,
+        ...this.init.encode,
+      },
+      { start, end: plan.end, segments: this.segments, now: Date.now() },
+      (p) => {
         this.speed = p.speed;
         this.emit({ type: "ProgressUpdate", segmentsDone: this.finished.size, segments: this.segments, speed: p.speed });
       },
-    });
-    const encoder: EncoderRun = { run, start, end, highest: start - 1, paused: false, wantedAt: Date.now() };
+    );
     this.runs.push(encoder);
-    run.done.then(
+    encoder.run.done.then(
       () => this.onRunExit(encoder, null),
       (error: Error) => this.onRunExit(encoder, error),
     );
@@ -274,63 +270,18 @@ export class Session {
     if (!this.runs.includes(encoder)) return; // made way for another run, finished its stretch, or stopped
     await this.scan();
     this.runs = this.runs.filter((r) => r !== encoder);
-    if (encoder.highest < encoder.start) {
-      // Ended without finishing a single segment (crashed, or decoded nothing): once may be bad
-      // luck, twice is the source. Never loop on it.
-      if (++this.failures >= 2) return this.fail(`the source could not be transcoded: ${error?.message ?? "ffmpeg produced no segment"}`);
-    } else this.failures = 0;
-    // A crash mid-run is repaired at once for whoever waits, else on the next request.
-    const waited = [...this.waiters.entries()].filter(([index, set]) => set.size > 0 && index >= encoder.start && index < encoder.end).map(([index]) => index);
-    if (error && waited.length) this.startRun(Math.max(0, Math.min(...waited)));
-    else if (!error) this.keepAhead();
+    const decision = onRunExit(encoder, error !== null, this.failures, this.snapshot().waiting);
+    this.failures = decision.failures;
+    if (decision.type === "fail") this.fail(`the source could not be transcoded: ${error?.message ?? "ffmpeg produced no segment"}`);
+    else if (decision.type === "restart") this.startRun(decision.at);
+    else if (decision.type === "keepAhead") this.keepAhead();
   }
 
-  /** The furthest position of the viewers following a run (inside its stretch), if any. */
-  private followerPosition(r: EncoderRun): number | undefined {
-    let best: number | undefined;
-    for (const p of this.positions.values()) if (p >= r.start && p < r.end && (best === undefined || p > best)) best = p;
-    return best;
-  }
-
-  private hasWaiters(r: EncoderRun): boolean {
-    for (const [index, set] of this.waiters) if (set.size > 0 && index >= r.start && index < r.end) return true;
-    return false;
-  }
-
-  /**
-   * Parks a run far enough ahead of its viewers and wakes it when they catch up; starts a run for a
-   * viewer about to reach missing segments; when nothing is wanted, fills the holes seeks left so
-   * the package completes (the session still stops when its last lease lapses).
-   */
   private keepAhead(): void {
-    const ahead = this.init.timing.aheadSegments;
-    for (const r of this.runs) {
-      const wanted = (this.followerPosition(r) ?? r.start) + ahead;
-      if (!r.paused && r.highest >= wanted) {
-        r.run.pause();
-        r.paused = true;
-      } else if (r.paused && r.highest < wanted) this.resume(r);
-    }
-    if (this.runs.length >= (this.init.timing.maxRuns ?? 2)) return;
-    for (const p of [...new Set(this.positions.values())].sort((a, b) => a - b)) {
-      const next = this.firstMissing(p);
-      if (next !== undefined && next <= p + ahead && !this.runs.some((r) => next >= r.start && next < r.end)) return this.startRun(next);
-    }
-    if (this.runs.length === 0) {
-      const hole = this.firstMissing(0);
-      if (hole !== undefined) this.startRun(hole);
-    }
-  }
-
-  private resume(r: EncoderRun): void {
-    if (!r.paused) return;
-    r.run.resume();
-    r.paused = false;
-  }
-
-  private firstMissing(from: number): number | undefined {
-    for (let i = from; i < this.segments; i++) if (!this.finished.has(i) && !this.stored.has(i)) return i;
-    return undefined;
+    const plan = keepAhead(this.snapshot());
+    for (const r of plan.park) park(r);
+    for (const r of plan.wake) wake(r);
+    if (plan.start !== undefined) this.startRun(plan.start);
   }
 
   // --- readiness -------------------------------------------------------------------------------
@@ -353,7 +304,7 @@ export class Session {
       for (const r of this.runs) if (index > r.highest && index >= r.start && index < r.end) r.highest = index;
       if (index >= 0) this.emit({ type: "SegmentReady", index });
       this.wake(index);
-      this.persist(index);
+      this.store.persist(index);
       if (index >= 0 && !this.hashing) {
         this.hashing = true;
         this.init.storagePrefix().then(
@@ -364,13 +315,8 @@ export class Session {
         );
       }
     }
-    for (const r of [...this.runs]) {
-      if (r.highest + 1 >= r.end && r.end < this.segments) {
-        // Its stretch is done (another run, or stored work, took over the rest): it made way.
-        r.run.kill();
-        this.runs = this.runs.filter((x) => x !== r);
-      }
-    }
+    // A run whose stretch is done (another run, or stored work, took over the rest) made way.
+    this.kill(doneStretches(this.snapshot()));
     this.keepAhead();
   }
 
@@ -408,72 +354,24 @@ export class Session {
 
   // --- persistence -----------------------------------------------------------------------------
 
-  private fileOf(index: number): string {
-    return index === INIT_INDEX ? SESSION_INIT : segmentFileName(index);
-  }
-
-  private storageKeyOf(index: number): string {
-    return `${this.prefix}/${this.init.profile.name}/${this.fileOf(index)}`;
-  }
-
   /** Segments an earlier session already stored count as finished work: never encoded again. */
   private async adoptStored(prefix: string): Promise<void> {
-    this.prefix = prefix;
-    const keys = await this.init.storage.list(`${prefix}/${this.init.profile.name}`).catch(() => [] as string[]);
-    for (const key of keys) {
-      const name = key.slice(key.lastIndexOf("/") + 1);
-      if (name === SESSION_INIT) this.stored.add(INIT_INDEX);
-      else if (/^seg_\d{5}\.m4s$/.test(name)) this.stored.add(Number(name.slice(4, 9)));
-    }
-    for (const r of this.runs) {
-      // A running stretch may now reach into stored work: let it stop at the first stored segment.
-      const firstStored = [...this.stored].filter((i) => i > r.highest).sort((a, b) => a - b)[0];
-      if (firstStored !== undefined && firstStored < r.end) r.end = firstStored;
-    }
-    for (const index of this.finished) this.persist(index);
-  }
-
-  private persist(index: number): void {
-    if (!this.prefix || this.stored.has(index)) return;
-    const prefix = this.prefix;
-    this.persisting = this.persisting.then(async () => {
-      if (this.stored.has(index) || this.status === "stopped") return;
-      const path = join(this.init.workDir, this.fileOf(index));
-      if (!(await stat(path).catch(() => null))) return;
-      await this.init.storage.put(this.storageKeyOf(index), await readFile(path));
-      this.stored.add(index);
-      if (this.stored.size === this.segments + 1 && this.status === "running") await this.complete(prefix);
-    });
-    this.persisting.catch((error: Error) => console.warn(`session ${this.id}: storing segment ${index} failed: ${error.message}`));
+    await this.store.adopt(prefix);
+    // A running stretch may now reach into stored work: let it stop at the first stored segment.
+    for (const { run, end } of endsAtStored(this.runs, this.store.stored)) run.end = end;
+    for (const index of this.finished) this.store.persist(index);
   }
 
   private async complete(prefix: string): Promise<void> {
-    const { storage, profile } = this.init;
-    await storage.put(`${prefix}/${profile.name}/index.m3u8`, this.mediaPlaylist());
-    if (await storage.head(`${prefix}/master.m3u8`)) {
-      // A packaging job already published this source: its ladder stands; ours stays beside it.
-      this.status = "completed";
-      this.emit({ type: "TranscodeCompleted", storagePrefix: prefix });
-      return;
-    }
-    const meta = {
-      version: 2,
-      sha256: prefix,
-      source: { durationSec: this.init.durationSec },
-      origin: "on-demand-session",
-      renditions: [{ name: profile.name, width: profile.width, height: profile.height }],
-      thumbnails: null,
-      createdAt: new Date().toISOString(),
-    };
-    await storage.put(`${prefix}/meta.json`, JSON.stringify(meta, null, 2));
-    await storage.put(`${prefix}/master.m3u8`, this.masterPlaylist());
+    const { storage, profile, durationSec } = this.init;
+    const published = await publishSessionPackage({ storage, prefix, profile, durationSec, mediaPlaylist: this.mediaPlaylist(), masterPlaylist: this.masterPlaylist() });
     this.status = "completed";
-    this.emit({ type: "ManifestUpdated", storagePrefix: prefix });
+    if (published) this.emit({ type: "ManifestUpdated", storagePrefix: prefix });
     this.emit({ type: "TranscodeCompleted", storagePrefix: prefix });
   }
 
   get storagePrefix(): string | undefined {
-    return this.status === "completed" ? this.prefix : undefined;
+    return this.status === "completed" ? this.store.prefix : undefined;
   }
 
   private emit(event: SessionEvent): void {

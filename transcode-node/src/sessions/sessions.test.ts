@@ -13,6 +13,7 @@ import { startNodeServer } from "../server.ts";
 import { PLAYLIST_MESSAGE } from "../input-policy.ts";
 import { generateTestPattern } from "../test-pattern.ts";
 import { hostileSource } from "../testing/hostile.ts";
+import { generateZoo } from "../testing/zoo.ts";
 import { bytesRead, childPids, commandOf } from "../testing/processes.ts";
 
 const SECRET = "s".repeat(40);
@@ -217,6 +218,27 @@ describe("sessions on one node", () => {
     await writeFile(joined, Buffer.concat([storedInit, storedLast]));
     const probe = await ffprobeJson(joined).finally(() => rm(joined));
     expect(probe.streams.map((s: { codec_type: string; codec_name: string }) => `${s.codec_type}:${s.codec_name}`)).toContain("video:h264");
+  });
+});
+
+describe("an HDR source through a session", () => {
+  it("tone-maps HEVC 10-bit HDR10 to 8-bit SDR BT.709 H.264, as a packaging job does", async () => {
+    const { hevcHdr } = await generateZoo(dir, ["hevcHdr"]);
+    const node = await startNodeServer(nodeEnv("hdr"));
+    try {
+      const { status, body } = await startSession(node, hevcHdr, "viewer-hdr");
+      expect(status).toBe(201);
+      const name = await rendition(node, body.id);
+      const init = await fetchFile(node, body.id, name, "init.mp4", "viewer-hdr");
+      const first = await fetchFile(node, body.id, name, seg(0), "viewer-hdr");
+      expect([init.status, first.status]).toEqual([200, 200]);
+      const path = join(dir, "hdr-session-0.mp4");
+      await writeFile(path, Buffer.concat([init.bytes, first.bytes]));
+      const video = ((await ffprobeJson(path)).streams as Record<string, unknown>[]).find((s) => s.codec_type === "video");
+      expect(video).toMatchObject({ codec_name: "h264", pix_fmt: "yuv420p", color_transfer: "bt709", color_primaries: "bt709", color_space: "bt709" });
+    } finally {
+      await node.close();
+    }
   });
 });
 

@@ -16,10 +16,10 @@ import { z } from "zod";
 import type { StorageDriver } from "@edgestream/worker";
 import { MediaInputError, redactPaths } from "../errors.ts";
 import { InputRefusedError } from "../input-policy.ts";
-import { codedError } from "../service/http-error.ts";
-import { streamEvents } from "../service/event-stream.ts";
-import { SegmentNotReadyError, type Session, type SessionEvent } from "./session.ts";
-import { CapacityError, type SessionRegistry } from "./session-registry.ts";
+import { SegmentNotReadyError, type Session, type SessionEvent } from "../sessions/session.ts";
+import { CapacityError, type SessionRegistry } from "../sessions/session-registry.ts";
+import { streamEvents } from "./event-stream.ts";
+import { codedError } from "./http-error.ts";
 
 const StartSchema = z
   .object({

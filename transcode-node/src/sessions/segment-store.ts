@@ -1,0 +1,107 @@
+// Persistence of a session's output: finished segments copied to storage under the source's content
+// address as they come (one at a time, in order of finishing), segments an earlier session stored
+// adopted as finished work, and once all are there the playlists and meta.json, master last, so the
+// video is a regular package.
+import { readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import type { StorageDriver } from "@edgestream/worker";
+import { INIT_INDEX } from "./scheduler.ts";
+import { segmentFileName, SESSION_INIT } from "./session-args.ts";
+import type { SessionProfile } from "./session.ts";
+
+/** A session's file for segment `index` (or the init segment, -1). */
+export function sessionFileName(index: number): string {
+  return index === INIT_INDEX ? SESSION_INIT : segmentFileName(index);
+}
+
+export interface SegmentStoreInit {
+  sessionId: string;
+  storage: StorageDriver;
+  workDir: string;
+  profile: SessionProfile;
+  /** Media segments; with the init segment, `segments + 1` files make the package. */
+  segments: number;
+  /** False once the session stopped: nothing more is stored. */
+  storing: () => boolean;
+  /** Called once, when every file is stored and the session still runs. */
+  onAllStored: (prefix: string) => Promise<void>;
+}
+
+export class SegmentStore {
+  readonly stored = new Set<number>();
+  private prefixValue: string | undefined;
+  private persisting: Promise<void> = Promise.resolve();
+
+  constructor(private readonly init: SegmentStoreInit) {}
+
+  /** The content address, once known. */
+  get prefix(): string | undefined {
+    return this.prefixValue;
+  }
+
+  keyOf(index: number): string {
+    return `${this.prefixValue}/${this.init.profile.name}/${sessionFileName(index)}`;
+  }
+
+  /** Learns the content address and which segments an earlier session already stored (never encoded again). */
+  async adopt(prefix: string): Promise<void> {
+    this.prefixValue = prefix;
+    const keys = await this.init.storage.list(`${prefix}/${this.init.profile.name}`).catch(() => [] as string[]);
+    for (const key of keys) {
+      const name = key.slice(key.lastIndexOf("/") + 1);
+      if (name === SESSION_INIT) this.stored.add(INIT_INDEX);
+      else if (/^seg_\d{5}\.m4s$/.test(name)) this.stored.add(Number(name.slice(4, 9)));
+    }
+  }
+
+  /** Queues a finished segment's copy to storage (nothing before the content address is known). */
+  persist(index: number): void {
+    if (!this.prefixValue || this.stored.has(index)) return;
+    const prefix = this.prefixValue;
+    this.persisting = this.persisting.then(async () => {
+      if (this.stored.has(index) || !this.init.storing()) return;
+      const path = join(this.init.workDir, sessionFileName(index));
+      if (!(await stat(path).catch(() => null))) return;
+      await this.init.storage.put(this.keyOf(index), await readFile(path));
+      this.stored.add(index);
+      if (this.stored.size === this.init.segments + 1) await this.init.onAllStored(prefix);
+    });
+    this.persisting.catch((error: Error) => console.warn(`session ${this.init.sessionId}: storing segment ${index} failed: ${error.message}`));
+  }
+
+  /** Resolves when every queued copy is done (or failed). */
+  settled(): Promise<void> {
+    return this.persisting.catch(() => {});
+  }
+}
+
+export interface SessionPackage {
+  storage: StorageDriver;
+  prefix: string;
+  profile: SessionProfile;
+  durationSec: number;
+  mediaPlaylist: string;
+  masterPlaylist: string;
+}
+
+/**
+ * Writes the playlists and meta.json of a fully stored session, master last. False when a packaging
+ * job already published this source: its ladder stands, the session's rendition stays beside it.
+ */
+export async function publishSessionPackage(p: SessionPackage): Promise<boolean> {
+  const { storage, prefix, profile } = p;
+  await storage.put(`${prefix}/${profile.name}/index.m3u8`, p.mediaPlaylist);
+  if (await storage.head(`${prefix}/master.m3u8`)) return false;
+  const meta = {
+    version: 2,
+    sha256: prefix,
+    source: { durationSec: p.durationSec },
+    origin: "on-demand-session",
+    renditions: [{ name: profile.name, width: profile.width, height: profile.height }],
+    thumbnails: null,
+    createdAt: new Date().toISOString(),
+  };
+  await storage.put(`${prefix}/meta.json`, JSON.stringify(meta, null, 2));
+  await storage.put(`${prefix}/master.m3u8`, p.masterPlaylist);
+  return true;
+}

@@ -1,4 +1,4 @@
-// One vitest run, eight projects: unit tests beside the code (Node for worker and transcode-node,
+// One vitest run, nine projects: unit tests beside the code (Node for contracts, worker and transcode-node,
 // happy-dom for the player SDK), then cross-package integration, security (hostile input over HTTP),
 // fault injection, the route suite under Node/workerd/Deno, and browser (Chromium) tests.
 import { defineConfig } from "vitest/config";
@@ -7,6 +7,7 @@ export default defineConfig({
   test: {
     reporters: ["default", "./tests/helpers/summary-reporter.ts"],
     projects: [
+      { test: { name: "contracts", include: ["contracts/src/**/*.test.ts"], environment: "node" } },
       { test: { name: "worker", include: ["worker/src/**/*.test.ts"], environment: "node" } },
       {
         test: { name: "transcode-node", include: ["transcode-node/src/**/*.test.ts"], environment: "node", testTimeout: 60_000 },

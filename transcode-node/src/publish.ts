@@ -4,7 +4,7 @@
 // (fs, S3, R2): the copy it costs on local disk is small next to the encode.
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
-import type { StorageDriver } from "@edgestream/worker";
+import type { StorageDriver } from "@edgestream/contracts";
 import { MASTER_PLAYLIST } from "./ffmpeg-args.ts";
 import { sha256File } from "./hash.ts";
 import { packageInto, type PackageCoreOptions, type PackageMeta } from "./package-vod.ts";

@@ -4,7 +4,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createFsStorage } from "@edgestream/worker/storage/fs";
+import { createFsStorage } from "@edgestream/contracts/storage/fs";
 import { parseMasterPlaylist, readRendition } from "../../tests/helpers/media.ts";
 import { startNodeServer, type RunningNode } from "./server.ts";
 import { PLAYLIST_MESSAGE } from "./input-policy.ts";

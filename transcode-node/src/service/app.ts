@@ -9,7 +9,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
-import type { StorageDriver } from "@edgestream/worker";
+import type { StorageDriver } from "@edgestream/contracts";
 import { MediaInputError, redactPaths } from "../errors.ts";
 import type { HardwareRegistry } from "../hw-registry.ts";
 import { packageToStorage } from "../publish.ts";

@@ -14,7 +14,7 @@
 import { watch, type FSWatcher } from "node:fs";
 import { mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import type { StorageDriver } from "@edgestream/worker";
+import type { StorageDriver } from "@edgestream/contracts";
 import { CancelledError } from "../errors.ts";
 import { runFfmpeg, type FfmpegRun } from "../ffmpeg-process.ts";
 import { buildSessionArgs, segmentFileName, SESSION_INIT, type SessionEncode } from "./session-args.ts";

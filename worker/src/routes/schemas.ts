@@ -1,7 +1,7 @@
 // Request and response schemas: they validate input and generate the OpenAPI document.
 import { z } from "@hono/zod-openapi";
 import { VIDEO_STATUSES, VISIBILITIES } from "../db/schema.ts";
-import { isSafeKey, MAX_KEY_LENGTH } from "../storage/driver.ts";
+import { isSafeKey, MAX_KEY_LENGTH } from "@edgestream/contracts";
 
 export const ErrorSchema = z
   .object({ error: z.object({ code: z.string(), message: z.string() }) })

@@ -6,7 +6,7 @@ import type { NewVideo, Video } from "../db/schema.ts";
 import { HttpError } from "../errors.ts";
 import type { AppDeps, AppEnv, Viewer } from "../env.ts";
 import { readPackageMeta } from "../storage/package-meta.ts";
-import { isOwnUpload, uploadKey } from "../storage/upload-keys.ts";
+import { isOwnUpload, uploadKey } from "@edgestream/contracts";
 import { isUploadType } from "../http/body-limit.ts";
 import { limitBytes } from "../http/limit-bytes.ts";
 import { refreshPackaging, startPackaging } from "../transcode/packaging.ts";

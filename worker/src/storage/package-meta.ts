@@ -1,5 +1,5 @@
 // Reads what the transcode node wrote beside a package (meta.json), for registering it as a video.
-import type { StorageDriver } from "./driver.ts";
+import type { StorageDriver } from "@edgestream/contracts";
 
 export interface PackageFacts {
   durationMs: number | null;

@@ -1,0 +1,4 @@
+// Public, edge-safe surface of @edgestream/contracts: nothing reachable from here imports `node:*`.
+// Node-only drivers are subpath exports (`@edgestream/contracts/storage/fs`, …/s3, …/s3-env, …/r2).
+export * from "./storage/driver.ts";
+export * from "./storage/upload-keys.ts";

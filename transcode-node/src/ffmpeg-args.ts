@@ -1,13 +1,11 @@
 // Pure: a plan and a backend → the exact ffmpeg argument list for one packaging run. One process
 // per job: one decode, `split` into the rungs, every rendition and the audio written by one hls
 // muxer through `var_stream_map`. Unit tests pin it; nothing else builds packaging args.
+import { AUDIO_RENDITION, ffmpegSegmentPattern, INIT_SEGMENT, MEDIA_PLAYLIST } from "@edgestream/contracts";
 import { encoderArgs, hwInputArgs, scaleFilter, uploadFilters, type Backend, type HwDeviceOptions } from "./hw-backends.ts";
 import { inputArgs } from "./input-policy.ts";
 import type { PackagePlan, VideoPlan } from "./plan.ts";
 
-export const MASTER_PLAYLIST = "master.m3u8";
-export const MEDIA_PLAYLIST = "index.m3u8";
-export const AUDIO_RENDITION = "audio";
 
 export interface ArgsOptions extends HwDeviceOptions {
   backend?: Backend;
@@ -80,9 +78,9 @@ export function buildPackageArgs(
     "-hls_time", String(plan.segmentSeconds),
     "-hls_playlist_type", "vod",
     "-hls_segment_type", fmp4 ? "fmp4" : "mpegts",
-    ...(fmp4 ? ["-hls_fmp4_init_filename", "init.mp4"] : []),
+    ...(fmp4 ? ["-hls_fmp4_init_filename", INIT_SEGMENT] : []),
     "-hls_flags", "independent_segments+temp_file",
-    "-hls_segment_filename", `${outDir}/%v/seg_%05d.${fmp4 ? "m4s" : "ts"}`,
+    "-hls_segment_filename", `${outDir}/%v/${ffmpegSegmentPattern(fmp4 ? "m4s" : "ts")}`,
     "-var_stream_map", varStreamMap(plan),
     `${outDir}/%v/${MEDIA_PLAYLIST}`,
   );

@@ -5,7 +5,7 @@ export {
   planPackage, fitWithin, bitrateFor, normaliseLadder, DEFAULT_LADDER,
   type PackagePlan, type VideoPlan, type AudioPlan, type PlanOptions, type Rendition, type SegmentType,
 } from "./plan.ts";
-export { buildPackageArgs, canRunFullDevice, toneMapFilter, MASTER_PLAYLIST, MEDIA_PLAYLIST, AUDIO_RENDITION } from "./ffmpeg-args.ts";
+export { buildPackageArgs, canRunFullDevice, toneMapFilter } from "./ffmpeg-args.ts";
 export { HW_BACKENDS, ENCODER_OF, buildTestEncodeArgs, type Backend, type HwBackend, type HwAccelPreference } from "./hw-backends.ts";
 export { HardwareRegistry, DEFAULT_SESSION_CAPS, type EncoderCheck, type HardwareRegistryOptions } from "./hw-registry.ts";
 export { buildMasterPlaylist, measureRendition, type MeasuredRendition } from "./master-playlist.ts";

@@ -5,7 +5,8 @@
 import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { CancelledError, FfmpegError, MediaInputError } from "./errors.ts";
-import { AUDIO_RENDITION, buildPackageArgs, MASTER_PLAYLIST } from "./ffmpeg-args.ts";
+import { AUDIO_RENDITION, MASTER_PLAYLIST, META_FILE, THUMBNAIL_DIR } from "@edgestream/contracts";
+import { buildPackageArgs } from "./ffmpeg-args.ts";
 import { runFfmpeg, type FfmpegProgress } from "./ffmpeg-process.ts";
 import { sha256File } from "./hash.ts";
 import { ENCODER_OF, type Backend, type HwAccelPreference } from "./hw-backends.ts";
@@ -139,9 +140,9 @@ export async function packageInto(workDir: string, options: PackageCoreOptions):
     encoder: encodedRungs > 0 ? ENCODER_OF[backend] : null,
     warnings,
     renditions: measured.map((m) => ({ ...m, mode: plan.video?.renditions.find((r) => r.name === m.name)?.mode ?? (plan.audio?.mode ?? "copy") })),
-    thumbnails: thumbnails ? { poster: thumbnails.poster, track: thumbnails.track, ...thumbnails.layout, sprites: thumbnails.layout.sprites.map((s) => `thumbnails/${s}`) } : null,
+    thumbnails: thumbnails ? { poster: thumbnails.poster, track: thumbnails.track, ...thumbnails.layout, sprites: thumbnails.layout.sprites.map((s) => `${THUMBNAIL_DIR}/${s}`) } : null,
   };
-  await writeFile(join(workDir, "meta.json"), JSON.stringify(meta, null, 2));
+  await writeFile(join(workDir, META_FILE), JSON.stringify(meta, null, 2));
   await writeFile(join(workDir, MASTER_PLAYLIST), buildMasterPlaylist(measured, plan.segmentType));
   options.onProgress?.({ outTimeSec: info.durationSec, speed: 0, fraction: 1 });
   return { sha256, info, plan, backend, warnings, meta, elapsedMs: Date.now() - started };

@@ -13,7 +13,7 @@ import { Readable } from "node:stream";
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
-import type { StorageDriver } from "@edgestream/contracts";
+import { INIT_SEGMENT, MASTER_PLAYLIST, MEDIA_PLAYLIST, parseSegmentName, type StorageDriver } from "@edgestream/contracts";
 import { MediaInputError, redactPaths } from "../errors.ts";
 import { InputRefusedError } from "../input-policy.ts";
 import { codedError } from "../service/http-error.ts";
@@ -73,16 +73,16 @@ export function sessionRoutes(registry: SessionRegistry, storage: StorageDriver,
 
   app.get("/:id", (c) => c.json(view(find(c.req.param("id")))));
 
-  app.get("/:id/master.m3u8", (c) => c.body(find(c.req.param("id")).masterPlaylist(), 200, { "Content-Type": "application/vnd.apple.mpegurl", "Cache-Control": "no-cache" }));
+  app.get(`/:id/${MASTER_PLAYLIST}`, (c) => c.body(find(c.req.param("id")).masterPlaylist(), 200, { "Content-Type": "application/vnd.apple.mpegurl", "Cache-Control": "no-cache" }));
 
-  app.get("/:id/:rendition/index.m3u8", (c) => c.body(find(c.req.param("id")).mediaPlaylist(), 200, { "Content-Type": "application/vnd.apple.mpegurl", "Cache-Control": "no-cache" }));
+  app.get(`/:id/:rendition/${MEDIA_PLAYLIST}`, (c) => c.body(find(c.req.param("id")).mediaPlaylist(), 200, { "Content-Type": "application/vnd.apple.mpegurl", "Cache-Control": "no-cache" }));
 
   app.get("/:id/:rendition/:file", async (c) => {
     const session = find(c.req.param("id"));
     const lease = c.req.query("lease");
     if (lease) registry.heartbeat(session.id, lease);
     const file = c.req.param("file");
-    const index = file === "init.mp4" ? -1 : /^seg_\d{5}\.m4s$/.test(file) ? Number(file.slice(4, 9)) : undefined;
+    const index = file === INIT_SEGMENT ? -1 : parseSegmentName(file);
     if (index === undefined) throw new HTTPException(404, { message: `no file ${file}` });
     let where;
     try {

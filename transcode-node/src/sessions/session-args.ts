@@ -5,11 +5,11 @@
 // Keyframes are forced on the segment grid relative to the seek point, which is itself on the grid,
 // so segment N of any run starts at N × segmentSeconds: restarts line up with an uninterrupted run,
 // and every run's segments play with the first run's init segment.
+import { ffmpegSegmentPattern, INIT_SEGMENT } from "@edgestream/contracts";
 import { inputArgs } from "../input-policy.ts";
 import { encoderArgs, hwInputArgs, scaleFilter, uploadFilters, type Backend, type HwDeviceOptions } from "../hw-backends.ts";
 
 export const SESSION_PLAYLIST = "encoder.m3u8";
-export const SESSION_INIT = "init.mp4";
 
 export interface SessionEncode {
   input: string;
@@ -27,10 +27,6 @@ export interface SessionEncode {
   hasAudio: boolean;
   backend?: Backend;
   device?: HwDeviceOptions;
-}
-
-export function segmentFileName(index: number): string {
-  return `seg_${String(index).padStart(5, "0")}.m4s`;
 }
 
 export function buildSessionArgs(e: SessionEncode): string[] {
@@ -52,13 +48,13 @@ export function buildSessionArgs(e: SessionEncode): string[] {
     "-hls_time", String(e.segmentSeconds),
     "-hls_playlist_type", "event",
     "-hls_segment_type", "fmp4",
-    "-hls_fmp4_init_filename", SESSION_INIT,
+    "-hls_fmp4_init_filename", INIT_SEGMENT,
     "-hls_flags", "independent_segments+temp_file",
     // Absolute decode times in every fragment (tfdt): without it the mp4 muxer restarts them at 0 and
     // hides the offset in an edit list that players ignore, so a restarted run would jump back in time.
     "-hls_segment_options", "movflags=+frag_discont",
     "-start_number", String(e.startSegment),
-    "-hls_segment_filename", `${e.outDir}/seg_%05d.m4s`,
+    "-hls_segment_filename", `${e.outDir}/${ffmpegSegmentPattern()}`,
     `${e.outDir}/${SESSION_PLAYLIST}`,
   );
   return args;

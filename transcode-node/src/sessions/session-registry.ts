@@ -7,7 +7,7 @@ import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { StorageDriver } from "@edgestream/contracts";
+import { liveRenditionName, type StorageDriver } from "@edgestream/contracts";
 import { MediaInputError } from "../errors.ts";
 import { demuxerFor } from "../input-policy.ts";
 import { sha256FileIdle } from "../hash.ts";
@@ -160,7 +160,7 @@ export class SessionRegistry {
       // A session always encodes (the plan may say "copy" for a browser-safe source at its own size),
       // into a folder of its own: its segments carry audio and video, unlike a packaging job's rungs.
       const maxBitrateKbps = rung.maxBitrateKbps || bitrateFor(rung.height);
-      const profile: SessionProfile = { name: `${rung.name}-live`, width: rung.width, height: rung.height, fps: plan.video!.fps, maxBitrateKbps };
+      const profile: SessionProfile = { name: liveRenditionName(rung.name), width: rung.width, height: rung.height, fps: plan.video!.fps, maxBitrateKbps };
       const session = new Session({
         id,
         key,

@@ -14,10 +14,10 @@
 import { watch, type FSWatcher } from "node:fs";
 import { mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import type { StorageDriver } from "@edgestream/contracts";
+import { INIT_SEGMENT, MASTER_PLAYLIST, MEDIA_PLAYLIST, META_FILE, parseSegmentName, SEGMENT_NAME, segmentName, type StorageDriver } from "@edgestream/contracts";
 import { CancelledError } from "../errors.ts";
 import { runFfmpeg, type FfmpegRun } from "../ffmpeg-process.ts";
-import { buildSessionArgs, segmentFileName, SESSION_INIT, type SessionEncode } from "./session-args.ts";
+import { buildSessionArgs, type SessionEncode } from "./session-args.ts";
 import { buildSessionMasterPlaylist, buildSessionMediaPlaylist, segmentCount } from "./vod-playlist.ts";
 
 export type SessionStatus = "running" | "completed" | "failed" | "stopped";
@@ -340,9 +340,9 @@ export class Session {
   private async readDir(): Promise<void> {
     const names = await readdir(this.init.workDir).catch(() => [] as string[]);
     // ffmpeg writes init.mp4 without a temp file; it is complete once any segment is.
-    const anySegment = names.some((name) => /^seg_\d{5}\.m4s$/.test(name));
+    const anySegment = names.some((name) => SEGMENT_NAME.test(name));
     for (const name of names) {
-      const index = name === SESSION_INIT ? (anySegment ? INIT_INDEX : undefined) : /^seg_(\d{5})\.m4s$/.test(name) ? Number(name.slice(4, 9)) : undefined;
+      const index = name === INIT_SEGMENT ? (anySegment ? INIT_INDEX : undefined) : parseSegmentName(name);
       if (index === undefined || this.finished.has(index)) continue;
       this.finished.add(index);
       for (const r of this.runs) if (index > r.highest && index >= r.start && index < r.end) r.highest = index;
@@ -404,7 +404,7 @@ export class Session {
   // --- persistence -----------------------------------------------------------------------------
 
   private fileOf(index: number): string {
-    return index === INIT_INDEX ? SESSION_INIT : segmentFileName(index);
+    return index === INIT_INDEX ? INIT_SEGMENT : segmentName(index);
   }
 
   private storageKeyOf(index: number): string {
@@ -417,8 +417,8 @@ export class Session {
     const keys = await this.init.storage.list(`${prefix}/${this.init.profile.name}`).catch(() => [] as string[]);
     for (const key of keys) {
       const name = key.slice(key.lastIndexOf("/") + 1);
-      if (name === SESSION_INIT) this.stored.add(INIT_INDEX);
-      else if (/^seg_\d{5}\.m4s$/.test(name)) this.stored.add(Number(name.slice(4, 9)));
+      const index = name === INIT_SEGMENT ? INIT_INDEX : parseSegmentName(name);
+      if (index !== undefined) this.stored.add(index);
     }
     for (const r of this.runs) {
       // A running stretch may now reach into stored work: let it stop at the first stored segment.
@@ -444,8 +444,8 @@ export class Session {
 
   private async complete(prefix: string): Promise<void> {
     const { storage, profile } = this.init;
-    await storage.put(`${prefix}/${profile.name}/index.m3u8`, this.mediaPlaylist());
-    if (await storage.head(`${prefix}/master.m3u8`)) {
+    await storage.put(`${prefix}/${profile.name}/${MEDIA_PLAYLIST}`, this.mediaPlaylist());
+    if (await storage.head(`${prefix}/${MASTER_PLAYLIST}`)) {
       // A packaging job already published this source: its ladder stands; ours stays beside it.
       this.status = "completed";
       this.emit({ type: "TranscodeCompleted", storagePrefix: prefix });
@@ -460,8 +460,8 @@ export class Session {
       thumbnails: null,
       createdAt: new Date().toISOString(),
     };
-    await storage.put(`${prefix}/meta.json`, JSON.stringify(meta, null, 2));
-    await storage.put(`${prefix}/master.m3u8`, this.masterPlaylist());
+    await storage.put(`${prefix}/${META_FILE}`, JSON.stringify(meta, null, 2));
+    await storage.put(`${prefix}/${MASTER_PLAYLIST}`, this.masterPlaylist());
     this.status = "completed";
     this.emit({ type: "ManifestUpdated", storagePrefix: prefix });
     this.emit({ type: "TranscodeCompleted", storagePrefix: prefix });

@@ -1,5 +1,5 @@
 // Reads what the transcode node wrote beside a package (meta.json), for registering it as a video.
-import type { StorageDriver } from "@edgestream/contracts";
+import { MASTER_PLAYLIST, META_FILE, type StorageDriver } from "@edgestream/contracts";
 
 export interface PackageFacts {
   durationMs: number | null;
@@ -10,9 +10,9 @@ export interface PackageFacts {
 
 /** null when the prefix holds no packaged video (no master.m3u8). */
 export async function readPackageMeta(storage: StorageDriver, prefix: string): Promise<PackageFacts | null> {
-  if (!(await storage.head(`${prefix}/master.m3u8`))) return null;
+  if (!(await storage.head(`${prefix}/${MASTER_PLAYLIST}`))) return null;
   const facts: PackageFacts = { durationMs: null, sourceSha256: null, posterPath: null, thumbnailsPath: null };
-  const object = await storage.get(`${prefix}/meta.json`);
+  const object = await storage.get(`${prefix}/${META_FILE}`);
   if (!object) return facts;
   try {
     const meta = JSON.parse(await new Response(object.body).text()) as {

@@ -3,3 +3,4 @@
 export * from "./storage/driver.ts";
 export * from "./storage/upload-keys.ts";
 export * from "./package-layout.ts";
+export * from "./package-meta.ts";

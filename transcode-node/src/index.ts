@@ -11,7 +11,7 @@ export { HardwareRegistry, DEFAULT_SESSION_CAPS, type EncoderCheck, type Hardwar
 export { buildMasterPlaylist, measureRendition, type MeasuredRendition } from "./master-playlist.ts";
 export { thumbnailLayout, buildThumbnailTrack, type ThumbnailOptions, type ThumbnailResult } from "./thumbnails.ts";
 export { runFfmpeg, type FfmpegProgress, type FfmpegRun } from "./ffmpeg-process.ts";
-export { packageVod, packageInto, type PackageOptions, type PackageCoreOptions, type PackageResult, type PackageMeta } from "./package-vod.ts";
+export { packageVod, packageInto, type PackageOptions, type PackageCoreOptions, type PackageResult } from "./package-vod.ts";
 export { sha256File } from "./hash.ts";
 export { MediaInputError, FfmpegError, CancelledError, redactPaths } from "./errors.ts";
 export { inputArgs, demuxerFor, InputRefusedError, MEDIA_DEMUXERS, PLAYLIST_DEMUXERS, PLAYLIST_MESSAGE, type InputRefusal } from "./input-policy.ts";

@@ -4,9 +4,9 @@
 // (fs, S3, R2): the copy it costs on local disk is small next to the encode.
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
-import { MASTER_PLAYLIST, META_FILE, type StorageDriver } from "@edgestream/contracts";
+import { MASTER_PLAYLIST, META_FILE, parsePackageMeta, type PackageMeta, type StorageDriver } from "@edgestream/contracts";
 import { sha256File } from "./hash.ts";
-import { packageInto, type PackageCoreOptions, type PackageMeta } from "./package-vod.ts";
+import { packageInto, type PackageCoreOptions } from "./package-vod.ts";
 
 export interface PublishOptions extends PackageCoreOptions {
   storage: StorageDriver;
@@ -37,11 +37,13 @@ export async function packageToStorage(options: PublishOptions): Promise<Publish
   }
 }
 
+/** The package already stored for these bytes; a meta.json that does not match the schema throws PackageMetaError. */
 async function readExisting(storage: StorageDriver, sha256: string): Promise<PackageMeta | null> {
   if (!(await storage.head(`${sha256}/${MASTER_PLAYLIST}`))) return null;
-  const object = await storage.get(`${sha256}/${META_FILE}`);
+  const key = `${sha256}/${META_FILE}`;
+  const object = await storage.get(key);
   if (!object) return null;
-  return JSON.parse(await new Response(object.body).text()) as PackageMeta;
+  return parsePackageMeta(await new Response(object.body).text(), key);
 }
 
 /** Uploads every file of `folder` below `prefix/`; meta.json and the master playlist go last. */

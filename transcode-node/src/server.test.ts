@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFsStorage } from "@edgestream/contracts/storage/fs";
 import { parseMasterPlaylist, readRendition } from "../../tests/helpers/media.ts";
 import { startNodeServer, type RunningNode } from "./server.ts";
+import { sha256File } from "./hash.ts";
 import { PLAYLIST_MESSAGE } from "./input-policy.ts";
 import { hostileSource } from "./testing/hostile.ts";
 import { generateZoo, type ZOO } from "./testing/zoo.ts";
@@ -91,6 +92,21 @@ describe("transcode node service", () => {
     const metrics = await (await fetch(`${node.url}/metrics`)).text();
     expect(metrics).toMatch(/edgestream_jobs_total\{status="succeeded"\} 2/);
     expect(metrics).toMatch(/edgestream_jobs_deduplicated_total 1/);
+  });
+
+  it("fails a job that would deduplicate onto a package whose meta.json is incomplete, naming it", async () => {
+    const source = join(dir, "dedupe-onto-bad-meta.mp4");
+    await writeFile(source, Buffer.concat([await readFile(zoo.h264), Buffer.from("another source")]));
+    const sha256 = await sha256File(source);
+    const storage = createFsStorage(join(dir, "storage"));
+    await storage.put(`${sha256}/master.m3u8`, "#EXTM3U\n");
+    // What a finished session wrote before meta.json had a schema.
+    await storage.put(`${sha256}/meta.json`, JSON.stringify({ version: 2, sha256, source: { durationSec: 2 }, renditions: [{ name: "144p-live", width: 256, height: 144 }], thumbnails: null }));
+    const { id } = await (await post({ source: { path: source } })).json();
+    await events(id);
+    const job = await (await fetch(`${node.url}/v1/jobs/${id}`, { headers: auth })).json();
+    expect(job.status).toBe("failed");
+    expect(job.error).toMatch(new RegExp(`^${sha256}/meta\\.json is not a valid package meta\\.json: .*createdAt.*backend`, "s"));
   });
 
   it("takes a source already in storage by key", async () => {

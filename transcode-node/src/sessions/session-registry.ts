@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { liveRenditionName, type StorageDriver } from "@edgestream/contracts";
@@ -31,6 +31,11 @@ export interface SessionSettings extends SessionTiming {
 }
 
 export type SessionSource = { path: string } | { storageKey: string };
+
+/** The source's file name as meta.json records it: the path's or the storage key's last part. */
+function sourceName(source: SessionSource): string {
+  return basename("path" in source ? source.path : source.storageKey);
+}
 
 export class CapacityError extends Error {
   constructor(message: string) {
@@ -167,6 +172,7 @@ export class SessionRegistry {
         input,
         workDir: join(this.settings.workRoot, `session-${id}`),
         durationSec: info.durationSec,
+        source: { name: sourceName(source), ...info },
         hasAudio: plan.audio !== null,
         segmentSeconds: this.settings.segmentSeconds,
         profile,

@@ -14,10 +14,11 @@
 import { watch, type FSWatcher } from "node:fs";
 import { mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { INIT_SEGMENT, MASTER_PLAYLIST, MEDIA_PLAYLIST, META_FILE, parseSegmentName, SEGMENT_NAME, segmentName, type StorageDriver } from "@edgestream/contracts";
+import { INIT_SEGMENT, MASTER_PLAYLIST, MEDIA_PLAYLIST, META_FILE, parseSegmentName, SEGMENT_NAME, segmentName, type Backend, type PackageMeta, type StorageDriver } from "@edgestream/contracts";
 import { CancelledError } from "../errors.ts";
 import { runFfmpeg, type FfmpegRun } from "../ffmpeg-process.ts";
 import { buildSessionArgs, type SessionEncode } from "./session-args.ts";
+import { buildSessionMeta } from "./session-meta.ts";
 import { buildSessionMasterPlaylist, buildSessionMediaPlaylist, segmentCount } from "./vod-playlist.ts";
 
 export type SessionStatus = "running" | "completed" | "failed" | "stopped";
@@ -56,6 +57,8 @@ export interface SessionInit {
   input: string;
   workDir: string;
   durationSec: number;
+  /** The probed source, recorded in the meta.json of the finished package. */
+  source: PackageMeta["source"];
   hasAudio: boolean;
   segmentSeconds: number;
   profile: SessionProfile;
@@ -117,7 +120,7 @@ export class Session {
     return this.runs.map((r) => r.run.pid).filter((pid): pid is number => pid !== undefined);
   }
 
-  get backend(): string {
+  get backend(): Backend {
     return this.init.encode?.backend ?? "software";
   }
 
@@ -451,15 +454,8 @@ export class Session {
       this.emit({ type: "TranscodeCompleted", storagePrefix: prefix });
       return;
     }
-    const meta = {
-      version: 2,
-      sha256: prefix,
-      source: { durationSec: this.init.durationSec },
-      origin: "on-demand-session",
-      renditions: [{ name: profile.name, width: profile.width, height: profile.height }],
-      thumbnails: null,
-      createdAt: new Date().toISOString(),
-    };
+    const { source, segmentSeconds, hasAudio } = this.init;
+    const meta = buildSessionMeta({ sha256: prefix, source, segmentSeconds, segments: this.segments, backend: this.backend, hasAudio, profile }, new Date());
     await storage.put(`${prefix}/${META_FILE}`, JSON.stringify(meta, null, 2));
     await storage.put(`${prefix}/${MASTER_PLAYLIST}`, this.masterPlaylist());
     this.status = "completed";

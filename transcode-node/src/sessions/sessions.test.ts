@@ -6,6 +6,7 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, truncate, writeFile } 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parsePackageMeta } from "@edgestream/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ffprobeJson, videoPackets } from "../../../tests/helpers/media.ts";
 import { sha256File } from "../hash.ts";
@@ -202,6 +203,21 @@ describe("sessions on one node", () => {
     expect(await readFile(join(stored, "master.m3u8"), "utf8")).toContain(`${name}/index.m3u8`);
     const packaged = await ffprobeJson(join(stored, name, seg(1)), ["-f", "mp4"]).catch(() => null);
     expect(packaged).not.toBeUndefined();
+
+    const meta = parsePackageMeta(await readFile(join(stored, "meta.json"), "utf8"), "meta.json");
+    expect(meta).toMatchObject({ origin: "on-demand-session", sha256: done.storagePrefix, segmentSeconds: expect.any(Number), source: { durationSec: 6 } });
+
+    // The session wrote a complete meta.json: a job on the same bytes deduplicates onto it and reports
+    // the package's real facts, not fields that were never written.
+    const created = (await (await fetch(`${node.url}/v1/jobs`, { method: "POST", headers: AUTH, body: JSON.stringify({ source: { path: short } }) })).json()) as { id: string };
+    const job = await until(async () => {
+      const state = (await (await fetch(`${node.url}/v1/jobs/${created.id}`, { headers: AUTH })).json()) as { status: string; result?: Record<string, unknown>; error?: string };
+      return state.status === "succeeded" || state.status === "failed" ? state : undefined;
+    });
+    expect(job).toMatchObject({ status: "succeeded", result: { storagePrefix: done.storagePrefix, deduplicated: true, durationMs: 6000, backend: "software" } });
+    expect(job.result!["renditions"]).toEqual([
+      { name, kind: "video", playlist: `${name}/index.m3u8`, width: 160, height: 90, bandwidth: expect.any(Number), averageBandwidth: expect.any(Number), codecs: expect.stringMatching(/^avc1\./) },
+    ]);
   });
 });
 

@@ -30,7 +30,12 @@ export function buildSessionMediaPlaylist(durationSec: number, segmentSeconds: n
   return lines.join("\n");
 }
 
+/** The CODECS of a session's rendition: H.264 High 4.0, with AAC-LC when the source has audio. */
+export function sessionCodecs(hasAudio: boolean): string {
+  return hasAudio ? "avc1.640028,mp4a.40.2" : "avc1.640028";
+}
+
 export function buildSessionMasterPlaylist(rendition: string, bandwidth: number, width: number, height: number, hasAudio: boolean): string {
-  const codecs = hasAudio ? "avc1.640028,mp4a.40.2" : "avc1.640028";
+  const codecs = sessionCodecs(hasAudio);
   return `#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-STREAM-INF:BANDWIDTH=${bandwidth},RESOLUTION=${width}x${height},CODECS="${codecs}"\n${rendition}/${MEDIA_PLAYLIST}\n`;
 }

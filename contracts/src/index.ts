@@ -4,3 +4,5 @@ export * from "./storage/driver.ts";
 export * from "./storage/upload-keys.ts";
 export * from "./package-layout.ts";
 export * from "./package-meta.ts";
+export * from "./stream-response.ts";
+export * from "./stream-token-param.ts";

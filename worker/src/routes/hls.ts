@@ -12,8 +12,7 @@ import { rewritePlaylist, withParam, type RewriteOptions } from "../manifest/rew
 import { parseHlsPath } from "../signing/hls-path.ts";
 import { nginxSignedUrl } from "../signing/nginx-secure-link.ts";
 import { verifyStreamToken } from "../signing/stream-token.ts";
-import { isSessionFile, RangeNotSatisfiableError } from "@edgestream/contracts";
-import { STREAM_TOKEN_PARAM } from "./stream.ts";
+import { isSessionFile, RangeNotSatisfiableError, STREAM_TOKEN_PARAM } from "@edgestream/contracts";
 import { NODE_SESSION_SRC } from "../transcode/sessions.ts";
 import type { StreamClaims } from "../signing/stream-token.ts";
 import type { Context } from "hono";

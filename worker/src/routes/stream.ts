@@ -1,4 +1,5 @@
 // GET /api/videos/:id/stream: where to play a video now, with signed URLs, or why not yet.
+import { STREAM_TOKEN_PARAM } from "@edgestream/contracts";
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { findVisibleVideo } from "../db/videos.ts";
 import { HttpError } from "../errors.ts";
@@ -10,7 +11,6 @@ import { NODE_SESSION_SRC, sessionFor, sessionsEnabled } from "../transcode/sess
 import { bearer, errorResponses, jsonContent } from "./openapi-helpers.ts";
 import { ErrorSchema, StreamQuery, StreamSchema, VideoIdParam } from "./schemas.ts";
 
-export const STREAM_TOKEN_PARAM = "sig";
 const GENERATING_RETRY_AFTER_SECONDS = 2;
 
 const stream = createRoute({

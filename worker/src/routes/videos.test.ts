@@ -1,4 +1,5 @@
 // Video routes through app.request(): upload, import from storage, sharing, deletion.
+import { StreamResponseSchema } from "@edgestream/contracts";
 import { samplePackageMeta } from "@edgestream/contracts/testing/package-meta-fixture";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
@@ -68,6 +69,8 @@ describe("POST /api/videos", () => {
     const stream = (await (await t.app.request(`/api/videos/${video.id}/stream`, bearer(bob))).json()) as Record<string, string>;
     expect(stream["posterUrl"]).toMatch(new RegExp(`^/hls/${video.id}/poster\\.jpg\\?sig=`));
     expect(stream["thumbnailsUrl"]).toMatch(new RegExp(`^/hls/${video.id}/thumbnails\\.vtt\\?sig=`));
+    // What the player SDK reads as StreamInfo: the contracts schema, so the two cannot drift apart.
+    expect(StreamResponseSchema.parse(stream)).toEqual(stream);
   });
 
   it("refuses to register a package whose meta.json does not match the schema, naming the field", async () => {

@@ -50,7 +50,7 @@ export const UpdateVideoSchema = z
   .openapi("UpdateVideo");
 
 /** The /stream answer: its schema lives in contracts (the player SDK reads the same type). */
-export const StreamSchema = StreamResponseSchema.openapi("Stream");
+export const StreamSchema = StreamResponseSchema.meta({ id: "Stream" });
 
 export const ProgressSchema = z
   .object({

@@ -6,3 +6,4 @@ export * from "./package-layout.ts";
 export * from "./package-meta.ts";
 export * from "./stream-response.ts";
 export * from "./stream-token-param.ts";
+export * from "./node-api.ts";

@@ -13,7 +13,7 @@ import { Readable } from "node:stream";
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
-import { INIT_SEGMENT, MASTER_PLAYLIST, MEDIA_PLAYLIST, parseSegmentName, type StorageDriver } from "@edgestream/contracts";
+import { INIT_SEGMENT, MASTER_PLAYLIST, MEDIA_PLAYLIST, parseSegmentName, SessionLeaseSchema, SessionStartSchema, type NodeSessionState, type StorageDriver } from "@edgestream/contracts";
 import { MediaInputError, redactPaths } from "../errors.ts";
 import { InputRefusedError } from "../input-policy.ts";
 import { codedError } from "../service/http-error.ts";
@@ -21,18 +21,7 @@ import { streamEvents } from "../service/event-stream.ts";
 import { SegmentNotReadyError, type Session, type SessionEvent } from "./session.ts";
 import { CapacityError, type SessionRegistry } from "./session-registry.ts";
 
-const StartSchema = z
-  .object({
-    source: z.union([z.object({ path: z.string().min(1) }).strict(), z.object({ storageKey: z.string().min(1) }).strict()]),
-    profile: z.number().int().min(144).max(2160).optional(),
-    lease: z.string().min(1).max(200),
-    videoId: z.string().min(1).max(200).optional(),
-  })
-  .strict();
-
-const LeaseSchema = z.object({ lease: z.string().min(1).max(200) });
-
-function view(session: Session) {
+function view(session: Session): NodeSessionState {
   return {
     id: session.id,
     status: session.status,
@@ -55,7 +44,7 @@ export function sessionRoutes(registry: SessionRegistry, storage: StorageDriver,
   };
 
   app.post("/", async (c) => {
-    const parsed = StartSchema.safeParse(await c.req.json().catch(() => null));
+    const parsed = SessionStartSchema.safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) throw new HTTPException(400, { message: parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ") });
     const { source, profile, lease } = parsed.data;
     if ("path" in source) await checkPath(source.path);
@@ -63,7 +52,7 @@ export function sessionRoutes(registry: SessionRegistry, storage: StorageDriver,
       const session = await registry.startOrAttach(source, lease, profile);
       return c.json(view(session), 201);
     } catch (error) {
-      if (error instanceof CapacityError) return c.json({ error: { message: error.message } }, 503, { "Retry-After": "10" });
+      if (error instanceof CapacityError) return c.json({ error: { code: "at_capacity", message: error.message } }, 503, { "Retry-After": "10" });
       // The worker shows this to the viewer (422): a refused format says what to upload instead.
       if (error instanceof InputRefusedError) throw codedError(422, error.code, error.message);
       if (error instanceof MediaInputError) throw codedError(422, "unreadable_source", redactPaths(error.message));
@@ -88,7 +77,7 @@ export function sessionRoutes(registry: SessionRegistry, storage: StorageDriver,
     try {
       where = await session.locate(index, lease ?? "");
     } catch (error) {
-      if (error instanceof SegmentNotReadyError) return c.json({ error: { message: error.message } }, 503, { "Retry-After": "1", "Cache-Control": "no-store" });
+      if (error instanceof SegmentNotReadyError) return c.json({ error: { code: "not_ready", message: error.message } }, 503, { "Retry-After": "1", "Cache-Control": "no-store" });
       if (error instanceof RangeError) throw new HTTPException(404, { message: error.message });
       throw new HTTPException(500, { message: (error as Error).message });
     }
@@ -103,7 +92,7 @@ export function sessionRoutes(registry: SessionRegistry, storage: StorageDriver,
   });
 
   app.post("/:id/heartbeat", async (c) => {
-    const parsed = LeaseSchema.safeParse(await c.req.json().catch(() => null));
+    const parsed = SessionLeaseSchema.safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) throw new HTTPException(400, { message: "lease: required" });
     if (!registry.heartbeat(c.req.param("id"), parsed.data.lease)) throw new HTTPException(404, { message: `no session ${c.req.param("id")}` });
     return c.body(null, 204);

@@ -7,7 +7,7 @@ import { mkdir, rm } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { liveRenditionName, type StorageDriver } from "@edgestream/contracts";
+import { liveRenditionName, type NodeSource, type StorageDriver } from "@edgestream/contracts";
 import { MediaInputError } from "../errors.ts";
 import { demuxerFor } from "../input-policy.ts";
 import { sha256FileIdle } from "../hash.ts";
@@ -30,7 +30,7 @@ export interface SessionSettings extends SessionTiming {
   encoderCaps?: Partial<Record<Backend, number>>;
 }
 
-export type SessionSource = { path: string } | { storageKey: string };
+export type SessionSource = NodeSource;
 
 /** The source's file name as meta.json records it: the path's or the storage key's last part. */
 function sourceName(source: SessionSource): string {

@@ -14,14 +14,14 @@
 import { watch, type FSWatcher } from "node:fs";
 import { mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { INIT_SEGMENT, MASTER_PLAYLIST, MEDIA_PLAYLIST, META_FILE, parseSegmentName, SEGMENT_NAME, segmentName, type Backend, type PackageMeta, type StorageDriver } from "@edgestream/contracts";
+import { INIT_SEGMENT, MASTER_PLAYLIST, MEDIA_PLAYLIST, META_FILE, parseSegmentName, SEGMENT_NAME, segmentName, type Backend, type NodeSessionState, type PackageMeta, type StorageDriver } from "@edgestream/contracts";
 import { CancelledError } from "../errors.ts";
 import { runFfmpeg, type FfmpegRun } from "../ffmpeg-process.ts";
 import { buildSessionArgs, type SessionEncode } from "./session-args.ts";
 import { buildSessionMeta } from "./session-meta.ts";
 import { buildSessionMasterPlaylist, buildSessionMediaPlaylist, segmentCount } from "./vod-playlist.ts";
 
-export type SessionStatus = "running" | "completed" | "failed" | "stopped";
+export type SessionStatus = NodeSessionState["status"];
 
 export type SessionEvent =
   | { type: "SegmentReady"; index: number }

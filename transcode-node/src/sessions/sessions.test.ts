@@ -315,7 +315,7 @@ describe("session lifecycle", () => {
       const over = await startSession(node, short, "viewer-2");
       expect(over.status).toBe(503);
       expect(over.headers.get("retry-after")).toBe("10");
-      expect(over.body.error?.message).toMatch(/already runs 1 sessions \(SESSION_MAX\)/);
+      expect(over.body.error).toEqual({ code: "at_capacity", message: expect.stringMatching(/already runs 1 sessions \(SESSION_MAX\)/) });
     } finally {
       await node.close();
     }

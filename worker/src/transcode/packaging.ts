@@ -6,7 +6,7 @@
 import { updateVideo } from "../db/videos.ts";
 import type { Video } from "../db/schema.ts";
 import type { AppDeps } from "../env.ts";
-import type { JobState } from "./node-client.ts";
+import type { JobState } from "@edgestream/contracts";
 
 /** Asks the node to package a pending video. Without a node, or when it does not answer, the video stays pending (tried again later). */
 export async function startPackaging(deps: AppDeps, video: Video): Promise<Video> {

@@ -5,7 +5,8 @@ import { updateVideo } from "../db/videos.ts";
 import type { Video } from "../db/schema.ts";
 import type { AppDeps } from "../env.ts";
 import { readPackageMeta } from "../storage/package-meta.ts";
-import { TranscodeNodeError, type NodeSessionState } from "./node-client.ts";
+import type { NodeSessionState } from "@edgestream/contracts";
+import { TranscodeNodeError } from "./node-client.ts";
 
 /** Stream tokens whose `src` starts with this point at a node session, not at storage. */
 export const NODE_SESSION_SRC = "node-";
@@ -19,7 +20,7 @@ export function sessionsEnabled(deps: AppDeps): boolean {
  * needed, with this viewer's lease renewed. Completing it makes the video ready when no packaging
  * job is going to. null when sessions are off or the node cannot take one (the caller answers 202).
  */
-export async function sessionFor(deps: AppDeps, video: Video, viewerId: string): Promise<{ video: Video; session: NodeSessionState } | null> {
+export async function sessionFor(deps: AppDeps, video: Video, viewerId: string): Promise<{ video: Video; session: Pick<NodeSessionState, "id" | "status" | "progress" | "error" | "storagePrefix"> } | null> {
   if (!sessionsEnabled(deps) || !video.sourceKey || video.status === "ready" || video.status === "failed") return null;
   const node = deps.transcoder!;
   try {

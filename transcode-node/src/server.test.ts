@@ -4,6 +4,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ErrorEnvelopeSchema } from "@edgestream/contracts";
 import { createFsStorage } from "@edgestream/contracts/storage/fs";
 import { parseMasterPlaylist, readRendition } from "../../tests/helpers/media.ts";
 import { startNodeServer, type RunningNode } from "./server.ts";
@@ -51,6 +52,15 @@ describe("transcode node service", () => {
     const bad = await post({ source: { path: "relative.mp4" } });
     expect([bad.status, (await bad.json()).error.message]).toEqual([400, "source.path must be absolute"]);
     expect((await post({ source: { url: "http://x" } })).status).toBe(400);
+  });
+
+  it("answers every error, an unknown route too, as {error:{code,message}}", async () => {
+    const answers = [await post({ source: { url: "http://x" } }), await fetch(`${node.url}/v1/jobs/x`), await fetch(`${node.url}/v1/nothing-here`, { headers: auth })];
+    for (const response of answers) {
+      expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+      expect(ErrorEnvelopeSchema.safeParse(await response.json()).success).toBe(true);
+    }
+    expect(answers.map((r) => r.status)).toEqual([400, 401, 404]);
   });
 
   it("packages a path source into content-addressed storage, streams progress, and dedupes a second upload", async () => {

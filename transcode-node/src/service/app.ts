@@ -9,7 +9,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
-import { JobRequestSchema, type JobRequest, type JobResult, type JobState, type StorageDriver } from "@edgestream/contracts";
+import { JobRequestSchema, type ErrorEnvelope, type JobRequest, type JobResult, type JobState, type StorageDriver } from "@edgestream/contracts";
 import { MediaInputError, redactPaths } from "../errors.ts";
 import type { HardwareRegistry } from "../hw-registry.ts";
 import { packageToStorage } from "../publish.ts";
@@ -79,6 +79,7 @@ export function createNodeApp(deps: NodeAppDeps) {
     if (status === 500) console.error(error);
     return c.json(body, status);
   });
+  app.notFound((c) => c.json({ error: { code: "not_found", message: `no route ${c.req.method} ${c.req.path}` } } satisfies ErrorEnvelope, 404));
 
   app.get("/healthz", async (c) => {
     const { encoders } = await hardware.snapshot();

@@ -6,7 +6,7 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, truncate, writeFile } 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parsePackageMeta } from "@edgestream/contracts";
+import { parsePackageMeta, segmentName } from "@edgestream/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ffprobeJson, videoPackets } from "../../../tests/helpers/media.ts";
 import { sha256File } from "../hash.ts";
@@ -44,7 +44,7 @@ async function fetchFile(node: { url: string }, id: string, name: string, file: 
   return { status: response.status, bytes: Buffer.from(await response.arrayBuffer()) };
 }
 
-const seg = (i: number) => `seg_${String(i).padStart(5, "0")}.m4s`;
+const seg = (i: number) => segmentName(i);
 
 /** First video packet time and keyframe flag of a segment, read with its init segment. */
 async function firstFrame(init: Buffer, segment: Buffer): Promise<{ pts: number; key: boolean }> {

@@ -1,5 +1,5 @@
 // The node publishing into an S3-compatible bucket (s3rver over HTTP), configured only by S3_* env:
-// a job reads its source from the bucket and writes the package back, read here with the worker's driver.
+// a job reads its source from the bucket and writes the package back, read here with the contracts' S3 driver.
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

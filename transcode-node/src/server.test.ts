@@ -104,7 +104,7 @@ describe("transcode node service", () => {
     expect(metrics).toMatch(/edgestream_jobs_deduplicated_total 1/);
   });
 
-  it("fails a job that would deduplicate onto a package whose meta.json is incomplete, naming it", async () => {
+  it("fails a job that would deduplicate onto a package whose meta.json is incomplete, naming it, without retries", async () => {
     const source = join(dir, "dedupe-onto-bad-meta.mp4");
     await writeFile(source, Buffer.concat([await readFile(zoo.h264), Buffer.from("another source")]));
     const sha256 = await sha256File(source);
@@ -115,7 +115,7 @@ describe("transcode node service", () => {
     const { id } = await (await post({ source: { path: source } })).json();
     await events(id);
     const job = await (await fetch(`${node.url}/v1/jobs/${id}`, { headers: auth })).json();
-    expect(job.status).toBe("failed");
+    expect([job.status, job.attempts]).toEqual(["failed", 1]); // retrying cannot mend a stored package
     expect(job.error).toMatch(new RegExp(`^${sha256}/meta\\.json is not a valid package meta\\.json: .*createdAt.*backend`, "s"));
   });
 

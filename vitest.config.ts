@@ -1,4 +1,4 @@
-// One vitest run, nine projects: unit tests beside the code (Node for worker and transcode-node,
+// One vitest run, ten projects: unit tests beside the code (Node for contracts, worker and transcode-node,
 // happy-dom for the player SDK), then cross-package integration, security (hostile input over HTTP),
 // fault injection, the route suite under Node/workerd/Deno, the stop of every long-running entry,
 // and browser (Chromium) tests.
@@ -10,6 +10,7 @@ export default defineConfig({
     // Fails the run when a process or an edgestream-* temp folder of this run outlives it.
     globalSetup: ["./tests/helpers/leftover-check.ts"],
     projects: [
+      { test: { name: "contracts", include: ["contracts/src/**/*.test.ts"], environment: "node" } },
       { test: { name: "worker", include: ["worker/src/**/*.test.ts"], environment: "node" } },
       {
         test: { name: "transcode-node", include: ["transcode-node/src/**/*.test.ts"], environment: "node", testTimeout: 60_000 },

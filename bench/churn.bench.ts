@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateTestPattern, planPackage, probe } from "../transcode-node/src/index.ts";
 import { startNodeServer } from "../transcode-node/src/server.ts";
-import { buildSessionArgs, segmentFileName } from "../transcode-node/src/sessions/session-args.ts";
+import { segmentName } from "@edgestream/contracts";
+import { buildSessionArgs } from "../transcode-node/src/sessions/session-args.ts";
 import { bareUntilSegment } from "./sessions.bench.ts";
 import type { Bench, BenchRow } from "./types.ts";
 
@@ -59,7 +60,7 @@ export const churn: Bench = {
           rendition = master.split("\n").find((l) => l.endsWith("/index.m3u8"))!.replace("/index.m3u8", "");
         }
         const get = async (index: number) => {
-          const response = await fetch(`${node.url}/v1/sessions/${id}/${rendition}/${segmentFileName(index)}?lease=${lease}`, { headers: AUTH });
+          const response = await fetch(`${node.url}/v1/sessions/${id}/${rendition}/${segmentName(index)}?lease=${lease}`, { headers: AUTH });
           await response.arrayBuffer();
           check(`segment ${index}`, response);
         };

@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { generateTestPattern, planPackage, probe } from "../transcode-node/src/index.ts";
 import { startNodeServer } from "../transcode-node/src/server.ts";
-import { buildSessionArgs, segmentFileName } from "../transcode-node/src/sessions/session-args.ts";
+import { segmentName } from "@edgestream/contracts";
+import { buildSessionArgs } from "../transcode-node/src/sessions/session-args.ts";
 import { segmentCount } from "../transcode-node/src/sessions/vod-playlist.ts";
 import { median, type Bench, type BenchRow } from "./types.ts";
 
@@ -30,7 +31,7 @@ export async function bareUntilSegment(args: string[], outDir: string, index: nu
   await mkdir(outDir, { recursive: true });
   const started = performance.now();
   const child = spawn("ffmpeg", args.filter((a) => a !== "pipe:1" && a !== "-progress"), { stdio: "ignore" });
-  const target = segmentFileName(index);
+  const target = segmentName(index);
   try {
     for (;;) {
       if ((await readdir(outDir)).includes(target)) return performance.now() - started;
@@ -69,10 +70,10 @@ export const sessions: Bench = {
           if (response.status !== 200) throw new Error(`${file}: HTTP ${response.status}`);
           await response.arrayBuffer();
         };
-        await get(segmentFileName(0));
+        await get(segmentName(0));
         oursFirst.push(performance.now() - started);
         started = performance.now();
-        await get(segmentFileName(far));
+        await get(segmentName(far));
         oursSeek.push(performance.now() - started);
         await fetch(`${node.url}/v1/sessions/${id}?lease=bench-${i}`, { method: "DELETE", headers: AUTH });
 

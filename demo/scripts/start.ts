@@ -1,5 +1,5 @@
 // `npm start`: brings the stack up on embedded defaults and prints the demo URL.
-import { stopOnSignals } from "@edgestream/worker/stop-on-signals";
+import { stopOnSignals } from "@edgestream/contracts/stop-on-signals";
 import { NODE_STOPPED } from "../../transcode-node/src/server.ts";
 import { startStack } from "../stack.ts";
 

@@ -1,17 +1,8 @@
 // The worker's contract as the SDK reads it: /stream, progress, heartbeats and analytics events.
+// StreamInfo is the worker's /stream schema (contracts), imported as a type only: no zod in the bundle.
+import type { StreamInfo } from "@edgestream/contracts";
 
-export type StreamInfo =
-  | {
-      status: "ready";
-      manifestUrl: string;
-      expiresAt: string;
-      sessionId?: string;
-      posterUrl?: string;
-      /** A progressive MP4 of the same video, when the server offers one: the last fallback. */
-      mp4Url?: string;
-    }
-  | { status: "generating"; progress: number; retryAfter: number; sessionId?: string; manifestUrl?: string; expiresAt?: string; mp4Url?: string }
-  | { status: "failed"; error: string };
+export type { StreamInfo };
 
 export class StreamRequestError extends Error {
   constructor(
@@ -22,9 +13,6 @@ export class StreamRequestError extends Error {
     this.name = "StreamRequestError";
   }
 }
-
-/** The query parameter that carries the stream token on every /hls URL. */
-export const SIG_PARAM = "sig";
 
 export function apiUrl(apiBase: string, path: string, query?: Record<string, string>): URL {
   const url = new URL(`${apiBase}${path}`, globalThis.location?.href);
@@ -48,7 +36,7 @@ export async function fetchStreamInfo(apiBase: string, videoId: string, token: s
     const message = (body?.["error"] as { message?: string } | undefined)?.message;
     throw new StreamRequestError(message ?? `the stream request failed with HTTP ${response.status}`, response.status);
   }
-  for (const key of ["manifestUrl", "mp4Url", "posterUrl"]) {
+  for (const key of ["manifestUrl", "mp4Url", "posterUrl", "thumbnailsUrl"]) {
     if (typeof body[key] === "string") body[key] = new URL(body[key] as string, url).href;
   }
   return body as unknown as StreamInfo;

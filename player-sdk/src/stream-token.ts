@@ -2,7 +2,7 @@
 // when the worker rejects it, and substituted into every request hls.js makes, so playback never
 // reloads its source (which would empty the buffer).
 import { backoffDelay } from "./backoff.ts";
-import { SIG_PARAM } from "./stream-api.ts";
+import { STREAM_TOKEN_PARAM } from "@edgestream/contracts/stream-token-param";
 
 export type RefreshReason = "ahead" | "rejected" | "native";
 
@@ -29,7 +29,7 @@ export class StreamToken {
   /** Takes the token from a manifest URL and plans the next refresh ahead of `expiresAt`. */
   set(manifestUrl: string, expiresAt: number): void {
     const url = new URL(manifestUrl);
-    this.sig = url.searchParams.get(SIG_PARAM) ?? "";
+    this.sig = url.searchParams.get(STREAM_TOKEN_PARAM) ?? "";
     // Only URLs below the video's /hls/<id>/ folder on the same origin carry this token.
     this.scope = url.origin + url.pathname.slice(0, url.pathname.indexOf("/", 5) + 1);
     this.expiresAt = expiresAt;
@@ -46,8 +46,8 @@ export class StreamToken {
   sign(url: string): string {
     if (!this.sig || !url.startsWith(this.scope)) return url;
     const u = new URL(url);
-    if (!u.searchParams.has(SIG_PARAM)) return url;
-    u.searchParams.set(SIG_PARAM, this.sig);
+    if (!u.searchParams.has(STREAM_TOKEN_PARAM)) return url;
+    u.searchParams.set(STREAM_TOKEN_PARAM, this.sig);
     return u.href;
   }
 

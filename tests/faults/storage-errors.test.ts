@@ -6,9 +6,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startNodeWorker, type RunningWorker } from "@edgestream/worker/node";
-import { StorageUnavailableError } from "../../worker/src/storage/driver.ts";
-import { createS3Storage, type S3Options } from "../../worker/src/storage/s3.ts";
-import { startS3rverBucket, type S3rverBucket } from "../../worker/src/testing/s3rver-bucket.ts";
+import { StorageUnavailableError } from "@edgestream/contracts";
+import { createS3Storage, type S3Options } from "@edgestream/contracts/storage/s3";
+import { startS3rverBucket, type S3rverBucket } from "@edgestream/contracts/testing/s3rver-bucket";
 import { TEST_SECRETS } from "../helpers/stack.ts";
 import { startFaultProxy, type FaultProxy } from "./fault-proxy.ts";
 

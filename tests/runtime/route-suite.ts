@@ -2,6 +2,7 @@
 // workerd (miniflare, with D1 and R2) and Deno. Each runtime file provides a target that can seed
 // storage directly (as the transcode node would) and the suite does everything else through the API.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { samplePackageMeta } from "@edgestream/contracts/testing/package-meta-fixture";
 import { createKeyring, parseSigningKeys, signStreamToken } from "@edgestream/worker";
 import { tamper, TEST_SECRETS, withSig } from "../helpers/stack.ts";
 
@@ -21,7 +22,7 @@ const FILES: Record<string, string> = {
   "v0/init.mp4": "INIT-BYTES",
   "v0/seg_00000.m4s": "SEGMENT-ZERO-0123456789",
   "v0/seg_00001.m4s": "SEGMENT-ONE",
-  "meta.json": JSON.stringify({ version: 1, sha256: "pkg1", source: { durationSec: 6 } }),
+  "meta.json": JSON.stringify(samplePackageMeta({ source: { ...samplePackageMeta().source, durationSec: 6 } })),
 };
 
 export function describeRoutes(runtime: string, start: () => Promise<RuntimeTarget>): void {

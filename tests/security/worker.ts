@@ -1,5 +1,6 @@
 // The real Node worker for the security suite: a temp data dir, a seeded package, demo sign-in.
 import { rm } from "node:fs/promises";
+import { samplePackageMeta } from "@edgestream/contracts/testing/package-meta-fixture";
 import { startNodeWorker, type RunningWorker } from "@edgestream/worker/node";
 import { TEST_SECRETS, tempDataDir } from "../helpers/stack.ts";
 
@@ -19,7 +20,7 @@ export async function startSecurityWorker(label: string, env: Record<string, str
   const files = {
     "master.m3u8": "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\nv0/index.m3u8\n",
     "v0/seg_00000.m4s": "segment",
-    "meta.json": JSON.stringify({ version: 1, sha256: "pkg1", source: { durationSec: 4 } }),
+    "meta.json": JSON.stringify(samplePackageMeta()),
   };
   for (const [path, body] of Object.entries(files)) await worker.deps.storage.put(`pkg1/${path}`, body);
   return {

@@ -2,13 +2,11 @@
 // per job: one decode, `split` into the rungs, every rendition and the audio written by one hls
 // muxer through `var_stream_map`. Unit tests pin it; nothing else builds packaging args. Input,
 // pre-filters (tone mapping), audio and muxer options are the pieces sessions share (ffmpeg-pieces.ts).
+import { AUDIO_RENDITION, ffmpegSegmentPattern, INIT_SEGMENT, MEDIA_PLAYLIST } from "@edgestream/contracts";
 import { aacArgs, FFMPEG_HEADER, hlsMuxerArgs, inputSection, preFilters } from "./ffmpeg-pieces.ts";
 import { encoderArgs, scaleFilter, type Backend, type HwDeviceOptions } from "./hw-backends.ts";
 import type { PackagePlan, VideoPlan } from "./plan.ts";
 
-export const MASTER_PLAYLIST = "master.m3u8";
-export const MEDIA_PLAYLIST = "index.m3u8";
-export const AUDIO_RENDITION = "audio";
 
 export interface ArgsOptions extends HwDeviceOptions {
   backend?: Backend;
@@ -77,8 +75,8 @@ export function buildPackageArgs(
 
   const fmp4 = plan.segmentType === "fmp4";
   args.push(
-    ...hlsMuxerArgs({ segmentSeconds: plan.segmentSeconds, playlistType: "vod", segmentType: plan.segmentType, initFilename: "init.mp4" }),
-    "-hls_segment_filename", `${outDir}/%v/seg_%05d.${fmp4 ? "m4s" : "ts"}`,
+    ...hlsMuxerArgs({ segmentSeconds: plan.segmentSeconds, playlistType: "vod", segmentType: plan.segmentType, initFilename: INIT_SEGMENT }),
+    "-hls_segment_filename", `${outDir}/%v/${ffmpegSegmentPattern(fmp4 ? "m4s" : "ts")}`,
     "-var_stream_map", varStreamMap(plan),
     `${outDir}/%v/${MEDIA_PLAYLIST}`,
   );

@@ -1,9 +1,9 @@
 // Hardware backends: names, encoders and the exact ffmpeg arguments each one needs. Pure; the
 // detection and health bookkeeping that uses them lives in hw-registry.ts.
 
-export const HW_BACKENDS = ["nvenc", "qsv", "vaapi", "videotoolbox"] as const;
-export type HwBackend = (typeof HW_BACKENDS)[number];
-export type Backend = HwBackend | "software";
+import { HW_BACKENDS, type Backend, type HwBackend } from "@edgestream/contracts";
+
+export { HW_BACKENDS, type Backend, type HwBackend };
 /** What an operator asks for with HWACCEL. */
 export type HwAccelPreference = "auto" | Backend;
 

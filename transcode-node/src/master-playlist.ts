@@ -5,7 +5,7 @@ import { execFile } from "node:child_process";
 import { readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { AUDIO_RENDITION, MEDIA_PLAYLIST } from "./ffmpeg-args.ts";
+import { AUDIO_RENDITION, MEDIA_PLAYLIST } from "@edgestream/contracts";
 import { readMediaPlaylist } from "./media-playlist.ts";
 import type { PackagePlan } from "./plan.ts";
 

@@ -1,7 +1,7 @@
 // Reads back one media playlist we wrote: the init segment (fMP4) and each segment's duration.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { MEDIA_PLAYLIST } from "./ffmpeg-args.ts";
+import { MEDIA_PLAYLIST } from "@edgestream/contracts";
 
 export interface MediaPlaylistEntries {
   init?: string;

@@ -5,7 +5,8 @@
 import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { CancelledError, FfmpegError, MediaInputError } from "./errors.ts";
-import { AUDIO_RENDITION, buildPackageArgs, MASTER_PLAYLIST } from "./ffmpeg-args.ts";
+import { AUDIO_RENDITION, MASTER_PLAYLIST, META_FILE, PACKAGE_META_VERSION, THUMBNAIL_DIR, type PackageMeta } from "@edgestream/contracts";
+import { buildPackageArgs } from "./ffmpeg-args.ts";
 import { runFfmpeg, type FfmpegProgress } from "./ffmpeg-process.ts";
 import { sha256File } from "./hash.ts";
 import { ENCODER_OF, type Backend, type HwAccelPreference } from "./hw-backends.ts";
@@ -42,22 +43,6 @@ export interface PackageOptions extends PackageCoreOptions {
   outDir: string;
   /** Replace an existing package in outDir. Without it, a non-empty outDir is an error. */
   force?: boolean;
-}
-
-export interface PackageMeta {
-  version: 2;
-  sha256: string;
-  createdAt: string;
-  master: string;
-  source: { name: string } & MediaInfo;
-  segmentSeconds: number;
-  segmentType: PackagePlan["segmentType"];
-  /** The backend that produced the encoded rungs ("software" also when everything was copied). */
-  backend: Backend;
-  encoder: string | null;
-  warnings: string[];
-  renditions: (MeasuredRendition & { mode: "copy" | "transcode" })[];
-  thumbnails: { poster: string; track: string; sprites: string[]; intervalSec: number; width: number; height: number; columns: number; rows: number; count: number } | null;
 }
 
 export interface PackageResult {
@@ -128,10 +113,11 @@ export async function packageInto(workDir: string, options: PackageCoreOptions):
   const thumbnails: ThumbnailResult | null = options.thumbnails === false ? null : await makeThumbnails(workDir, plan, info.durationSec, options.thumbnails ?? {});
 
   const meta: PackageMeta = {
-    version: 2,
+    version: PACKAGE_META_VERSION,
     sha256,
     createdAt: new Date().toISOString(),
     master: MASTER_PLAYLIST,
+    origin: "job",
     source: { name: basename(input), ...info },
     segmentSeconds: plan.segmentSeconds,
     segmentType: plan.segmentType,
@@ -139,9 +125,9 @@ export async function packageInto(workDir: string, options: PackageCoreOptions):
     encoder: encodedRungs > 0 ? ENCODER_OF[backend] : null,
     warnings,
     renditions: measured.map((m) => ({ ...m, mode: plan.video?.renditions.find((r) => r.name === m.name)?.mode ?? (plan.audio?.mode ?? "copy") })),
-    thumbnails: thumbnails ? { poster: thumbnails.poster, track: thumbnails.track, ...thumbnails.layout, sprites: thumbnails.layout.sprites.map((s) => `thumbnails/${s}`) } : null,
+    thumbnails: thumbnails ? { poster: thumbnails.poster, track: thumbnails.track, ...thumbnails.layout, sprites: thumbnails.layout.sprites.map((s) => `${THUMBNAIL_DIR}/${s}`) } : null,
   };
-  await writeFile(join(workDir, "meta.json"), JSON.stringify(meta, null, 2));
+  await writeFile(join(workDir, META_FILE), JSON.stringify(meta, null, 2));
   await writeFile(join(workDir, MASTER_PLAYLIST), buildMasterPlaylist(measured, plan.segmentType));
   options.onProgress?.({ outTimeSec: info.durationSec, speed: 0, fraction: 1 });
   return { sha256, info, plan, backend, warnings, meta, elapsedMs: Date.now() - started };

@@ -4,10 +4,9 @@
 // (fs, S3, R2): the copy it costs on local disk is small next to the encode.
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
-import type { StorageDriver } from "@edgestream/worker";
-import { MASTER_PLAYLIST } from "./ffmpeg-args.ts";
+import { MASTER_PLAYLIST, META_FILE, parsePackageMeta, type PackageMeta, type StorageDriver } from "@edgestream/contracts";
 import { sha256File } from "./hash.ts";
-import { packageInto, type PackageCoreOptions, type PackageMeta } from "./package-vod.ts";
+import { packageInto, type PackageCoreOptions } from "./package-vod.ts";
 
 export interface PublishOptions extends PackageCoreOptions {
   storage: StorageDriver;
@@ -38,11 +37,13 @@ export async function packageToStorage(options: PublishOptions): Promise<Publish
   }
 }
 
+/** The package already stored for these bytes; a meta.json that does not match the schema throws PackageMetaError. */
 async function readExisting(storage: StorageDriver, sha256: string): Promise<PackageMeta | null> {
   if (!(await storage.head(`${sha256}/${MASTER_PLAYLIST}`))) return null;
-  const object = await storage.get(`${sha256}/meta.json`);
+  const key = `${sha256}/${META_FILE}`;
+  const object = await storage.get(key);
   if (!object) return null;
-  return JSON.parse(await new Response(object.body).text()) as PackageMeta;
+  return parsePackageMeta(await new Response(object.body).text(), key);
 }
 
 /** Uploads every file of `folder` below `prefix/`; meta.json and the master playlist go last. */
@@ -52,7 +53,7 @@ export async function uploadFolder(storage: StorageDriver, prefix: string, folde
     .filter((e) => e.isFile() && !e.name.startsWith("."))
     .map((e) => relative(folder, join(e.parentPath, e.name)).split(sep).join("/"))
     .sort();
-  const last = ["meta.json", MASTER_PLAYLIST];
+  const last = [META_FILE, MASTER_PLAYLIST];
   const body = files.filter((f) => !last.includes(f));
   const tail = last.filter((f) => files.includes(f));
   const keys: string[] = [];

@@ -1,24 +1,23 @@
 // The node publishing into an S3-compatible bucket (s3rver over HTTP), configured only by S3_* env:
-// a job reads its source from the bucket and writes the package back, read here with the worker's driver.
+// a job reads its source from the bucket and writes the package back, read here with the contracts' S3 driver.
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import S3rver from "s3rver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createS3Storage } from "@edgestream/worker/storage/s3";
+import { createS3Storage } from "@edgestream/contracts/storage/s3";
+import { startS3rverBucket, type S3rverBucket } from "@edgestream/contracts/testing/s3rver-bucket";
 import { startNodeServer } from "./server.ts";
 import { generateTestPattern } from "./test-pattern.ts";
 
 const SECRET = "s".repeat(40);
 let dir: string;
-let s3: S3rver;
+let s3: S3rverBucket;
 let endpoint: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "edgestream-node-s3-"));
-  s3 = new S3rver({ port: 0, address: "127.0.0.1", silent: true, directory: join(dir, "s3"), configureBuckets: [{ name: "media", configs: [] }] });
-  endpoint = `http://127.0.0.1:${((await s3.run()) as AddressInfo).port}`;
+  s3 = await startS3rverBucket("node-s3-bucket");
+  endpoint = s3.options.endpoint;
 });
 afterAll(async () => {
   await s3?.close();

@@ -4,10 +4,12 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createFsStorage } from "@edgestream/worker/storage/fs";
+import { ErrorEnvelopeSchema } from "@edgestream/contracts";
+import { createFsStorage } from "@edgestream/contracts/storage/fs";
 import { parseMasterPlaylist, readRendition } from "../../tests/helpers/media.ts";
 import { HW_BACKENDS, type HwBackend } from "./hw-backends.ts";
 import { startNodeServer, type RunningNode } from "./server.ts";
+import { sha256File } from "./hash.ts";
 import { PLAYLIST_MESSAGE } from "./input-policy.ts";
 import { hostileSource } from "./testing/hostile.ts";
 import { encoderTruth, type EncoderTruth } from "./testing/encoder-truth.ts";
@@ -56,6 +58,15 @@ describe("transcode node service", () => {
     expect((await post({ source: { url: "http://x" } })).status).toBe(400);
   });
 
+  it("answers every error, an unknown route too, as {error:{code,message}}", async () => {
+    const answers = [await post({ source: { url: "http://x" } }), await fetch(`${node.url}/v1/jobs/x`), await fetch(`${node.url}/v1/nothing-here`, { headers: auth })];
+    for (const response of answers) {
+      expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+      expect(ErrorEnvelopeSchema.safeParse(await response.json()).success).toBe(true);
+    }
+    expect(answers.map((r) => r.status)).toEqual([400, 401, 404]);
+  });
+
   it("packages a path source into content-addressed storage, streams progress, and dedupes a second upload", async () => {
     const res = await post({ source: { path: zoo.ladder }, videoId: "vid_1" });
     expect(res.status).toBe(201);
@@ -95,6 +106,21 @@ describe("transcode node service", () => {
     const metrics = await (await fetch(`${node.url}/metrics`)).text();
     expect(metrics).toMatch(/edgestream_jobs_total\{status="succeeded"\} 2/);
     expect(metrics).toMatch(/edgestream_jobs_deduplicated_total 1/);
+  });
+
+  it("fails a job that would deduplicate onto a package whose meta.json is incomplete, naming it, without retries", async () => {
+    const source = join(dir, "dedupe-onto-bad-meta.mp4");
+    await writeFile(source, Buffer.concat([await readFile(zoo.h264), Buffer.from("another source")]));
+    const sha256 = await sha256File(source);
+    const storage = createFsStorage(join(dir, "storage"));
+    await storage.put(`${sha256}/master.m3u8`, "#EXTM3U\n");
+    // What a finished session wrote before meta.json had a schema.
+    await storage.put(`${sha256}/meta.json`, JSON.stringify({ version: 2, sha256, source: { durationSec: 2 }, renditions: [{ name: "144p-live", width: 256, height: 144 }], thumbnails: null }));
+    const { id } = await (await post({ source: { path: source } })).json();
+    await events(id);
+    const job = await (await fetch(`${node.url}/v1/jobs/${id}`, { headers: auth })).json();
+    expect([job.status, job.attempts]).toEqual(["failed", 1]); // retrying cannot mend a stored package
+    expect(job.error).toMatch(new RegExp(`^${sha256}/meta\\.json is not a valid package meta\\.json: .*createdAt.*backend`, "s"));
   });
 
   it("takes a source already in storage by key", async () => {

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import type { ReadableStream } from "node:stream/web";
 import { pipeline } from "node:stream/promises";
-import type { StorageDriver } from "@edgestream/worker";
+import type { StorageDriver } from "@edgestream/contracts";
 import { MediaInputError } from "./errors.ts";
 
 export async function downloadSource(storage: StorageDriver, storageKey: string, folder: string, options: { signal?: AbortSignal } = {}): Promise<string> {

@@ -4,6 +4,7 @@
 // is a multiple of the segment duration.
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { POSTER_FILE, THUMBNAIL_DIR, THUMBNAIL_TRACK } from "@edgestream/contracts";
 import { runFfmpeg } from "./ffmpeg-process.ts";
 import { inputArgs } from "./input-policy.ts";
 import { concatInput, readMediaPlaylist } from "./media-playlist.ts";
@@ -34,7 +35,6 @@ export interface ThumbnailResult {
   layout: ThumbnailLayout;
 }
 
-export const THUMBNAIL_DIR = "thumbnails";
 
 /** Pure: how many thumbnails, of what size, on how many sprites. */
 export function thumbnailLayout(durationSec: number, aspect: { width: number; height: number }, options: ThumbnailOptions, segmentSeconds: number): ThumbnailLayout {
@@ -126,11 +126,11 @@ export async function makeThumbnails(workDir: string, plan: PackagePlan, duratio
   const offset = posterAt - (topEntries.segments[k]?.start ?? 0);
   await Promise.all([
     runFfmpeg(buildSpriteArgs(concatInput(lowEntries), outDir, layout, keyframesOnly, plan.segmentType), { cwd: lowDir }).done,
-    runFfmpeg(buildPosterArgs(concatInput(topEntries, k, k + 1), join(outDir, "poster.jpg"), offset, top.width, plan.segmentType), { cwd: topDir }).done,
+    runFfmpeg(buildPosterArgs(concatInput(topEntries, k, k + 1), join(outDir, POSTER_FILE), offset, top.width, plan.segmentType), { cwd: topDir }).done,
   ]);
   const written = new Set(await readdir(outDir));
-  const missing = [...layout.sprites, "poster.jpg"].filter((name) => !written.has(name));
+  const missing = [...layout.sprites, POSTER_FILE].filter((name) => !written.has(name));
   if (missing.length > 0) throw new Error(`thumbnails were not written: ${missing.join(", ")} missing`);
-  await writeFile(join(outDir, "thumbnails.vtt"), buildThumbnailTrack(layout, durationSec));
-  return { poster: `${THUMBNAIL_DIR}/poster.jpg`, track: `${THUMBNAIL_DIR}/thumbnails.vtt`, layout };
+  await writeFile(join(outDir, THUMBNAIL_TRACK), buildThumbnailTrack(layout, durationSec));
+  return { poster: `${THUMBNAIL_DIR}/${POSTER_FILE}`, track: `${THUMBNAIL_DIR}/${THUMBNAIL_TRACK}`, layout };
 }

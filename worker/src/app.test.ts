@@ -13,7 +13,7 @@ import type { AppDeps } from "./env.ts";
 import { createKeyring } from "./signing/keyring.ts";
 import { SESSION_ID_PATTERN } from "./signing/session-id.ts";
 import { signStreamToken } from "./signing/stream-token.ts";
-import { createFsStorage } from "./storage/fs.ts";
+import { createFsStorage } from "@edgestream/contracts/storage/fs";
 
 const NOW = 1_800_000_000;
 const PREFIX = "f".repeat(64);

@@ -8,7 +8,7 @@ import { createViewerAuth } from "./auth/viewer-jwt.ts";
 import { createTranscodeClient } from "./transcode/node-client.ts";
 import type { AppDeps, AppEnv } from "./env.ts";
 import { HttpError } from "./errors.ts";
-import { StorageUnavailableError } from "./storage/driver.ts";
+import { StorageUnavailableError } from "@edgestream/contracts";
 import { limitRequestBody } from "./http/body-limit.ts";
 import { privateAnswers, securityHeaders } from "./http/security-headers.ts";
 import { authRoutes } from "./routes/auth.ts";

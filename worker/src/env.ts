@@ -2,7 +2,7 @@
 import type { AppConfig } from "./config.ts";
 import type { Database } from "./db/database.ts";
 import type { Keyring } from "./signing/keyring.ts";
-import type { StorageDriver } from "./storage/driver.ts";
+import type { StorageDriver } from "@edgestream/contracts";
 import type { TranscodeClient } from "./transcode/node-client.ts";
 
 export interface Viewer {

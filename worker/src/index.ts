@@ -11,4 +11,4 @@ export type { Database } from "./db/database.ts";
 export * as schema from "./db/schema.ts";
 export { newVideoId } from "./db/ids.ts";
 export { insertVideo, findVideoBySource, findVisibleVideo, listVisibleVideos, updateVideo } from "./db/videos.ts";
-export type { StorageDriver, StoredObject, RangeRequest } from "./storage/driver.ts";
+export type { StorageDriver, StoredObject, RangeRequest } from "@edgestream/contracts";

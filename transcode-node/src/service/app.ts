@@ -6,30 +6,19 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
-import type { StorageDriver } from "@edgestream/worker";
-import { redactPaths } from "../errors.ts";
+import { JobRequestSchema, type ErrorEnvelope, type JobRequest, type JobResult, type JobState, type StorageDriver } from "@edgestream/contracts";
+import { MediaInputError, redactPaths } from "../errors.ts";
 import type { HardwareRegistry } from "../hw-registry.ts";
 import { packageToStorage } from "../publish.ts";
 import { downloadSource } from "../source-download.ts";
 import type { NodeConfig } from "./config.ts";
-import { JobQueue, QueueFullError, TERMINAL, type Job, type JobEvent, type JobResult } from "./job-queue.ts";
+import { JobQueue, QueueFullError, TERMINAL, type Job, type JobEvent } from "./job-queue.ts";
 import type { NodeMetrics } from "./metrics.ts";
 import { streamEvents } from "./event-stream.ts";
 import { errorBody } from "./http-error.ts";
 import { checkSourcePath, sourceRoots } from "./source-path.ts";
 import { SessionRegistry } from "../sessions/session-registry.ts";
 import { sessionRoutes } from "./session-routes.ts";
-
-export const JobRequestSchema = z
-  .object({
-    source: z.union([z.object({ path: z.string().min(1) }).strict(), z.object({ storageKey: z.string().min(1) }).strict()]),
-    videoId: z.string().min(1).max(200).optional(),
-    segmentType: z.enum(["fmp4", "ts"]).optional(),
-    segmentSeconds: z.number().int().min(1).max(30).optional(),
-    ladder: z.array(z.number().int().min(16).max(4320)).min(1).max(8).optional(),
-  })
-  .strict();
-export type JobRequest = z.infer<typeof JobRequestSchema>;
 
 export interface NodeAppDeps {
   config: NodeConfig;
@@ -88,6 +77,7 @@ export function createNodeApp(deps: NodeAppDeps) {
     if (status === 500) console.error(error);
     return c.json(body, status);
   });
+  app.notFound((c) => c.json({ error: { code: "not_found", message: `no route ${c.req.method} ${c.req.path}` } } satisfies ErrorEnvelope, 404));
 
   app.get("/healthz", async (c) => {
     const { encoders } = await hardware.snapshot();
@@ -127,7 +117,7 @@ export function createNodeApp(deps: NodeAppDeps) {
     if ("path" in parsed.data.source) await checkSourcePath(parsed.data.source.path, roots);
     try {
       const job = queue.submit(parsed.data);
-      return c.json({ id: job.id, status: job.status }, 201);
+      return c.json(view(job), 201);
     } catch (error) {
       if (error instanceof QueueFullError) throw new HTTPException(503, { message: error.message });
       throw error;
@@ -156,7 +146,7 @@ function findJob(queue: JobQueue<JobRequest>, id: string): Job<JobRequest> {
   return job;
 }
 
-function view(job: Job<JobRequest>) {
+function view(job: Job<JobRequest>): JobState {
   return {
     id: job.id,
     status: job.status,

@@ -3,7 +3,7 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
-import { S3EnvShape, s3OptionsFromEnv } from "@edgestream/worker/storage/s3-env";
+import { S3EnvShape, s3OptionsFromEnv } from "@edgestream/contracts/storage/s3-env";
 import { HW_BACKENDS } from "../hw-backends.ts";
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);

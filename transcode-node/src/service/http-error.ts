@@ -1,5 +1,6 @@
 // The node's errors over HTTP: `{error:{code,message}}`, the same shape the worker answers with. A
 // code travels with the HTTPException as its cause; without one, the status names it.
+import type { ErrorEnvelope } from "@edgestream/contracts";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
@@ -10,7 +11,7 @@ export function codedError(status: ContentfulStatusCode, code: string, message: 
 }
 
 /** The JSON body and status for any error a route threw; a 500 says nothing of its cause. */
-export function errorBody(error: Error): { status: ContentfulStatusCode; body: { error: { code: string; message: string } } } {
+export function errorBody(error: Error): { status: ContentfulStatusCode; body: ErrorEnvelope } {
   if (!(error instanceof HTTPException)) return { status: 500, body: { error: { code: "internal", message: "internal error" } } };
   const status = error.status as ContentfulStatusCode;
   const code = (error.cause as { code?: string } | undefined)?.code ?? CODE_OF[status] ?? "error";

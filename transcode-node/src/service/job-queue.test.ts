@@ -1,7 +1,8 @@
 // The queue's own logic with plain async job functions (no media involved).
 import { describe, expect, it } from "vitest";
 import { MediaInputError } from "../errors.ts";
-import { JobQueue, QueueFullError, type JobEvent, type JobResult } from "./job-queue.ts";
+import type { JobResult } from "@edgestream/contracts";
+import { JobQueue, QueueFullError, type JobEvent } from "./job-queue.ts";
 
 const RESULT = { sha256: "x", storagePrefix: "x", durationMs: 1, deduplicated: false, backend: "software", renditions: [], thumbnails: null, warnings: [] } satisfies JobResult;
 const settle = (queue: JobQueue<string>, id: string) =>

@@ -2,21 +2,10 @@
 // failures are retried with exponential backoff; cancel aborts the ffmpeg run. Each job has a
 // listener set for the event stream. Jobs are kept in memory (the worker holds the durable state).
 import { randomUUID } from "node:crypto";
+import { PackageMetaError, type JobResult, type JobStatus } from "@edgestream/contracts";
 import { CancelledError, MediaInputError } from "../errors.ts";
 
-export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
 export const TERMINAL: ReadonlySet<JobStatus> = new Set(["succeeded", "failed", "cancelled"]);
-
-export interface JobResult {
-  sha256: string;
-  storagePrefix: string;
-  durationMs: number;
-  deduplicated: boolean;
-  backend: string;
-  renditions: { name: string; kind: "video" | "audio"; playlist: string; width?: number; height?: number; bandwidth: number; averageBandwidth: number; codecs: string }[];
-  thumbnails: { poster: string; track: string; sprites: string[] } | null;
-  warnings: string[];
-}
 
 export interface Job<Req> {
   id: string;
@@ -64,9 +53,9 @@ export class QueueFullError extends Error {
   }
 }
 
-/** Failures worth retrying: not the input's fault, not a cancel. */
+/** Failures worth retrying: not the input's fault, not a cancel, not a stored package's broken meta.json. */
 export function isTransient(error: unknown): boolean {
-  return !(error instanceof MediaInputError || error instanceof CancelledError || error instanceof RangeError);
+  return !(error instanceof MediaInputError || error instanceof CancelledError || error instanceof RangeError || error instanceof PackageMetaError);
 }
 
 interface Entry<Req> {

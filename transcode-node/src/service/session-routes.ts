@@ -13,7 +13,7 @@ import { Readable } from "node:stream";
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
-import type { StorageDriver } from "@edgestream/worker";
+import { INIT_SEGMENT, MASTER_PLAYLIST, MEDIA_PLAYLIST, parseSegmentName, SessionLeaseSchema, SessionStartSchema, type NodeSessionState, type StorageDriver } from "@edgestream/contracts";
 import { MediaInputError, redactPaths } from "../errors.ts";
 import { InputRefusedError } from "../input-policy.ts";
 import { SegmentNotReadyError, type Session, type SessionEvent } from "../sessions/session.ts";
@@ -21,18 +21,7 @@ import { CapacityError, type SessionRegistry } from "../sessions/session-registr
 import { streamEvents } from "./event-stream.ts";
 import { codedError } from "./http-error.ts";
 
-const StartSchema = z
-  .object({
-    source: z.union([z.object({ path: z.string().min(1) }).strict(), z.object({ storageKey: z.string().min(1) }).strict()]),
-    profile: z.number().int().min(144).max(2160).optional(),
-    lease: z.string().min(1).max(200),
-    videoId: z.string().min(1).max(200).optional(),
-  })
-  .strict();
-
-const LeaseSchema = z.object({ lease: z.string().min(1).max(200) });
-
-function view(session: Session) {
+function view(session: Session): NodeSessionState {
   return {
     id: session.id,
     status: session.status,
@@ -56,7 +45,7 @@ export function sessionRoutes(registry: SessionRegistry, storage: StorageDriver,
   };
 
   app.post("/", async (c) => {
-    const parsed = StartSchema.safeParse(await c.req.json().catch(() => null));
+    const parsed = SessionStartSchema.safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) throw new HTTPException(400, { message: parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ") });
     const { source, profile, lease } = parsed.data;
     if ("path" in source) await checkPath(source.path);
@@ -64,7 +53,7 @@ export function sessionRoutes(registry: SessionRegistry, storage: StorageDriver,
       const session = await registry.startOrAttach(source, lease, profile);
       return c.json(view(session), 201);
     } catch (error) {
-      if (error instanceof CapacityError) return c.json({ error: { message: error.message } }, 503, { "Retry-After": "10" });
+      if (error instanceof CapacityError) return c.json({ error: { code: "at_capacity", message: error.message } }, 503, { "Retry-After": "10" });
       // The worker shows this to the viewer (422): a refused format says what to upload instead.
       if (error instanceof InputRefusedError) throw codedError(422, error.code, error.message);
       if (error instanceof MediaInputError) throw codedError(422, "unreadable_source", redactPaths(error.message));
@@ -74,22 +63,22 @@ export function sessionRoutes(registry: SessionRegistry, storage: StorageDriver,
 
   app.get("/:id", (c) => c.json(view(find(c.req.param("id")))));
 
-  app.get("/:id/master.m3u8", (c) => c.body(find(c.req.param("id")).masterPlaylist(), 200, { "Content-Type": "application/vnd.apple.mpegurl", "Cache-Control": "no-cache" }));
+  app.get(`/:id/${MASTER_PLAYLIST}`, (c) => c.body(find(c.req.param("id")).masterPlaylist(), 200, { "Content-Type": "application/vnd.apple.mpegurl", "Cache-Control": "no-cache" }));
 
-  app.get("/:id/:rendition/index.m3u8", (c) => c.body(find(c.req.param("id")).mediaPlaylist(), 200, { "Content-Type": "application/vnd.apple.mpegurl", "Cache-Control": "no-cache" }));
+  app.get(`/:id/:rendition/${MEDIA_PLAYLIST}`, (c) => c.body(find(c.req.param("id")).mediaPlaylist(), 200, { "Content-Type": "application/vnd.apple.mpegurl", "Cache-Control": "no-cache" }));
 
   app.get("/:id/:rendition/:file", async (c) => {
     const session = find(c.req.param("id"));
     const lease = c.req.query("lease");
     if (lease) registry.heartbeat(session.id, lease);
     const file = c.req.param("file");
-    const index = file === "init.mp4" ? -1 : /^seg_\d{5}\.m4s$/.test(file) ? Number(file.slice(4, 9)) : undefined;
+    const index = file === INIT_SEGMENT ? -1 : parseSegmentName(file);
     if (index === undefined) throw new HTTPException(404, { message: `no file ${file}` });
     let where;
     try {
       where = await session.locate(index, lease ?? "");
     } catch (error) {
-      if (error instanceof SegmentNotReadyError) return c.json({ error: { message: error.message } }, 503, { "Retry-After": "1", "Cache-Control": "no-store" });
+      if (error instanceof SegmentNotReadyError) return c.json({ error: { code: "not_ready", message: error.message } }, 503, { "Retry-After": "1", "Cache-Control": "no-store" });
       if (error instanceof RangeError) throw new HTTPException(404, { message: error.message });
       throw new HTTPException(500, { message: (error as Error).message });
     }
@@ -104,7 +93,7 @@ export function sessionRoutes(registry: SessionRegistry, storage: StorageDriver,
   });
 
   app.post("/:id/heartbeat", async (c) => {
-    const parsed = LeaseSchema.safeParse(await c.req.json().catch(() => null));
+    const parsed = SessionLeaseSchema.safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) throw new HTTPException(400, { message: "lease: required" });
     if (!registry.heartbeat(c.req.param("id"), parsed.data.lease)) throw new HTTPException(404, { message: `no session ${c.req.param("id")}` });
     return c.body(null, 204);

@@ -4,14 +4,13 @@
 // video is a regular package.
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import type { StorageDriver } from "@edgestream/worker";
+import { INIT_SEGMENT, MASTER_PLAYLIST, MEDIA_PLAYLIST, META_FILE, parseSegmentName, segmentName, type PackageMeta, type StorageDriver } from "@edgestream/contracts";
 import { INIT_INDEX } from "./scheduler.ts";
-import { segmentFileName, SESSION_INIT } from "./session-args.ts";
 import type { SessionProfile } from "./session.ts";
 
 /** A session's file for segment `index` (or the init segment, -1). */
 export function sessionFileName(index: number): string {
-  return index === INIT_INDEX ? SESSION_INIT : segmentFileName(index);
+  return index === INIT_INDEX ? INIT_SEGMENT : segmentName(index);
 }
 
 export interface SegmentStoreInit {
@@ -49,8 +48,8 @@ export class SegmentStore {
     const keys = await this.init.storage.list(`${prefix}/${this.init.profile.name}`).catch(() => [] as string[]);
     for (const key of keys) {
       const name = key.slice(key.lastIndexOf("/") + 1);
-      if (name === SESSION_INIT) this.stored.add(INIT_INDEX);
-      else if (/^seg_\d{5}\.m4s$/.test(name)) this.stored.add(Number(name.slice(4, 9)));
+      const index = name === INIT_SEGMENT ? INIT_INDEX : parseSegmentName(name);
+      if (index !== undefined) this.stored.add(index);
     }
   }
 
@@ -75,11 +74,12 @@ export class SegmentStore {
   }
 }
 
-export interface SessionPackage {
+export interface SessionPackageFiles {
   storage: StorageDriver;
   prefix: string;
   profile: SessionProfile;
-  durationSec: number;
+  /** Complete under the contracts schema (buildSessionMeta). */
+  meta: PackageMeta;
   mediaPlaylist: string;
   masterPlaylist: string;
 }
@@ -88,20 +88,11 @@ export interface SessionPackage {
  * Writes the playlists and meta.json of a fully stored session, master last. False when a packaging
  * job already published this source: its ladder stands, the session's rendition stays beside it.
  */
-export async function publishSessionPackage(p: SessionPackage): Promise<boolean> {
+export async function publishSessionPackage(p: SessionPackageFiles): Promise<boolean> {
   const { storage, prefix, profile } = p;
-  await storage.put(`${prefix}/${profile.name}/index.m3u8`, p.mediaPlaylist);
-  if (await storage.head(`${prefix}/master.m3u8`)) return false;
-  const meta = {
-    version: 2,
-    sha256: prefix,
-    source: { durationSec: p.durationSec },
-    origin: "on-demand-session",
-    renditions: [{ name: profile.name, width: profile.width, height: profile.height }],
-    thumbnails: null,
-    createdAt: new Date().toISOString(),
-  };
-  await storage.put(`${prefix}/meta.json`, JSON.stringify(meta, null, 2));
-  await storage.put(`${prefix}/master.m3u8`, p.masterPlaylist);
+  await storage.put(`${prefix}/${profile.name}/${MEDIA_PLAYLIST}`, p.mediaPlaylist);
+  if (await storage.head(`${prefix}/${MASTER_PLAYLIST}`)) return false;
+  await storage.put(`${prefix}/${META_FILE}`, JSON.stringify(p.meta, null, 2));
+  await storage.put(`${prefix}/${MASTER_PLAYLIST}`, p.masterPlaylist);
   return true;
 }

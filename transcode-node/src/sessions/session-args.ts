@@ -7,11 +7,11 @@
 // and every run's segments play with the first run's init segment.
 // Built from the pieces packaging jobs use (ffmpeg-pieces.ts): the same guarded input, the same
 // pre-filters (an HDR source is tone-mapped to SDR BT.709 as in a job) and the same HLS muxer options.
+import { ffmpegSegmentPattern, INIT_SEGMENT } from "@edgestream/contracts";
 import { aacArgs, FFMPEG_HEADER, hlsMuxerArgs, inputSection, preFilters, type VideoPre } from "../ffmpeg-pieces.ts";
 import { encoderArgs, scaleFilter, type Backend, type HwDeviceOptions } from "../hw-backends.ts";
 
 export const SESSION_PLAYLIST = "encoder.m3u8";
-export const SESSION_INIT = "init.mp4";
 
 export interface SessionEncode {
   input: string;
@@ -31,10 +31,6 @@ export interface SessionEncode {
   device?: HwDeviceOptions;
   /** The plan's video pre-processing (tone mapping, a constant rate for a variable-rate source); default none. */
   video?: VideoPre;
-}
-
-export function segmentFileName(index: number): string {
-  return `seg_${String(index).padStart(5, "0")}.m4s`;
 }
 
 export function buildSessionArgs(e: SessionEncode): string[] {
@@ -59,12 +55,12 @@ export function buildSessionArgs(e: SessionEncode): string[] {
   args.push("-vf", filters.join(","), ...encoderArgs(backend, 0, e.maxBitrateKbps, e.segmentSeconds, gop));
   if (e.hasAudio) args.push(...aacArgs(128, 2, 48000));
   args.push(
-    ...hlsMuxerArgs({ segmentSeconds: e.segmentSeconds, playlistType: "event", segmentType: "fmp4", initFilename: SESSION_INIT }),
+    ...hlsMuxerArgs({ segmentSeconds: e.segmentSeconds, playlistType: "event", segmentType: "fmp4", initFilename: INIT_SEGMENT }),
     // Absolute decode times in every fragment (tfdt): without it the mp4 muxer restarts them at 0 and
     // hides the offset in an edit list that players ignore, so a restarted run would jump back in time.
     "-hls_segment_options", "movflags=+frag_discont",
     "-start_number", String(e.startSegment),
-    "-hls_segment_filename", `${e.outDir}/seg_%05d.m4s`,
+    "-hls_segment_filename", `${e.outDir}/${ffmpegSegmentPattern()}`,
     `${e.outDir}/${SESSION_PLAYLIST}`,
   );
   return args;

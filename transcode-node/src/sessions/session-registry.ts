@@ -3,8 +3,8 @@
 // checked every fifth of it, capacity caps, and a shutdown that leaves no ffmpeg behind.
 import { randomUUID } from "node:crypto";
 import { rm } from "node:fs/promises";
-import { join } from "node:path";
-import type { StorageDriver } from "@edgestream/worker";
+import { basename, join } from "node:path";
+import { liveRenditionName, type NodeSource, type StorageDriver } from "@edgestream/contracts";
 import { MediaInputError } from "../errors.ts";
 import { demuxerFor } from "../input-policy.ts";
 import { sha256FileIdle } from "../hash.ts";
@@ -28,7 +28,12 @@ export interface SessionSettings extends SessionTiming {
   encoderCaps?: Partial<Record<Backend, number>>;
 }
 
-export type SessionSource = { path: string } | { storageKey: string };
+export type SessionSource = NodeSource;
+
+/** The source's file name as meta.json records it: the path's or the storage key's last part. */
+function sourceName(source: SessionSource): string {
+  return basename("path" in source ? source.path : source.storageKey);
+}
 
 export class CapacityError extends Error {
   constructor(message: string) {
@@ -158,13 +163,14 @@ export class SessionRegistry {
       // A session always encodes (the plan may say "copy" for a browser-safe source at its own size),
       // into a folder of its own: its segments carry audio and video, unlike a packaging job's rungs.
       const maxBitrateKbps = rung.maxBitrateKbps || bitrateFor(rung.height);
-      const profile: SessionProfile = { name: `${rung.name}-live`, width: rung.width, height: rung.height, fps: plan.video!.fps, maxBitrateKbps };
+      const profile: SessionProfile = { name: liveRenditionName(rung.name), width: rung.width, height: rung.height, fps: plan.video!.fps, maxBitrateKbps };
       const session = new Session({
         id,
         key,
         input,
         workDir: join(this.settings.workRoot, `session-${id}`),
         durationSec: info.durationSec,
+        source: { name: sourceName(source), ...info },
         hasAudio: plan.audio !== null,
         segmentSeconds: this.settings.segmentSeconds,
         profile,

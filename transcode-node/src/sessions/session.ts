@@ -15,15 +15,16 @@
 import { watch, type FSWatcher } from "node:fs";
 import { mkdir, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import type { StorageDriver } from "@edgestream/worker";
+import { INIT_SEGMENT, MASTER_PLAYLIST, MEDIA_PLAYLIST, META_FILE, parseSegmentName, SEGMENT_NAME, segmentName, type Backend, type NodeSessionState, type PackageMeta, type StorageDriver } from "@edgestream/contracts";
 import { CancelledError } from "../errors.ts";
 import { launchRun, park, wake, type EncoderRun } from "./encoder-run.ts";
 import { doneStretches, endsAtStored, INIT_INDEX, keepAhead, onRunExit, planStart, segmentsAhead, steer, type Snapshot } from "./scheduler.ts";
-import { SESSION_INIT, type SessionEncode } from "./session-args.ts";
+import type { SessionEncode } from "./session-args.ts";
+import { buildSessionMeta } from "./session-meta.ts";
 import { publishSessionPackage, SegmentStore, sessionFileName } from "./segment-store.ts";
 import { buildSessionMasterPlaylist, buildSessionMediaPlaylist, segmentCount } from "./vod-playlist.ts";
 
-export type SessionStatus = "running" | "completed" | "failed" | "stopped";
+export type SessionStatus = NodeSessionState["status"];
 
 export type SessionEvent =
   | { type: "SegmentReady"; index: number }
@@ -59,6 +60,8 @@ export interface SessionInit {
   input: string;
   workDir: string;
   durationSec: number;
+  /** The probed source, recorded in the meta.json of the finished package. */
+  source: PackageMeta["source"];
   hasAudio: boolean;
   segmentSeconds: number;
   profile: SessionProfile;
@@ -116,7 +119,7 @@ export class Session {
     return this.runs.map((r) => r.run.pid).filter((pid): pid is number => pid !== undefined);
   }
 
-  get backend(): string {
+  get backend(): Backend {
     return this.init.encode?.backend ?? "software";
   }
 
@@ -296,9 +299,9 @@ export class Session {
   private async readDir(): Promise<void> {
     const names = await readdir(this.init.workDir).catch(() => [] as string[]);
     // ffmpeg writes init.mp4 without a temp file; it is complete once any segment is.
-    const anySegment = names.some((name) => /^seg_\d{5}\.m4s$/.test(name));
+    const anySegment = names.some((name) => SEGMENT_NAME.test(name));
     for (const name of names) {
-      const index = name === SESSION_INIT ? (anySegment ? INIT_INDEX : undefined) : /^seg_(\d{5})\.m4s$/.test(name) ? Number(name.slice(4, 9)) : undefined;
+      const index = name === INIT_SEGMENT ? (anySegment ? INIT_INDEX : undefined) : parseSegmentName(name);
       if (index === undefined || this.finished.has(index)) continue;
       this.finished.add(index);
       for (const r of this.runs) if (index > r.highest && index >= r.start && index < r.end) r.highest = index;
@@ -363,8 +366,9 @@ export class Session {
   }
 
   private async complete(prefix: string): Promise<void> {
-    const { storage, profile, durationSec } = this.init;
-    const published = await publishSessionPackage({ storage, prefix, profile, durationSec, mediaPlaylist: this.mediaPlaylist(), masterPlaylist: this.masterPlaylist() });
+    const { storage, profile, source, segmentSeconds, hasAudio } = this.init;
+    const meta = buildSessionMeta({ sha256: prefix, source, segmentSeconds, segments: this.segments, backend: this.backend, hasAudio, profile }, new Date());
+    const published = await publishSessionPackage({ storage, prefix, profile, meta, mediaPlaylist: this.mediaPlaylist(), masterPlaylist: this.masterPlaylist() });
     this.status = "completed";
     if (published) this.emit({ type: "ManifestUpdated", storagePrefix: prefix });
     this.emit({ type: "TranscodeCompleted", storagePrefix: prefix });

@@ -6,6 +6,7 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, truncate, writeFile } 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parsePackageMeta, segmentName } from "@edgestream/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ffprobeJson, videoPackets } from "../../../tests/helpers/media.ts";
 import { sha256File } from "../hash.ts";
@@ -44,7 +45,7 @@ async function fetchFile(node: { url: string }, id: string, name: string, file: 
   return { status: response.status, bytes: Buffer.from(await response.arrayBuffer()) };
 }
 
-const seg = (i: number) => `seg_${String(i).padStart(5, "0")}.m4s`;
+const seg = (i: number) => segmentName(i);
 
 /** First video packet time and keyframe flag of a segment, read with its init segment. */
 async function firstFrame(init: Buffer, segment: Buffer): Promise<{ pts: number; key: boolean }> {
@@ -218,6 +219,21 @@ describe("sessions on one node", () => {
     await writeFile(joined, Buffer.concat([storedInit, storedLast]));
     const probe = await ffprobeJson(joined).finally(() => rm(joined));
     expect(probe.streams.map((s: { codec_type: string; codec_name: string }) => `${s.codec_type}:${s.codec_name}`)).toContain("video:h264");
+
+    const meta = parsePackageMeta(await readFile(join(stored, "meta.json"), "utf8"), "meta.json");
+    expect(meta).toMatchObject({ origin: "on-demand-session", sha256: done.storagePrefix, segmentSeconds: expect.any(Number), source: { durationSec: 6 } });
+
+    // The session wrote a complete meta.json: a job on the same bytes deduplicates onto it and reports
+    // the package's real facts, not fields that were never written.
+    const created = (await (await fetch(`${node.url}/v1/jobs`, { method: "POST", headers: AUTH, body: JSON.stringify({ source: { path: short } }) })).json()) as { id: string };
+    const job = await until(async () => {
+      const state = (await (await fetch(`${node.url}/v1/jobs/${created.id}`, { headers: AUTH })).json()) as { status: string; result?: Record<string, unknown>; error?: string };
+      return state.status === "succeeded" || state.status === "failed" ? state : undefined;
+    });
+    expect(job).toMatchObject({ status: "succeeded", result: { storagePrefix: done.storagePrefix, deduplicated: true, durationMs: 6000, backend: "software" } });
+    expect(job.result!["renditions"]).toEqual([
+      { name, kind: "video", playlist: `${name}/index.m3u8`, width: 160, height: 90, bandwidth: expect.any(Number), averageBandwidth: expect.any(Number), codecs: expect.stringMatching(/^avc1\./) },
+    ]);
   });
 });
 
@@ -350,7 +366,7 @@ describe("session lifecycle", () => {
       const over = await startSession(node, short, "viewer-2");
       expect(over.status).toBe(503);
       expect(over.headers.get("retry-after")).toBe("10");
-      expect(over.body.error?.message).toMatch(/already runs 1 sessions \(SESSION_MAX\)/);
+      expect(over.body.error).toEqual({ code: "at_capacity", message: expect.stringMatching(/already runs 1 sessions \(SESSION_MAX\)/) });
     } finally {
       await node.close();
     }

@@ -1,6 +1,6 @@
 // Pure: a session's playlists, written up front from the duration with fixed segment lengths, so a
 // player sees the whole timeline at once and can seek anywhere before a single segment exists.
-import { segmentFileName, SESSION_INIT } from "./session-args.ts";
+import { INIT_SEGMENT, MEDIA_PLAYLIST, segmentName } from "@edgestream/contracts";
 
 /** A remainder this short joins the last segment: containers often run a few frames past the video. */
 const TAIL_SECONDS = 0.1;
@@ -23,14 +23,19 @@ export function buildSessionMediaPlaylist(durationSec: number, segmentSeconds: n
     "#EXT-X-MEDIA-SEQUENCE:0",
     "#EXT-X-PLAYLIST-TYPE:VOD",
     "#EXT-X-INDEPENDENT-SEGMENTS",
-    `#EXT-X-MAP:URI="${SESSION_INIT}"`,
+    `#EXT-X-MAP:URI="${INIT_SEGMENT}"`,
   ];
-  for (let i = 0; i < count; i++) lines.push(`#EXTINF:${segmentDuration(i, durationSec, segmentSeconds).toFixed(6)},`, segmentFileName(i));
+  for (let i = 0; i < count; i++) lines.push(`#EXTINF:${segmentDuration(i, durationSec, segmentSeconds).toFixed(6)},`, segmentName(i));
   lines.push("#EXT-X-ENDLIST", "");
   return lines.join("\n");
 }
 
+/** The CODECS of a session's rendition: H.264 High 4.0, with AAC-LC when the source has audio. */
+export function sessionCodecs(hasAudio: boolean): string {
+  return hasAudio ? "avc1.640028,mp4a.40.2" : "avc1.640028";
+}
+
 export function buildSessionMasterPlaylist(rendition: string, bandwidth: number, width: number, height: number, hasAudio: boolean): string {
-  const codecs = hasAudio ? "avc1.640028,mp4a.40.2" : "avc1.640028";
-  return `#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-STREAM-INF:BANDWIDTH=${bandwidth},RESOLUTION=${width}x${height},CODECS="${codecs}"\n${rendition}/index.m3u8\n`;
+  const codecs = sessionCodecs(hasAudio);
+  return `#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-STREAM-INF:BANDWIDTH=${bandwidth},RESOLUTION=${width}x${height},CODECS="${codecs}"\n${rendition}/${MEDIA_PLAYLIST}\n`;
 }

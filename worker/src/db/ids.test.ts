@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseHlsPath } from "../signing/hls-path.ts";
-import { assertSafeKey } from "../storage/driver.ts";
+import { assertSafeKey } from "@edgestream/contracts";
 import { newVideoId } from "./ids.ts";
 
 describe("newVideoId", () => {

@@ -1,6 +1,6 @@
 // Parses a single-range `Range: bytes=…` header (RFC 9110 §14.1.2) into the storage driver's form.
 // Multiple ranges are answered with the whole body, as the RFC allows; players never ask for them.
-import type { RangeRequest } from "../storage/driver.ts";
+import type { RangeRequest } from "@edgestream/contracts";
 
 export function parseRangeHeader(header: string | undefined | null): RangeRequest | undefined | "invalid" {
   if (!header) return undefined;

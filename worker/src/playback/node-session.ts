@@ -4,7 +4,8 @@
 import type { Video } from "../db/schema.ts";
 import type { AppDeps } from "../env.ts";
 import { readPackageMeta } from "../storage/package-meta.ts";
-import { TranscodeNodeError, type NodeSessionState } from "../transcode/node-client.ts";
+import type { NodeSessionState } from "@edgestream/contracts";
+import { TranscodeNodeError } from "../transcode/node-client.ts";
 import { advance, markFailed, markReady } from "./transitions.ts";
 
 export function sessionsEnabled(deps: AppDeps): boolean {

@@ -6,7 +6,7 @@
 import { nowMs } from "../clock.ts";
 import type { Video } from "../db/schema.ts";
 import type { AppDeps } from "../env.ts";
-import type { JobState } from "../transcode/node-client.ts";
+import type { JobState } from "@edgestream/contracts";
 import { advance, markFailed, markReady } from "./transitions.ts";
 
 /** Asks the node to package a pending video. Without a node, or when it does not answer, the video stays pending (tried again later). */

@@ -5,7 +5,7 @@ import { nowSeconds } from "../clock.ts";
 import type { AppDeps } from "../env.ts";
 import { verifyStreamToken } from "../signing/stream-token.ts";
 import { hlsFilePath } from "../signing/stream-url.ts";
-import type { NodeSessionState } from "../transcode/node-client.ts";
+import type { NodeSessionState } from "@edgestream/contracts";
 
 /** A token this old (past its expiry) no longer brings its session back. */
 export const RENEW_WITHIN_SECONDS = 24 * 3600;

@@ -12,8 +12,7 @@ import { rewritePlaylist, withParam, type RewriteOptions } from "../manifest/rew
 import { parseHlsPath } from "../signing/hls-path.ts";
 import { nginxSignedUrl } from "../signing/nginx-secure-link.ts";
 import { HLS_ROOT, streamScope, verifyStreamToken } from "../signing/stream-token.ts";
-import { STREAM_TOKEN_PARAM } from "../signing/stream-url.ts";
-import { RangeNotSatisfiableError } from "../storage/driver.ts";
+import { isSessionFile, RangeNotSatisfiableError, STREAM_TOKEN_PARAM } from "@edgestream/contracts";
 import { nowSeconds } from "../clock.ts";
 import type { Context } from "hono";
 
@@ -146,8 +145,6 @@ async function readPlaylist(deps: AppDeps, cache: PlaylistCache, key: string): P
   return text;
 }
 
-const SESSION_FILE = /^(master\.m3u8|[A-Za-z0-9_-]+\/(index\.m3u8|init\.mp4|seg_\d{5}\.m4s))$/;
-
 /**
  * A file of an on-demand session, proxied from the node: playlists rewritten and signed like stored
  * ones, segments streamed through. Every request renews the viewer's lease (the token's viewer).
@@ -156,7 +153,7 @@ const SESSION_FILE = /^(master\.m3u8|[A-Za-z0-9_-]+\/(index\.m3u8|init\.mp4|seg_
 async function fromNodeSession(c: Context<AppEnv>, deps: AppDeps, claims: { session: string; sub?: string }, rest: string, token: string, selfOrigins: string[]): Promise<Response> {
   if (!deps.transcoder) throw new HttpError(404, "not_found", "on-demand sessions are not configured here");
   // Only what a player fetches: playlists, the init segment and media segments (not the node's API).
-  if (!SESSION_FILE.test(rest)) throw new HttpError(404, "not_found", "no such file in a session");
+  if (!isSessionFile(rest)) throw new HttpError(404, "not_found", "no such file in a session");
   const response = await deps.transcoder.sessionFile(claims.session, rest, claims.sub);
   // The session lapsed (a long pause) or the node restarted: 410 makes the player refresh its token,
   // and /stream opens a new session (or hands out the finished package).

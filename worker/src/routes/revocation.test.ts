@@ -1,5 +1,6 @@
 // Deleting a video or making it private stops playback within one stream-token lifetime: the gate
 // checks the token alone (no database), so a token already handed out lives until it expires.
+import { samplePackageMeta } from "@edgestream/contracts/testing/package-meta-fixture";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { bearer, createTestApp, jsonBody, type TestApp } from "../testing/test-app.ts";
 
@@ -18,7 +19,7 @@ async function setUp(env: Record<string, string> = {}) {
   await t.deps.storage.put("pkg1/master.m3u8", "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\nv0/index.m3u8\n");
   await t.deps.storage.put("pkg1/v0/index.m3u8", "#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4,\nseg_00000.m4s\n#EXT-X-ENDLIST\n");
   await t.deps.storage.put("pkg1/v0/seg_00000.m4s", "segment");
-  await t.deps.storage.put("pkg1/meta.json", JSON.stringify({ version: 1, sha256: "pkg1", source: { durationSec: 4 } }));
+  await t.deps.storage.put("pkg1/meta.json", JSON.stringify(samplePackageMeta()));
   const admin = await t.tokenFor("alice", ["admin"]);
   const created = await t.app.request("/api/videos", jsonBody(admin, "POST", { title: "Shared", storageKey: "pkg1", visibility: "public" }));
   videoId = ((await created.json()) as { id: string }).id;

@@ -1,7 +1,7 @@
 // Request and response schemas: they validate input and generate the OpenAPI document.
 import { z } from "@hono/zod-openapi";
 import { VIDEO_STATUSES, VISIBILITIES } from "../db/schema.ts";
-import { isSafeKey, MAX_KEY_LENGTH } from "../storage/driver.ts";
+import { isSafeKey, MAX_KEY_LENGTH, StreamResponseSchema } from "@edgestream/contracts";
 
 export const ErrorSchema = z
   .object({ error: z.object({ code: z.string(), message: z.string() }) })
@@ -49,28 +49,8 @@ export const UpdateVideoSchema = z
   .refine((v) => v.title !== undefined || v.visibility !== undefined, "give title or visibility")
   .openapi("UpdateVideo");
 
-export const StreamSchema = z
-  .discriminatedUnion("status", [
-    z.object({
-      status: z.literal("ready"),
-      manifestUrl: z.string(),
-      expiresAt: z.string().openapi({ format: "date-time" }),
-      sessionId: z.string(),
-      posterUrl: z.string().optional(),
-      thumbnailsUrl: z.string().optional(),
-    }),
-    z.object({
-      status: z.literal("generating"),
-      progress: z.number(),
-      retryAfter: z.number().int(),
-      sessionId: z.string(),
-      /** When the node plays it on demand: a signed manifest that plays at once. */
-      manifestUrl: z.string().optional(),
-      expiresAt: z.string().optional(),
-    }),
-    z.object({ status: z.literal("failed"), error: z.string() }),
-  ])
-  .openapi("Stream");
+/** The /stream answer: its schema lives in contracts (the player SDK reads the same type). */
+export const StreamSchema = StreamResponseSchema.meta({ id: "Stream" });
 
 export const ProgressSchema = z
   .object({

@@ -1,4 +1,6 @@
 // Video routes through app.request(): upload, import from storage, sharing, deletion.
+import { StreamResponseSchema } from "@edgestream/contracts";
+import { samplePackageMeta } from "@edgestream/contracts/testing/package-meta-fixture";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -56,7 +58,9 @@ describe("POST /api/videos", () => {
   });
 
   it("lets an admin register a packaged prefix, ready at once with facts from meta.json", async () => {
-    await seedPackage("abc123", { sha256: "abc123", source: { durationSec: 12.5 }, thumbnails: { poster: "poster.jpg", track: "thumbnails.vtt" } });
+    const source = { ...samplePackageMeta().source, durationSec: 12.5 };
+    const thumbnails = { poster: "poster.jpg", track: "thumbnails.vtt", sprites: ["sprite-001.jpg"], intervalSec: 4, width: 160, height: 90, columns: 5, rows: 5, count: 4 };
+    await seedPackage("abc123", samplePackageMeta({ source, thumbnails }));
     const admin = await t.tokenFor("site", ["admin"]);
     const response = await t.app.request("/api/videos", jsonBody(admin, "POST", { title: "Imported", storageKey: "abc123", visibility: "public" }));
     expect(response.status).toBe(201);
@@ -65,6 +69,19 @@ describe("POST /api/videos", () => {
     const stream = (await (await t.app.request(`/api/videos/${video.id}/stream`, bearer(bob))).json()) as Record<string, string>;
     expect(stream["posterUrl"]).toMatch(new RegExp(`^/hls/${video.id}/poster\\.jpg\\?sig=`));
     expect(stream["thumbnailsUrl"]).toMatch(new RegExp(`^/hls/${video.id}/thumbnails\\.vtt\\?sig=`));
+    // What the player SDK reads as StreamInfo: the contracts schema, so the two cannot drift apart.
+    expect(StreamResponseSchema.parse(stream)).toEqual(stream);
+  });
+
+  it("refuses to register a package whose meta.json does not match the schema, naming the field", async () => {
+    const { backend: _, ...withoutBackend } = samplePackageMeta();
+    await seedPackage("abc123", withoutBackend);
+    const admin = await t.tokenFor("site", ["admin"]);
+    const response = await t.app.request("/api/videos", jsonBody(admin, "POST", { title: "Imported", storageKey: "abc123" }));
+    expect(response.status).toBe(422);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe("invalid_package");
+    expect(body.error.message).toMatch(/^abc123\/meta\.json is not a valid package meta\.json: .*backend/);
   });
 
   it("refuses storage imports from non-admins, and keys with nothing behind them", async () => {

@@ -6,7 +6,7 @@ import type { NewVideo, Video } from "../db/schema.ts";
 import { HttpError } from "../errors.ts";
 import type { AppDeps, AppEnv, Viewer } from "../env.ts";
 import { readPackageMeta } from "../storage/package-meta.ts";
-import { isOwnUpload, uploadKey } from "../storage/upload-keys.ts";
+import { isOwnUpload, PackageMetaError, uploadKey } from "@edgestream/contracts";
 import { isUploadType } from "../http/body-limit.ts";
 import { limitBytes } from "../http/limit-bytes.ts";
 import { refreshVideo, videoAdded } from "../playback/resolve.ts";
@@ -126,7 +126,10 @@ export function videoRoutes(deps: AppDeps) {
       if (!viewer.roles.includes("admin") && !deps.config.DEMO_MODE) {
         throw new HttpError(403, "forbidden", "only admins may register media that is already in storage; upload the file instead");
       }
-      const meta = await readPackageMeta(deps.storage, body.storageKey);
+      const meta = await readPackageMeta(deps.storage, body.storageKey).catch((error: unknown) => {
+        if (error instanceof PackageMetaError) throw new HttpError(422, "invalid_package", error.message);
+        throw error;
+      });
       if (meta && !isSignablePrefix(body.storageKey)) {
         throw new HttpError(400, "invalid_input", "storageKey: a packaged video's prefix must be one folder name of letters, digits, _ and - (not starting with node-)");
       }

@@ -7,7 +7,7 @@ import type { Database } from "../db/database.ts";
 import * as schema from "../db/schema.ts";
 import type { AppDeps } from "../env.ts";
 import { createKeyring, parseSigningKeys } from "../signing/keyring.ts";
-import { createR2Storage, type R2BucketLike } from "../storage/r2.ts";
+import { createR2Storage, type R2BucketLike } from "@edgestream/contracts/storage/r2";
 
 export interface CloudflareEnv {
   DB: Parameters<typeof drizzle>[0];

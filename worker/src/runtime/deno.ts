@@ -3,7 +3,7 @@
 // HTTP (Turso) and S3_ENDPOINT at a bucket.
 import { createApp } from "../app.ts";
 import { createServerDeps } from "./server-deps.ts";
-import { stopOnSignals } from "./stop-on-signals.ts";
+import { stopOnSignals } from "@edgestream/contracts/stop-on-signals";
 
 declare const Deno: {
   env: { toObject(): Record<string, string> };

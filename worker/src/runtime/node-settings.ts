@@ -4,8 +4,8 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
-import type { S3Options } from "../storage/s3.ts";
-import { S3EnvShape, s3OptionsFromEnv } from "../storage/s3-env.ts";
+import type { S3Options } from "@edgestream/contracts/storage/s3";
+import { S3EnvShape, s3OptionsFromEnv } from "@edgestream/contracts/storage/s3-env";
 
 const NodeSettingsSchema = z.object({
   EDGESTREAM_DATA_DIR: z.string().min(1).default(".edgestream"),

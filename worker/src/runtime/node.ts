@@ -9,7 +9,7 @@ import type { AppDeps } from "../env.ts";
 import { answerClientErrors, requestErrorAnswer } from "./node-refusals.ts";
 import type { NodeSettings } from "./node-settings.ts";
 import { createServerDeps } from "./server-deps.ts";
-import { stopOnSignals } from "./stop-on-signals.ts";
+import { stopOnSignals } from "@edgestream/contracts/stop-on-signals";
 
 export interface RunningWorker {
   url: string;

@@ -6,9 +6,9 @@ import { parseConfig } from "../config.ts";
 import { openLibsqlDatabase } from "../db/libsql.ts";
 import type { AppDeps } from "../env.ts";
 import { createKeyring, parseSigningKeys } from "../signing/keyring.ts";
-import { createFsStorage, removeInterruptedPuts } from "../storage/fs.ts";
-import { createS3Storage } from "../storage/s3.ts";
-import { UPLOADS_PREFIX } from "../storage/upload-keys.ts";
+import { createFsStorage, removeInterruptedPuts } from "@edgestream/contracts/storage/fs";
+import { createS3Storage } from "@edgestream/contracts/storage/s3";
+import { UPLOADS_PREFIX } from "@edgestream/contracts";
 import { parseNodeSettings, withDemoSecrets, type NodeSettings } from "./node-settings.ts";
 
 const MIGRATIONS = fileURLToPath(new URL("../../drizzle", import.meta.url));

@@ -1,7 +1,7 @@
 // Normalises a request path under /hls/ before any signature check, refusing every way of
 // climbing out of the signed prefix: "..", encoded or not, backslashes, NUL, empty segments, and
 // names longer than storage can hold (the same rule as a storage key).
-import { isSafeKey } from "../storage/driver.ts";
+import { isSafeKey } from "@edgestream/contracts";
 import { HLS_ROOT } from "./stream-token.ts";
 
 export type HlsPath = { vid: string; rest: string; path: string };

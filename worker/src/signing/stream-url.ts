@@ -4,7 +4,9 @@ import type { Keyring } from "./keyring.ts";
 import { signStreamToken, streamScope, type StreamGrant } from "./stream-token.ts";
 
 /** The query parameter that carries the stream token. */
-export const STREAM_TOKEN_PARAM = "sig";
+import { STREAM_TOKEN_PARAM } from "@edgestream/contracts";
+
+export { STREAM_TOKEN_PARAM };
 
 /** The path of a file of a video under the signed root. */
 export function hlsFilePath(vid: string, file: string): string {

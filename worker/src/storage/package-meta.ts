@@ -1,5 +1,6 @@
-// Reads what the transcode node wrote beside a package (meta.json), for registering it as a video.
-import type { StorageDriver } from "./driver.ts";
+// Reads what the transcode node wrote beside a package (meta.json, parsed with the contracts schema),
+// for registering it as a video.
+import { MASTER_PLAYLIST, META_FILE, parsePackageMeta, type StorageDriver } from "@edgestream/contracts";
 
 export interface PackageFacts {
   durationMs: number | null;
@@ -8,24 +9,20 @@ export interface PackageFacts {
   thumbnailsPath: string | null;
 }
 
-/** null when the prefix holds no packaged video (no master.m3u8). */
+/**
+ * null when the prefix holds no packaged video (no master playlist). A package without meta.json (made
+ * by other tools) has unknown facts; a meta.json that does not match the schema throws PackageMetaError.
+ */
 export async function readPackageMeta(storage: StorageDriver, prefix: string): Promise<PackageFacts | null> {
-  if (!(await storage.head(`${prefix}/master.m3u8`))) return null;
-  const facts: PackageFacts = { durationMs: null, sourceSha256: null, posterPath: null, thumbnailsPath: null };
-  const object = await storage.get(`${prefix}/meta.json`);
-  if (!object) return facts;
-  try {
-    const meta = JSON.parse(await new Response(object.body).text()) as {
-      sha256?: unknown;
-      source?: { durationSec?: unknown };
-      thumbnails?: { poster?: unknown; track?: unknown };
-    };
-    if (typeof meta.source?.durationSec === "number") facts.durationMs = Math.round(meta.source.durationSec * 1000);
-    if (typeof meta.sha256 === "string") facts.sourceSha256 = meta.sha256;
-    if (typeof meta.thumbnails?.poster === "string") facts.posterPath = meta.thumbnails.poster;
-    if (typeof meta.thumbnails?.track === "string") facts.thumbnailsPath = meta.thumbnails.track;
-  } catch {
-    // A damaged meta.json does not make the video unplayable; the facts stay unknown.
-  }
-  return facts;
+  if (!(await storage.head(`${prefix}/${MASTER_PLAYLIST}`))) return null;
+  const key = `${prefix}/${META_FILE}`;
+  const object = await storage.get(key);
+  if (!object) return { durationMs: null, sourceSha256: null, posterPath: null, thumbnailsPath: null };
+  const meta = parsePackageMeta(await new Response(object.body).text(), key);
+  return {
+    durationMs: Math.round(meta.source.durationSec * 1000),
+    sourceSha256: meta.sha256,
+    posterPath: meta.thumbnails?.poster ?? null,
+    thumbnailsPath: meta.thumbnails?.track ?? null,
+  };
 }

@@ -9,7 +9,7 @@ import { parseConfig, type ConfigInput } from "../config.ts";
 import { openLibsqlDatabase } from "../db/libsql.ts";
 import type { AppDeps } from "../env.ts";
 import { createKeyring } from "../signing/keyring.ts";
-import { createFsStorage } from "../storage/fs.ts";
+import { createFsStorage } from "@edgestream/contracts/storage/fs";
 
 export const MIGRATIONS = fileURLToPath(new URL("../../drizzle", import.meta.url));
 export const TEST_SIGNING_SECRET = "s".repeat(40);

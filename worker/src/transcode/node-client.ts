@@ -1,32 +1,8 @@
 // The worker's client for a transcode node's jobs API (transcode-node/README.md): create a job for a
 // source in shared storage, and read its state. Bearer-secret auth; bounded waits, so a slow node
-// never holds a viewer's request for long.
-
-export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
-
-export interface JobResult {
-  sha256: string;
-  storagePrefix: string;
-  durationMs: number;
-  thumbnails: { poster: string; track: string; sprites: string[] } | null;
-}
-
-export interface JobState {
-  id: string;
-  status: JobStatus;
-  /** 0..1; absent in the answer to a job just created. */
-  progress?: number;
-  error?: string;
-  result?: JobResult;
-}
-
-export interface NodeSessionState {
-  id: string;
-  status: "running" | "completed" | "failed" | "stopped";
-  progress: number;
-  error?: string;
-  storagePrefix?: string;
-}
+// never holds a viewer's request for long. Answers are parsed with the node API schemas (contracts).
+import { ErrorEnvelopeSchema, JobStateSchema, NodeSessionStateSchema, type JobState, type NodeSessionState } from "@edgestream/contracts";
+import type { z } from "zod";
 
 export interface TranscodeClient {
   /** Start or attach to the session for this source; `lease` is the viewer. */
@@ -66,27 +42,34 @@ export function createTranscodeClient(baseUrl: string, secret: string, timeoutMs
     }
   };
   const failed = async (what: string, response: Response): Promise<never> => {
-    const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
-    const detail = body?.error?.message;
+    const body = ErrorEnvelopeSchema.safeParse(await response.json().catch(() => null));
+    const detail = body.success ? body.data.error.message : undefined;
     throw new TranscodeNodeError(`${what} failed on the transcode node: HTTP ${response.status}${detail ? ` (${detail})` : ""}`, response.status, detail);
+  };
+
+  /** A node answer that does not match the API schema is the node's fault: say which call and field. */
+  const parse = async <S extends z.ZodType>(schema: S, what: string, response: Response): Promise<z.output<S>> => {
+    const parsed = schema.safeParse(await response.json().catch(() => null));
+    if (!parsed.success) throw new TranscodeNodeError(`${what}: the transcode node answered an unexpected body (${parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ")})`, response.status);
+    return parsed.data;
   };
 
   return {
     async createJob({ storageKey, videoId }) {
       const response = await call("/v1/jobs", { method: "POST", body: JSON.stringify({ source: { storageKey }, videoId }) });
       if (response.status !== 201) await failed("creating a job", response);
-      return (await response.json()) as JobState;
+      return parse(JobStateSchema, "creating a job", response);
     },
     async startSession({ storageKey, lease, videoId }) {
       const response = await call("/v1/sessions", { method: "POST", body: JSON.stringify({ source: { storageKey }, lease, videoId }) });
       if (response.status !== 201) await failed("starting a session", response);
-      return (await response.json()) as NodeSessionState;
+      return parse(NodeSessionStateSchema, "starting a session", response);
     },
     async getSession(id) {
       const response = await call(`/v1/sessions/${encodeURIComponent(id)}`);
       if (response.status === 404) return null;
       if (!response.ok) await failed("reading a session", response);
-      return (await response.json()) as NodeSessionState;
+      return parse(NodeSessionStateSchema, "reading a session", response);
     },
     async heartbeat(id, lease) {
       const response = await call(`/v1/sessions/${encodeURIComponent(id)}/heartbeat`, { method: "POST", body: JSON.stringify({ lease }) });
@@ -113,7 +96,7 @@ export function createTranscodeClient(baseUrl: string, secret: string, timeoutMs
       const response = await call(`/v1/jobs/${encodeURIComponent(id)}`);
       if (response.status === 404) return null;
       if (!response.ok) await failed("reading a job", response);
-      return (await response.json()) as JobState;
+      return parse(JobStateSchema, "reading a job", response);
     },
   };
 }

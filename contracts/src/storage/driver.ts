@@ -1,4 +1,5 @@
-// The one interface every storage backend implements (local filesystem, R2, S3, transcode node).
+// The one interface every storage backend implements (local filesystem, R2, S3). The transcode node
+// is not a driver: it writes packages through one of these.
 // Keys are relative, slash-separated, never starting with "/" and never containing "..".
 
 export type RangeRequest = { offset: number; length?: number } | { suffix: number };

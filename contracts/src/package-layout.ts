@@ -1,0 +1,55 @@
+// The layout of a package in storage, as the transcode node writes it and the worker serves it:
+// `<prefix>/master.m3u8`, `<prefix>/meta.json`, one folder per rendition (`720p/`, `audio/`, a
+// session's `<rung>-live/`) holding `index.m3u8`, `init.mp4` and `seg_00000.m4s`…, and `thumbnails/`.
+// Every file name below is written here once; the writers (ffmpeg arguments, sessions, publishing)
+// and the readers (the worker's HLS route, the node's session routes) import them.
+
+export const MASTER_PLAYLIST = "master.m3u8";
+export const MEDIA_PLAYLIST = "index.m3u8";
+export const META_FILE = "meta.json";
+/** The fMP4 init segment of a rendition. */
+export const INIT_SEGMENT = "init.mp4";
+/** The audio rendition's folder (and its GROUP-ID in the master playlist). */
+export const AUDIO_RENDITION = "audio";
+export const THUMBNAIL_DIR = "thumbnails";
+export const POSTER_FILE = "poster.jpg";
+export const THUMBNAIL_TRACK = "thumbnails.vtt";
+
+export type SegmentExtension = "m4s" | "ts";
+
+/** Segment indices are five digits: `seg_00042.m4s`. */
+const SEGMENT_DIGITS = 5;
+
+/** The `-hls_segment_filename` pattern ffmpeg expands to segmentName(n). */
+export function ffmpegSegmentPattern(extension: SegmentExtension = "m4s"): string {
+  return `seg_%0${SEGMENT_DIGITS}d.${extension}`;
+}
+
+/** The file name of segment `index`. */
+export function segmentName(index: number, extension: SegmentExtension = "m4s"): string {
+  return `seg_${String(index).padStart(SEGMENT_DIGITS, "0")}.${extension}`;
+}
+
+/** An fMP4 segment's file name: `seg_` and five digits, `.m4s`. */
+export const SEGMENT_NAME = /^seg_(\d{5})\.m4s$/;
+
+/** The index of an fMP4 segment file name, or undefined for any other name. */
+export function parseSegmentName(name: string): number | undefined {
+  const match = SEGMENT_NAME.exec(name);
+  return match ? Number(match[1]) : undefined;
+}
+
+/** The rendition folder an on-demand session writes for a ladder rung (`720p` → `720p-live`). */
+export function liveRenditionName(rung: string): string {
+  return `${rung}-live`;
+}
+
+const RENDITION_FOLDER = /^[A-Za-z0-9_-]+$/;
+
+/** A path a session serves below its prefix: the master, or a rendition's playlist, init or segment. */
+export function isSessionFile(path: string): boolean {
+  if (path === MASTER_PLAYLIST) return true;
+  const [folder, file, ...rest] = path.split("/");
+  if (rest.length > 0 || !folder || !file || !RENDITION_FOLDER.test(folder)) return false;
+  return file === MEDIA_PLAYLIST || file === INIT_SEGMENT || SEGMENT_NAME.test(file);
+}

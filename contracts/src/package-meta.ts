@@ -1,0 +1,91 @@
+// meta.json: what a package says about itself, written beside its master playlist by every writer
+// (a packaging job, a finished on-demand session) and parsed with this schema by every reader (a
+// job that deduplicates onto an existing package, the worker registering a prefix as a video).
+// A meta.json that does not parse is an error naming the field, never a cast.
+import { z } from "zod";
+
+/** The hardware encoders a node may use; "software" is libx264. */
+export const HW_BACKENDS = ["nvenc", "qsv", "vaapi", "videotoolbox"] as const;
+export type HwBackend = (typeof HW_BACKENDS)[number];
+export const BackendSchema = z.enum([...HW_BACKENDS, "software"]);
+export type Backend = z.infer<typeof BackendSchema>;
+
+export const SegmentTypeSchema = z.enum(["fmp4", "ts"]);
+export type SegmentType = z.infer<typeof SegmentTypeSchema>;
+
+export const PACKAGE_META_VERSION = 2;
+
+const positive = z.number().positive();
+
+export const PackageMetaSchema = z.object({
+  version: z.literal(PACKAGE_META_VERSION),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be the source's SHA-256 in hex"),
+  createdAt: z.iso.datetime(),
+  /** The master playlist's file name below the package prefix. */
+  master: z.string().min(1),
+  /** Which writer made it; absent in packages written by a packaging job before sessions existed. */
+  origin: z.enum(["job", "on-demand-session"]).optional(),
+  /** The probed source (the node's MediaInfo) and its file name; readers rely on the named fields. */
+  source: z.looseObject({ name: z.string(), formatName: z.string(), durationSec: positive, sizeBytes: z.number().nonnegative() }),
+  segmentSeconds: positive,
+  segmentType: SegmentTypeSchema,
+  /** The backend that produced the encoded rungs ("software" also when everything was copied). */
+  backend: BackendSchema,
+  encoder: z.string().nullable(),
+  warnings: z.array(z.string()),
+  renditions: z
+    .array(
+      z.object({
+        name: z.string().min(1),
+        kind: z.enum(["video", "audio"]),
+        playlist: z.string().min(1),
+        /** Peak and average bits per second over the segments. */
+        peakBps: positive,
+        averageBps: positive,
+        segments: z.int().positive(),
+        durationSec: positive,
+        codecs: z.string().min(1),
+        width: z.int().positive().optional(),
+        height: z.int().positive().optional(),
+        frameRate: positive.optional(),
+        channels: z.int().positive().optional(),
+        mode: z.enum(["copy", "transcode"]),
+      }),
+    )
+    .min(1),
+  thumbnails: z
+    .object({
+      poster: z.string(),
+      track: z.string(),
+      sprites: z.array(z.string()),
+      intervalSec: positive,
+      width: z.int().positive(),
+      height: z.int().positive(),
+      columns: z.int().positive(),
+      rows: z.int().positive(),
+      count: z.int().positive(),
+    })
+    .nullable(),
+});
+export type PackageMeta = z.infer<typeof PackageMetaSchema>;
+
+/** A meta.json that is not valid JSON or does not match the schema. */
+export class PackageMetaError extends Error {
+  constructor(key: string, problem: string) {
+    super(`${key} is not a valid package meta.json: ${problem}`);
+    this.name = "PackageMetaError";
+  }
+}
+
+/** Parses the text of a meta.json; `key` names it in the error. */
+export function parsePackageMeta(text: string, key: string): PackageMeta {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new PackageMetaError(key, "not JSON");
+  }
+  const parsed = PackageMetaSchema.safeParse(json);
+  if (!parsed.success) throw new PackageMetaError(key, z.prettifyError(parsed.error).replaceAll("\n", " "));
+  return parsed.data;
+}

@@ -46,7 +46,11 @@ export async function sha256FileIdle(path: string, options: HashOptions = {}): P
   let stdout = "";
   child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
   const exited = new Promise<number | null>((resolve) => {
-    child.once("error", () => resolve(null));
+    // An abort through `signal` emits "error" at once, while the child is still being killed: only a
+    // child that never started (no nice/sha256sum here) resolves on "error"; a started one on "close".
+    child.once("error", () => {
+      if (child.pid === undefined) resolve(null);
+    });
     child.once("close", (code) => resolve(code));
   });
   const fed = await pipeline(source, child.stdin, ...(options.signal ? [{ signal: options.signal }] : [])).then(

@@ -3,6 +3,7 @@
 // succeeded, failed or was forgotten, a completed session, a refused source) take a real node
 // real encodes to reach; the real node's path is covered by tests/integration and tests/e2e.
 import { afterEach, describe, expect, it } from "vitest";
+import { samplePackageMeta } from "@edgestream/contracts/testing/package-meta-fixture";
 import type { ConfigInput } from "../config.ts";
 import { findVisibleVideo, insertVideo } from "../db/videos.ts";
 import type { NewVideo, Video } from "../db/schema.ts";
@@ -105,7 +106,9 @@ describe("resolvePlayback with on-demand sessions", () => {
 
   it("moves the video to ready from storage once its session completed and stored the package", async () => {
     const { deps, node, video } = await setup(SESSIONS_PACKAGE, { status: "generating", nodeSessionId: "s1" });
-    await writePackage(deps, "pkg2", { sha256: "cd".repeat(32), source: { durationSec: 2.5 } });
+    // What a finished session writes: a meta.json complete under the contracts schema.
+    const meta = samplePackageMeta({ origin: "on-demand-session", sha256: "cd".repeat(32) });
+    await writePackage(deps, "pkg2", { ...meta, source: { ...meta.source, durationSec: 2.5 } });
     node.sessions.set("s1", { id: "s1", status: "completed", progress: 1, storagePrefix: "pkg2" });
     const playback = await resolvePlayback(deps, video, { viewerId: "alice" });
     expect(playback).toMatchObject({ kind: "stored", storagePrefix: "pkg2" });

@@ -5,6 +5,8 @@ import { readdir, readFile } from "node:fs/promises";
 export interface ProcessInfo {
   pid: number;
   ppid: number;
+  /** Process group. */
+  pgrp: number;
   /** R, S, D, T (stopped, e.g. SIGSTOP), Z (exited, not yet reaped)… */
   state: string;
   /** The command line, NUL separators as spaces. */
@@ -19,7 +21,7 @@ async function read(pid: number): Promise<ProcessInfo | undefined> {
     const stat = await readFile(`/proc/${pid}/stat`, "utf8");
     const after = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     const cmdline = (await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "")).split("\0").join(" ").trim();
-    return { pid, ppid: Number(after[1]), state: after[0]!, cmdline };
+    return { pid, ppid: Number(after[1]), pgrp: Number(after[2]), state: after[0]!, cmdline };
   } catch {
     return undefined; // gone between the listing and the read
   }
@@ -36,6 +38,11 @@ export async function processTree(root: number): Promise<ProcessInfo[]> {
   const tree = all.filter((p) => p.pid === root);
   for (let i = 0; i < tree.length; i++) tree.push(...all.filter((p) => p.ppid === tree[i]!.pid));
   return tree;
+}
+
+/** Pids of live processes in a process group, to show that a kill of the group left nothing behind. */
+export async function groupMembers(pgid: number): Promise<number[]> {
+  return (await listProcesses()).filter((p) => p.pgrp === pgid && p.state !== "Z").map((p) => p.pid);
 }
 
 /** Running or stopped (not gone, not a zombie waiting to be reaped). */

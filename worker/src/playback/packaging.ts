@@ -6,7 +6,7 @@
 import { nowMs } from "../clock.ts";
 import type { Video } from "../db/schema.ts";
 import type { AppDeps } from "../env.ts";
-import type { JobState } from "@edgestream/contracts";
+import { MASTER_PLAYLIST, type JobState } from "@edgestream/contracts";
 import { advance, markFailed, markReady } from "./transitions.ts";
 
 /** Asks the node to package a pending video. Without a node, or when it does not answer, the video stays pending (tried again later). */
@@ -52,7 +52,7 @@ async function submitJob(deps: AppDeps, video: Video): Promise<Video> {
 }
 
 async function apply(deps: AppDeps, video: Video, job: JobState): Promise<Video> {
-  if (job.status === "succeeded" && job.result && !(await deps.storage.head(`${job.result.storagePrefix}/master.m3u8`))) {
+  if (job.status === "succeeded" && job.result && !(await deps.storage.head(`${job.result.storagePrefix}/${MASTER_PLAYLIST}`))) {
     // The job found an identical package that another video's deletion has since removed: package again.
     return submitJob(deps, { ...video, jobId: null });
   }

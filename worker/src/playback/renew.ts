@@ -5,7 +5,7 @@ import { nowSeconds } from "../clock.ts";
 import type { AppDeps } from "../env.ts";
 import { verifyStreamToken } from "../signing/stream-token.ts";
 import { hlsFilePath } from "../signing/stream-url.ts";
-import type { NodeSessionState } from "@edgestream/contracts";
+import { MASTER_PLAYLIST, type NodeSessionState } from "@edgestream/contracts";
 
 /** A token this old (past its expiry) no longer brings its session back. */
 export const RENEW_WITHIN_SECONDS = 24 * 3600;
@@ -14,7 +14,7 @@ export const RENEW_WITHIN_SECONDS = 24 * 3600;
 export async function renewableSession(deps: AppDeps, renew: string | undefined, videoId: string, viewerId: string): Promise<NodeSessionState | null> {
   if (!renew || !deps.transcoder) return null;
   // Verified as of its own expiry: the MAC and scope must hold, the age is checked below.
-  const verdict = await verifyStreamToken(deps.keyring, renew, hlsFilePath(videoId, "master.m3u8"), 0, 0);
+  const verdict = await verifyStreamToken(deps.keyring, renew, hlsFilePath(videoId, MASTER_PLAYLIST), 0, 0);
   if (!verdict.ok || verdict.claims.sub !== viewerId || verdict.claims.session === undefined) return null;
   if (nowSeconds(deps) - verdict.claims.exp > RENEW_WITHIN_SECONDS) return null;
   const id = verdict.claims.session;

@@ -1,5 +1,6 @@
 // GET /api/videos/:id/stream: where to play a video now, with signed URLs, or why not yet.
 // The playback layer decides (playback/resolve.ts); this route only answers in HTTP.
+import { MASTER_PLAYLIST } from "@edgestream/contracts";
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { nowSeconds } from "../clock.ts";
 import { findVisibleVideo } from "../db/videos.ts";
@@ -52,7 +53,7 @@ export function streamRoutes(deps: AppDeps) {
     const stored = playback.kind === "stored";
     const source = stored ? { src: playback.storagePrefix } : { session: playback.sessionId };
     const files = await signFiles(deps.keyring, { exp, vid: video.id, sub: viewer.id, ...source });
-    const manifestUrl = files.url("master.m3u8");
+    const manifestUrl = files.url(MASTER_PLAYLIST);
     if (video.status !== "ready") {
       // Played through a node session while the package is being made.
       c.header("Retry-After", String(GENERATING_RETRY_AFTER_SECONDS));

@@ -1,18 +1,11 @@
 // What a test can see of processes without timing anything: the children of a process, and how many
 // bytes it has read so far, from /proc (Linux).
-import { readdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
+import { listProcesses } from "../../../tests/helpers/processes.ts";
 
-/** Process ids whose parent is `parent` (direct children). */
+/** Process ids whose parent is `parent` (direct children, zombies included), from the one /proc reader. */
 export async function childPids(parent = process.pid): Promise<number[]> {
-  const pids: number[] = [];
-  for (const name of await readdir("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    const stat = await readFile(`/proc/${name}/stat`, "utf8").catch(() => "");
-    // The command name is in parentheses and may hold spaces: the ppid is the second field after it.
-    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-    if (ppid === parent) pids.push(Number(name));
-  }
-  return pids;
+  return (await listProcesses()).filter((p) => p.ppid === parent).map((p) => p.pid);
 }
 
 /** The command name of a process, or null when it is gone. */

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CancelledError } from "./errors.ts";
 import { sha256File, sha256FileIdle } from "./hash.ts";
+import { until } from "../../tests/helpers/processes.ts";
 import { bytesRead, childPids, commandOf } from "./testing/processes.ts";
 
 let dir: string;
@@ -23,9 +24,6 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 const hashers = { "in process": sha256File, "at idle priority": sha256FileIdle };
 
-async function until(condition: () => Promise<boolean>): Promise<void> {
-  while (!(await condition())) await new Promise((r) => setTimeout(r, 20));
-}
 
 async function hashingChildren(): Promise<number[]> {
   const pids = await childPids();
@@ -54,7 +52,7 @@ describe("sha256", () => {
     const before = await bytesRead();
     const hashing = hash(join(dir, "huge.bin"), { signal: controller.signal });
     const outcome = hashing.catch((e: unknown) => e);
-    await until(async () => (await bytesRead()) - before > 16 * 1024 * 1024); // well into the file
+    await until(async () => ((await bytesRead()) - before > 16 * 1024 * 1024 ? true : undefined), "the hash to be 16 MiB into the file", 60_000, 20);
     controller.abort();
     expect(await outcome).toBeInstanceOf(CancelledError);
     expect(await hashingChildren()).toEqual([]);

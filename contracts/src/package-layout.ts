@@ -45,6 +45,21 @@ export function liveRenditionName(rung: string): string {
 }
 
 const RENDITION_FOLDER = /^[A-Za-z0-9_-]+$/;
+/** A media segment of either type a package may hold: `seg_00042.m4s` or `seg_00042.ts`. */
+const ANY_SEGMENT_NAME = /^seg_\d{5}\.(m4s|ts)$/;
+
+/**
+ * A file of a package whose bytes never change once written, the same for every viewer: a rendition's
+ * init segment or a media segment. Not playlists, `meta.json` or thumbnails, and nothing in a
+ * session's `<rung>-live/` folder, which still grows while the session runs.
+ */
+export function isImmutablePackageFile(key: string): boolean {
+  const parts = key.split("/");
+  const file = parts.at(-1)!;
+  const folder = parts.at(-2);
+  if (!folder || folder.endsWith(liveRenditionName(""))) return false;
+  return file === INIT_SEGMENT || ANY_SEGMENT_NAME.test(file);
+}
 
 /** A path a session serves below its prefix: the master, or a rendition's playlist, init or segment. */
 export function isSessionFile(path: string): boolean {

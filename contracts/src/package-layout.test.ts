@@ -23,7 +23,7 @@ describe("package layout", () => {
   });
 
   it("tells the immutable files of a package (init and media segments) from those that change", () => {
-    for (const key of ["abc/720p/init.mp4", "abc/720p/seg_00000.m4s", "abc/audio/seg_00012.m4s", "a/b/480p/seg_00001.ts", `abc/720p/${segmentName(3, "ts")}`]) {
+    for (const key of ["abc/720p/init.mp4", "abc/720p/init_0.mp4", "abc/audio/init_3.mp4", "abc/720p/seg_00000.m4s", "abc/audio/seg_00012.m4s", "a/b/480p/seg_00001.ts", `abc/720p/${segmentName(3, "ts")}`]) {
       expect(isImmutablePackageFile(key)).toBe(true);
     }
     const changing = [
@@ -36,6 +36,8 @@ describe("package layout", () => {
       "uploads/u1/source",
       "seg_00001.m4s",
       "abc/720p/seg_00001.m4s.tmp-1",
+      "abc/720p/init_.mp4",
+      "abc/720p/init_0.mp4.tmp-2",
     ];
     for (const key of changing) expect(isImmutablePackageFile(key)).toBe(false);
   });

@@ -47,6 +47,8 @@ export function liveRenditionName(rung: string): string {
 const RENDITION_FOLDER = /^[A-Za-z0-9_-]+$/;
 /** A media segment of either type a package may hold: `seg_00042.m4s` or `seg_00042.ts`. */
 const ANY_SEGMENT_NAME = /^seg_\d{5}\.(m4s|ts)$/;
+/** ffmpeg names the init segment of variant N `init_N.mp4` when one process writes several renditions. */
+const VARIANT_INIT_NAME = /^init_\d+\.mp4$/;
 
 /**
  * A file of a package whose bytes never change once written, the same for every viewer: a rendition's
@@ -58,7 +60,7 @@ export function isImmutablePackageFile(key: string): boolean {
   const file = parts.at(-1)!;
   const folder = parts.at(-2);
   if (!folder || folder.endsWith(liveRenditionName(""))) return false;
-  return file === INIT_SEGMENT || ANY_SEGMENT_NAME.test(file);
+  return file === INIT_SEGMENT || VARIANT_INIT_NAME.test(file) || ANY_SEGMENT_NAME.test(file);
 }
 
 /** A path a session serves below its prefix: the master, or a rendition's playlist, init or segment. */

@@ -12,6 +12,8 @@ export interface FaultProxy {
   clear(): void;
   /** What reached the proxy, in order: "<METHOD> <status>", 5xx ones made up by the proxy. */
   readonly log: string[];
+  /** What reached the proxy, in order: "<METHOD> <path>". */
+  readonly requests: string[];
   close(): Promise<void>;
 }
 
@@ -21,6 +23,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const upstream = new URL(target);
   let fault: { remaining: number; status: number; method?: string } | null = null;
   const log: string[] = [];
+  const requests: string[] = [];
 
   const forward = (req: IncomingMessage, res: ServerResponse) => {
     const out = request(
@@ -36,6 +39,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   };
 
   const server = createServer((req, res) => {
+    requests.push(`${req.method} ${req.url}`);
     const hit = fault && (!fault.method || fault.method === req.method) ? fault : null;
     if (!hit) return forward(req, res);
     hit.remaining -= 1;
@@ -51,6 +55,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   return {
     url: `http://127.0.0.1:${port}`,
     log,
+    requests,
     failNext: (count, status = 500, method) => {
       fault = { remaining: count, status, ...(method ? { method } : {}) };
     },

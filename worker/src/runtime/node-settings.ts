@@ -6,6 +6,7 @@ import { join, resolve } from "node:path";
 import { z } from "zod";
 import type { S3Options } from "@edgestream/contracts/storage/s3";
 import { S3EnvShape, s3OptionsFromEnv } from "@edgestream/contracts/storage/s3-env";
+import { DEFAULT_SEGMENT_CACHE_BYTES } from "../segment-cache/memory-store.ts";
 
 const NodeSettingsSchema = z.object({
   EDGESTREAM_DATA_DIR: z.string().min(1).default(".edgestream"),
@@ -14,6 +15,7 @@ const NodeSettingsSchema = z.object({
   STORAGE_DIR: z.string().min(1).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   HOST: z.string().default("127.0.0.1"),
+  SEGMENT_CACHE_MAX_BYTES: z.coerce.number().int().min(0).default(DEFAULT_SEGMENT_CACHE_BYTES),
   ...S3EnvShape,
 });
 
@@ -24,6 +26,8 @@ export interface NodeSettings {
   storageDir: string;
   port: number;
   host: string;
+  /** Memory for segments read from S3, shared by all viewers (0: no cache). */
+  segmentCacheBytes: number;
   /** Set when S3_ENDPOINT is: media lives in that bucket instead of storageDir. */
   s3?: S3Options;
 }
@@ -42,6 +46,7 @@ export function parseNodeSettings(env: Record<string, string | undefined>): Node
     storageDir: resolve(s.STORAGE_DIR ?? join(dataDir, "storage")),
     port: s.PORT,
     host: s.HOST,
+    segmentCacheBytes: s.SEGMENT_CACHE_MAX_BYTES,
   };
   if (s.DATABASE_AUTH_TOKEN) settings.databaseAuthToken = s.DATABASE_AUTH_TOKEN;
   try {

@@ -10,6 +10,8 @@ import { createFsStorage, removeInterruptedPuts } from "@edgestream/contracts/st
 import { createS3Storage } from "@edgestream/contracts/storage/s3";
 import { UPLOADS_PREFIX } from "@edgestream/contracts";
 import { parseNodeSettings, withDemoSecrets, type NodeSettings } from "./node-settings.ts";
+import { withSegmentCache } from "../segment-cache/caching-storage.ts";
+import { createMemorySegmentStore } from "../segment-cache/memory-store.ts";
 
 const MIGRATIONS = fileURLToPath(new URL("../../drizzle", import.meta.url));
 
@@ -32,7 +34,10 @@ export async function createServerDeps(env: Record<string, string | undefined>):
   }
   let storage;
   if (settings.s3) {
-    storage = createS3Storage(settings.s3);
+    // Hot segments in memory, shared by every viewer. Not in front of a folder: the OS page cache
+    // already keeps its hot files, and a second copy on the JS heap would only cost memory.
+    const s3 = createS3Storage(settings.s3);
+    storage = settings.segmentCacheBytes > 0 ? withSegmentCache(s3, createMemorySegmentStore(settings.segmentCacheBytes)) : s3;
   } else {
     mkdirSync(settings.storageDir, { recursive: true });
     storage = createFsStorage(settings.storageDir);

@@ -1,24 +1,20 @@
 // Segments shared across viewers on Node with media in S3: a clip packaged by the real CLI (real
 // ffmpeg) into s3rver, the worker's Node entry in front of it, every S3 request counted by a proxy
 // between the two. Fifty viewers with fifty tokens cost one S3 read per segment.
-import { spawn } from "node:child_process";
-import { readdir, readFile, rm } from "node:fs/promises";
-import { join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
+import { rm } from "node:fs/promises";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { isImmutablePackageFile } from "@edgestream/contracts";
 import { createS3Storage } from "@edgestream/contracts/storage/s3";
 import { startS3rverBucket, type S3rverBucket } from "@edgestream/contracts/testing/s3rver-bucket";
-import { generateTestPattern, sha256File } from "@edgestream/transcode-node";
 import { insertVideo } from "@edgestream/worker";
 import { startNodeWorker, type RunningWorker } from "@edgestream/worker/node";
 import { startFaultProxy, type FaultProxy } from "../faults/fault-proxy.ts";
+import { packageTestClip, type PackagedClip } from "../helpers/packaged-clip.ts";
 import { TEST_SECRETS, tempDataDir } from "../helpers/stack.ts";
 
-const CLI = fileURLToPath(new URL("../../transcode-node/src/cli.ts", import.meta.url));
 const VIEWERS = 50;
 
-let work: string;
+let clip: PackagedClip;
 let bucket: S3rverBucket;
 let proxy: FaultProxy;
 let sha: string;
@@ -26,23 +22,12 @@ let sha: string;
 const segments = new Map<string, Buffer>();
 const running: { worker: RunningWorker; dataDir: string }[] = [];
 
-function runCli(args: string[]): Promise<number | null> {
-  return new Promise((resolve) => spawn(process.execPath, ["--import", "tsx", CLI, ...args], { stdio: "ignore" }).on("close", resolve));
-}
-
 beforeAll(async () => {
-  work = await tempDataDir("segcache-src");
-  const source = join(work, "clip.mp4");
-  await generateTestPattern(source, { seconds: 30, width: 320, height: 180, fps: 25 });
-  sha = await sha256File(source);
-  const out = join(work, "package");
-  expect(await runCli([source, "--out", out, "--no-thumbnails"])).toBe(0);
+  clip = await packageTestClip(30);
+  sha = clip.sha;
   bucket = await startS3rverBucket("segcache-s3");
   const storage = createS3Storage(bucket.options);
-  for (const entry of await readdir(out, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const file = relative(out, join(entry.parentPath, entry.name));
-    const bytes = await readFile(join(out, file));
+  for (const [file, bytes] of clip.files) {
     await storage.put(`${sha}/${file}`, bytes);
     if (isImmutablePackageFile(`${sha}/${file}`)) segments.set(file, bytes);
   }
@@ -61,7 +46,7 @@ afterEach(async () => {
 afterAll(async () => {
   await proxy?.close();
   await bucket?.close();
-  if (work) await rm(work, { recursive: true, force: true });
+  await clip?.remove();
 });
 
 /** A worker on Node reading the bucket through the counting proxy, with the clip as a public video. */
@@ -81,7 +66,7 @@ async function startWorker(env: Record<string, string> = {}): Promise<RunningWor
     ...env,
   });
   running.push({ worker, dataDir });
-  await insertVideo(worker.deps.db, { id: "clip1", ownerId: "demo:owner", title: "Clip", status: "ready", visibility: "public", storagePrefix: sha, durationMs: 30000 });
+  await insertVideo(worker.deps.db, { id: "clip1", ownerId: "demo:owner", title: "Clip", status: "ready", visibility: "public", storagePrefix: sha, durationMs: clip.durationMs });
   return worker;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseRangeHeader } from "./range.ts";
+import { formatRangeHeader, parseRangeHeader } from "./range.ts";
 
 describe("parseRangeHeader", () => {
   it("reads the three single-range forms", () => {
@@ -17,5 +17,15 @@ describe("parseRangeHeader", () => {
     expect(parseRangeHeader("bytes=9-1")).toBe("invalid");
     expect(parseRangeHeader("bytes=-")).toBe("invalid");
     expect(parseRangeHeader("items=0-1")).toBe("invalid");
+  });
+});
+
+describe("formatRangeHeader", () => {
+  it("writes each driver range as the header parseRangeHeader reads back", () => {
+    for (const header of ["bytes=0-99", "bytes=100-", "bytes=-500", "bytes=7-7"]) {
+      const range = parseRangeHeader(header);
+      expect(range).not.toBe("invalid");
+      expect(formatRangeHeader(range as Exclude<typeof range, "invalid" | undefined>)).toBe(header);
+    }
   });
 });

@@ -15,3 +15,9 @@ export function parseRangeHeader(header: string | undefined | null): RangeReques
   if (end < offset) return "invalid";
   return { offset, length: end - offset + 1 };
 }
+
+/** The `Range: bytes=…` header that asks for a driver's range (the inverse of parseRangeHeader). */
+export function formatRangeHeader(range: RangeRequest): string {
+  if ("suffix" in range) return `bytes=-${range.suffix}`;
+  return `bytes=${range.offset}-${range.length === undefined ? "" : range.offset + range.length - 1}`;
+}

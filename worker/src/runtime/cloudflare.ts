@@ -8,6 +8,8 @@ import * as schema from "../db/schema.ts";
 import type { AppDeps } from "../env.ts";
 import { createKeyring, parseSigningKeys } from "../signing/keyring.ts";
 import { createR2Storage, type R2BucketLike } from "@edgestream/contracts/storage/r2";
+import { createCacheApiStore, type CacheLike } from "../segment-cache/cache-api-store.ts";
+import { withSegmentCache } from "../segment-cache/caching-storage.ts";
 
 export interface CloudflareEnv {
   DB: Parameters<typeof drizzle>[0];
@@ -18,7 +20,8 @@ export interface CloudflareEnv {
 // One app per isolate and env: key import and route building happen once, not per request.
 let cached: { env: CloudflareEnv; app: Promise<ReturnType<typeof createApp>> } | undefined;
 
-async function buildApp(env: CloudflareEnv) {
+/** `origin` (the first request's) keys the segment cache, whose entries stay in this data centre. */
+async function buildApp(env: CloudflareEnv, origin: string) {
   const strings = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
   const config = parseConfig(strings);
   const { secrets, currentKid } = parseSigningKeys(config.SIGNING_KEYS);
@@ -26,14 +29,14 @@ async function buildApp(env: CloudflareEnv) {
     config,
     keyring: await createKeyring(secrets, currentKid),
     db: drizzle(env.DB, { schema }) as unknown as Database,
-    storage: createR2Storage(env.MEDIA),
+    storage: withSegmentCache(createR2Storage(env.MEDIA), createCacheApiStore((globalThis as unknown as { caches: { default: CacheLike } }).caches.default, origin)),
   };
   return createApp(deps);
 }
 
 export default {
   async fetch(request: Request, env: CloudflareEnv, ctx: unknown): Promise<Response> {
-    if (cached?.env !== env) cached = { env, app: buildApp(env) };
+    if (cached?.env !== env) cached = { env, app: buildApp(env, new URL(request.url).origin) };
     try {
       const app = await cached.app;
       return app.fetch(request, env, ctx as never);

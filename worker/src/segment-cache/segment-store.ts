@@ -26,11 +26,7 @@ export function storedFromBytes(object: CachedObject, range?: RangeRequest): Sto
   return { body: streamOf(object.bytes.subarray(part.offset, part.offset + part.length)), size, range: part, ...etag };
 }
 
+/** A body of known length: workerd drops the Content-Length of a stream it cannot measure. */
 function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
-  return new ReadableStream({
-    start(controller) {
-      if (bytes.byteLength > 0) controller.enqueue(bytes);
-      controller.close();
-    },
-  });
+  return new Response(bytes as Uint8Array<ArrayBuffer>).body!;
 }

@@ -10,6 +10,7 @@ import { insertVideo } from "@edgestream/worker";
 import { startNodeWorker, type RunningWorker } from "@edgestream/worker/node";
 import { startFaultProxy, type FaultProxy } from "../faults/fault-proxy.ts";
 import { packageTestClip, type PackagedClip } from "../helpers/packaged-clip.ts";
+import { bytesOf, expectRangesServed, expectSimultaneousServed, expectViewersServed } from "../helpers/shared-segments.ts";
 import { TEST_SECRETS, tempDataDir } from "../helpers/stack.ts";
 
 const VIEWERS = 50;
@@ -91,7 +92,6 @@ function s3Reads(file: string): number {
   return proxy.requests.filter((line) => line === `GET /${bucket.options.bucket}/${sha}/${file}`).length;
 }
 
-const bytesOf = async (response: Response) => Buffer.from(await response.arrayBuffer());
 
 describe("segments shared across viewers (Node, S3)", () => {
   it("serves 50 viewers with 50 tokens every segment of a video with one S3 read per segment", async () => {
@@ -99,38 +99,20 @@ describe("segments shared across viewers (Node, S3)", () => {
     const manifests = await Promise.all(Array.from({ length: VIEWERS }, (_, i) => viewerManifest(worker, `viewer-${i}`)));
     expect(new Set(manifests).size).toBe(VIEWERS);
     expect(segments.size).toBeGreaterThanOrEqual(4);
-    const headers = new Map<string, string[]>();
-    await Promise.all(
-      manifests.map(async (manifest) => {
-        for (const [file, bytes] of segments) {
-          const response = await fetch(fileUrl(manifest, file));
-          expect(response.status).toBe(200);
-          expect((await bytesOf(response)).equals(bytes)).toBe(true);
-          const seen = ["etag", "content-length", "content-type", "cache-control", "accept-ranges"].map((h) => `${h}: ${response.headers.get(h)}`).join("\n");
-          headers.set(file, [...(headers.get(file) ?? []), seen]);
-        }
-      }),
-    );
     const direct = createS3Storage(bucket.options);
-    for (const [file, bytes] of segments) {
-      expect({ file, reads: s3Reads(file) }).toEqual({ file, reads: 1 });
-      // Every viewer got the headers the first one did, from storage: the object's own ETag and length.
-      const distinct = new Set(headers.get(file));
-      expect(distinct.size).toBe(1);
-      const head = await direct.head(`${sha}/${file}`);
-      expect([...distinct][0]).toContain(`etag: ${head!.etag}\ncontent-length: ${bytes.length}\n`);
-    }
+    await expectViewersServed(
+      manifests.map((manifest) => (file) => fileUrl(manifest, file)),
+      [...segments],
+      async (file) => (await direct.head(`${sha}/${file}`))!.etag!,
+    );
+    for (const file of segments.keys()) expect({ file, reads: s3Reads(file) }).toEqual({ file, reads: 1 });
   }, 120_000);
 
   it("coalesces 50 simultaneous misses for one segment into one S3 read", async () => {
     const worker = await startWorker();
     const manifest = await viewerManifest(worker, "solo");
     const [file, bytes] = [...segments].at(-1)!;
-    const responses = await Promise.all(Array.from({ length: VIEWERS }, () => fetch(fileUrl(manifest, file))));
-    for (const response of responses) {
-      expect(response.status).toBe(200);
-      expect((await bytesOf(response)).equals(bytes)).toBe(true);
-    }
+    await expectSimultaneousServed(fileUrl(manifest, file), bytes, VIEWERS);
     expect(s3Reads(file)).toBe(1);
   }, 60_000);
 
@@ -138,26 +120,8 @@ describe("segments shared across viewers (Node, S3)", () => {
     const worker = await startWorker();
     const manifest = await viewerManifest(worker, "seeker");
     const [file, bytes] = [...segments].find(([name]) => name.endsWith(".m4s"))!;
-    const url = fileUrl(manifest, file);
-    const size = bytes.length;
     // The first request is ranged: it still costs one whole read, and the rest come from the cache.
-    const cases: [string, number, number][] = [
-      ["bytes=100-199", 100, 199],
-      ["bytes=0-0", 0, 0],
-      [`bytes=-10`, size - 10, size - 1],
-      [`bytes=${size - 5}-`, size - 5, size - 1],
-      [`bytes=10-${size + 1000}`, 10, size - 1],
-    ];
-    for (const [range, first, last] of cases) {
-      const response = await fetch(url, { headers: { Range: range } });
-      expect(response.status).toBe(206);
-      expect(response.headers.get("content-range")).toBe(`bytes ${first}-${last}/${size}`);
-      expect(response.headers.get("content-length")).toBe(String(last - first + 1));
-      expect((await bytesOf(response)).equals(bytes.subarray(first, last + 1))).toBe(true);
-    }
-    const past = await fetch(url, { headers: { Range: `bytes=${size}-` } });
-    expect([past.status, past.headers.get("content-range")]).toEqual([416, `bytes */${size}`]);
-    await past.body?.cancel();
+    await expectRangesServed(fileUrl(manifest, file), bytes);
     expect(s3Reads(file)).toBe(1);
   }, 60_000);
 

@@ -92,7 +92,7 @@ async function loadTest(masterUrl: () => Promise<string>): Promise<LoadResult> {
 }
 
 /** The worker's Node entry in a process of its own, so the load generator does not share its event loop. */
-async function startWorkerProcess(env: Record<string, string>): Promise<{ url: string; close(): Promise<void> }> {
+export async function startWorkerProcess(env: Record<string, string>): Promise<{ url: string; close(): Promise<void> }> {
   const port = await freePort();
   const child = spawn(process.execPath, ["--import", "tsx", WORKER_ENTRY], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";

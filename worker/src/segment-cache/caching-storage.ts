@@ -9,7 +9,7 @@ import { storedFromBytes, type CachedObject, type SegmentStore } from "./segment
 /** What one read from storage gave every request waiting on it. */
 type Loaded = { object: CachedObject } | { tooLarge: StoredObject } | "missing" | "stored";
 
-export function isSharedSegmentKey(key: string): boolean {
+function isSharedSegmentKey(key: string): boolean {
   return !key.startsWith(UPLOADS_PREFIX) && isImmutablePackageFile(key);
 }
 

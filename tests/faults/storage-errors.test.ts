@@ -103,6 +103,7 @@ describe("the worker on a failing S3 backend", () => {
     await storage.put("pkg1/master.m3u8", "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=100000\nv/index.m3u8\n");
     await storage.put("pkg1/v/index.m3u8", "#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4,\nseg_00000.m4s\n#EXT-X-ENDLIST\n");
     await storage.put("pkg1/v/seg_00000.m4s", new Uint8Array(1000).fill(9));
+    await storage.put("pkg1/v/seg_00001.m4s", new Uint8Array(1000).fill(8));
     const login = await fetch(`${worker.url}/api/auth/demo-login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
     token = ((await login.json()) as { token: string }).token;
     const created = await fetch(`${worker.url}/api/videos`, { method: "POST", headers: { ...auth(), "Content-Type": "application/json" }, body: '{"title":"Packaged","storageKey":"pkg1"}' });
@@ -123,8 +124,10 @@ describe("the worker on a failing S3 backend", () => {
   });
 
   it("answers 503 storage_unavailable with no-store, not a 500 with internals, while the backend keeps failing, and 200 once it recovers", async () => {
+    // A segment no one has read yet: one already served comes from the worker's segment cache.
+    const coldSegmentUrl = segmentUrl.replace("seg_00000.m4s", "seg_00001.m4s");
     proxy.failAll(503);
-    for (const url of [segmentUrl, segmentUrl.replace("v/seg_00000.m4s", "master.m3u8")]) {
+    for (const url of [coldSegmentUrl, segmentUrl.replace("v/seg_00000.m4s", "master.m3u8")]) {
       const response = await fetch(url);
       expect(response.status).toBe(503);
       expect(response.headers.get("Cache-Control")).toBe("no-store");
@@ -132,7 +135,16 @@ describe("the worker on a failing S3 backend", () => {
       expect(await response.json()).toEqual({ error: { code: "storage_unavailable", message: "media storage is not answering; try again shortly" } });
     }
     proxy.clear();
+    expect((await fetch(coldSegmentUrl)).status).toBe(200);
+  });
+
+  it("keeps serving a segment already read while the backend keeps failing (the segment cache)", async () => {
     expect((await fetch(segmentUrl)).status).toBe(200);
+    proxy.failAll(503);
+    const response = await fetch(segmentUrl);
+    expect(response.status).toBe(200);
+    expect(new Uint8Array(await response.arrayBuffer())).toEqual(new Uint8Array(1000).fill(9));
+    proxy.clear();
   });
 
   it("answers an upload with 503 storage_unavailable while the backend keeps failing, and 201 once it recovers", async () => {

@@ -50,6 +50,12 @@ async function json(response: Response): Promise<{ status: number; cacheControl:
 }
 
 describe("local Cloudflare development (wrangler dev, D1 and R2 on disk)", () => {
+  it("keeps the secrets file and wrangler's local state out of git", async () => {
+    // check-ignore exits non-zero when a path is not ignored: runCommand rejects then.
+    const { stdout } = await runCommand("git", ["check-ignore", "--no-index", ".dev.vars", ".wrangler/state/v3/d1/db.sqlite"], ROOT);
+    expect(stdout.trim().split("\n")).toEqual([".dev.vars", ".wrangler/state/v3/d1/db.sqlite"]);
+  });
+
   it("answers 503 misconfigured, naming the variable, without the secrets .dev.vars holds", async () => {
     await withWranglerDev(noVars, async (url) => {
       const health = await json(await fetch(`${url}/healthz`));

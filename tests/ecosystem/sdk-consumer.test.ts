@@ -60,6 +60,14 @@ describe("the packed player SDK", () => {
     await runCommand(bin("attw"), [tarball, "--profile", "esm-only", "--format", "ascii"], work);
   });
 
+  it("is ESM only: import loads the built module, require() is refused at resolution (no raw TypeScript)", async () => {
+    const imported = await runCommand("node", ["--input-type=module", "-e", 'const m = await import("@edgestream/player-sdk"); console.log(typeof m.createPlayer)'], app);
+    expect(imported.stdout.trim()).toBe("function");
+    const required = await runCommand("node", ["--input-type=commonjs", "-e", 'require("@edgestream/player-sdk")'], app).catch((error: Error) => error);
+    expect(required).toBeInstanceOf(Error);
+    expect((required as Error).message).toMatch(/ERR_PACKAGE_PATH_NOT_EXPORTED/);
+  });
+
   it("typechecks a consumer under moduleResolution bundler and node16 with skipLibCheck false, without @ffmpeg/ffmpeg", async () => {
     expect(await readdir(join(app, "node_modules"))).not.toContain("@ffmpeg");
     for (const config of ["tsconfig.bundler.json", "tsconfig.node16.json"]) {

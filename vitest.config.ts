@@ -64,6 +64,17 @@ export default defineConfig({
       },
       {
         test: {
+          // The published shapes: the packed SDK in a throwaway consumer app, the worker's deploy bundle
+          // and its documented local Cloudflare flow (wrangler).
+          name: "ecosystem",
+          include: ["tests/ecosystem/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 180_000,
+          hookTimeout: 240_000,
+        },
+      },
+      {
+        test: {
           name: "e2e",
           include: ["tests/e2e/**/*.test.ts"],
           environment: "node",

@@ -1,9 +1,9 @@
-// `npm run build -w player-sdk`: ESM library build (dist/index.js, element.js, preview.js). hls.js
-// and ffmpeg.wasm stay external: the page's bundler resolves them, and they load only when needed.
+// `npm run build -w player-sdk`: ESM library build, one dist/<name>.js per entry of package.json
+// `exports` (scripts/entries.ts). hls.js and ffmpeg.wasm stay external: the page's bundler resolves
+// them, and they load only when needed. No source maps: the package ships no source for them to map.
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
-
-const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
+import { PEER_IMPORTS, sourceEntries } from "./scripts/entries.ts";
 
 export default defineConfig({
   root: fileURLToPath(new URL(".", import.meta.url)),
@@ -12,13 +12,13 @@ export default defineConfig({
     emptyOutDir: true,
     target: "es2022",
     minify: true,
-    sourcemap: true,
+    sourcemap: false,
     lib: {
-      entry: { index: src("index.ts"), element: src("element.ts"), preview: src("preview/index.ts") },
+      entry: sourceEntries(),
       formats: ["es"],
     },
     // Full minification (Vite keeps whitespace in ES library output by default).
-    rollupOptions: { external: [/^hls\.js(\/.*)?$/, /^@ffmpeg\//], output: { minify: true } },
+    rollupOptions: { external: PEER_IMPORTS, output: { minify: true } },
   },
   logLevel: "warn",
 });

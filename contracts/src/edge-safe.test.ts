@@ -41,4 +41,8 @@ describe("edge-safe entries", () => {
   it("gives the player SDK its token parameter without any import", async () => {
     expect(await importGraph("stream-token-param.ts")).toEqual({ modules: ["stream-token-param.ts"], packages: [] });
   });
+
+  it("gives the player SDK the /stream answer type without any import, so its published types need no zod", async () => {
+    expect(await importGraph("stream-info.ts")).toEqual({ modules: ["stream-info.ts"], packages: [] });
+  });
 });

@@ -1,6 +1,8 @@
 // The answer of the worker's GET /api/videos/:id/stream: the worker's route declares it (and its
-// OpenAPI document), the player SDK's StreamInfo is its output type (imported as a type only).
+// OpenAPI document); its output is exactly StreamInfo (stream-info.ts, the zod-free type the player
+// SDK imports and publishes), or this module does not compile.
 import { z } from "zod";
+import type { StreamInfo } from "./stream-info.ts";
 
 export const StreamResponseSchema = z.discriminatedUnion("status", [
   z.object({
@@ -25,4 +27,9 @@ export const StreamResponseSchema = z.discriminatedUnion("status", [
   }),
   z.object({ status: z.literal("failed"), error: z.string() }),
 ]);
-export type StreamInfo = z.output<typeof StreamResponseSchema>;
+export type { StreamInfo };
+
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+// A field added to one and not the other is a compile error here.
+const schemaMatchesStreamInfo: Same<z.output<typeof StreamResponseSchema>, StreamInfo> = true;
+void schemaMatchesStreamInfo;

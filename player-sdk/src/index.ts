@@ -10,6 +10,6 @@ export {
   type Engine,
   type QualityLevel,
 } from "./events.ts";
-export { BUFFER_PRESETS, type PlayerOptions, type BufferPreset, type BufferSettings, type PrefetchSettings } from "./options.ts";
+export { BUFFER_PRESETS, type PlayerOptions, type BufferPreset, type BufferSettings, type PrefetchSettings, type HlsConstructor } from "./options.ts";
 export type { QoeMetrics, AnalyticsEvent } from "./qoe.ts";
 export { fetchStreamInfo, StreamRequestError, type StreamInfo } from "./stream-api.ts";

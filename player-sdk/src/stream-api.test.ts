@@ -2,7 +2,7 @@
 // fetchStreamInfo against a real HTTP server on loopback answering what the worker's /stream schema allows.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { StreamInfo } from "@edgestream/contracts";
+import type { StreamInfo } from "@edgestream/contracts/stream-info";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fetchStreamInfo } from "./stream-api.ts";
 

@@ -1,6 +1,7 @@
 // The worker's contract as the SDK reads it: /stream, progress, heartbeats and analytics events.
-// StreamInfo is the worker's /stream schema (contracts), imported as a type only: no zod in the bundle.
-import type { StreamInfo } from "@edgestream/contracts";
+// StreamInfo is the /stream answer from contracts' zod-free type (the worker's schema is checked against
+// it), imported as a type only; the published declarations carry it inlined.
+import type { StreamInfo } from "@edgestream/contracts/stream-info";
 
 export type { StreamInfo };
 

@@ -8,6 +8,7 @@ import { createViewerAuth } from "./auth/viewer-jwt.ts";
 import { createTranscodeClient } from "./transcode/node-client.ts";
 import type { AppDeps, AppEnv } from "./env.ts";
 import { HttpError } from "./errors.ts";
+import { MIGRATE_HINT, missingSchemaObject } from "./db/schema-check.ts";
 import { StorageUnavailableError } from "@edgestream/contracts";
 import { limitRequestBody } from "./http/body-limit.ts";
 import { privateAnswers, securityHeaders } from "./http/security-headers.ts";
@@ -85,6 +86,10 @@ export function createApp(appDeps: AppDeps) {
       const code = error.status === 415 ? "unsupported_media_type" : "bad_request";
       const message = error.status === 415 ? "this route does not take a body of that Content-Type (see /openapi.json)" : error.message;
       return new HttpError(error.status, code, message).getResponse();
+    }
+    const missing = missingSchemaObject(error);
+    if (missing) {
+      return new HttpError(503, "schema_not_migrated", `the database schema is not migrated (${missing}): ${MIGRATE_HINT}`, { "Cache-Control": "no-store" }).getResponse();
     }
     console.error("unhandled error", error);
     return new HttpError(500, "internal", "something went wrong on our side; try again").getResponse();

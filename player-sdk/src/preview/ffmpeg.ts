@@ -2,6 +2,21 @@
 // in Matroska. The core comes from the site's own URL (no CDN), and the worker is terminated after use.
 import type { Preview, ResolvedPreviewOptions } from "./index.ts";
 
+/**
+ * What the preview uses of `@ffmpeg/ffmpeg` (whose module satisfies it), written out so the published
+ * types never import that optional peer: a page without it still compiles with `skipLibCheck: false`.
+ */
+export interface FfmpegModule {
+  FFmpeg: new () => {
+    on(event: "log", callback: (event: { message: string }) => void): void;
+    load(config: { coreURL: string; wasmURL: string }): Promise<unknown>;
+    writeFile(path: string, data: Uint8Array): Promise<unknown>;
+    exec(args: string[]): Promise<number>;
+    readFile(path: string): Promise<Uint8Array | string>;
+    terminate(): void;
+  };
+}
+
 /** "Duration: 00:01:02.50" and "Stream #0:0…: Video: hevc …, 1280x720" from ffmpeg's log. */
 export function parseProbeLog(log: string): { duration: number; width: number; height: number } {
   const d = /Duration: (\d+):(\d+):(\d+(?:\.\d+)?)/.exec(log);
@@ -17,7 +32,7 @@ export async function ffmpegPreview(
   file: File,
   o: ResolvedPreviewOptions,
   coreBase: string,
-  load: () => Promise<typeof import("@ffmpeg/ffmpeg")>,
+  load: () => Promise<FfmpegModule>,
 ): Promise<Preview> {
   const { FFmpeg } = await load();
   const ffmpeg = new FFmpeg();

@@ -2,7 +2,9 @@
 // clip. The browser's own decoder first (<video> + canvas); ffmpeg.wasm only for files it cannot
 // decode, loaded from a URL the site hosts itself, and terminated after use. Playback never loads this.
 import { browserPreview } from "./browser.ts";
-import { ffmpegPreview } from "./ffmpeg.ts";
+import { ffmpegPreview, type FfmpegModule } from "./ffmpeg.ts";
+
+export type { FfmpegModule };
 
 export interface PreviewOptions {
   /** Length of the clip in seconds (default 3). */
@@ -20,7 +22,7 @@ export interface PreviewOptions {
    */
   ffmpegCoreBase?: string;
   /** Replace how @ffmpeg/ffmpeg is imported (e.g. from a URL on pages without a bundler). */
-  loadFfmpeg?: () => Promise<typeof import("@ffmpeg/ffmpeg")>;
+  loadFfmpeg?: () => Promise<FfmpegModule>;
   /** Skip the browser and use ffmpeg.wasm. */
   forceFfmpeg?: boolean;
 }

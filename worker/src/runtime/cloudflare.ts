@@ -3,6 +3,7 @@
 import { drizzle } from "drizzle-orm/d1";
 import { createApp } from "../app.ts";
 import { parseConfig } from "../config.ts";
+import { misconfiguredResponse } from "../routes/health.ts";
 import type { Database } from "../db/database.ts";
 import * as schema from "../db/schema.ts";
 import type { AppDeps } from "../env.ts";
@@ -42,11 +43,8 @@ export default {
       return app.fetch(request, env, ctx as never);
     } catch (error) {
       cached = undefined;
-      // A configuration error: say which key is wrong instead of a bare 500.
-      return new Response(JSON.stringify({ error: { code: "misconfigured", message: (error as Error).message } }), {
-        status: 500,
-        headers: { "Content-Type": "application/json" },
-      });
+      // A configuration error: a 503 that says which key is wrong, on /healthz too.
+      return misconfiguredResponse(request, (error as Error).message);
     }
   },
 };

@@ -1,0 +1,26 @@
+// The answer of GET /api/videos/:id/stream as a plain type, with no import: the player SDK publishes
+// it in its own declarations, and its users have no zod. stream-response.ts declares the schema and
+// fails to compile unless the schema's output is exactly this type.
+export type StreamInfo =
+  | {
+      status: "ready";
+      manifestUrl: string;
+      /** ISO 8601 date-time. */
+      expiresAt: string;
+      sessionId: string;
+      posterUrl?: string | undefined;
+      thumbnailsUrl?: string | undefined;
+      /** A progressive MP4 of the same video: the player's last fallback. Not sent by the worker yet. */
+      mp4Url?: string | undefined;
+    }
+  | {
+      status: "generating";
+      progress: number;
+      retryAfter: number;
+      sessionId: string;
+      /** When the node plays it on demand: a signed manifest that plays at once. */
+      manifestUrl?: string | undefined;
+      expiresAt?: string | undefined;
+      mp4Url?: string | undefined;
+    }
+  | { status: "failed"; error: string };

@@ -42,6 +42,8 @@ export const ConfigSchema = z.object({
   NGINX_LINK_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 86400).default(6 * 3600),
   /** Absolute origins (comma-separated) under which this worker is reached, for signing absolute URIs. */
   PUBLIC_ORIGINS: z.string().default(""),
+  /** Raw playback events older than this many days are rolled up (per session and day) and deleted. */
+  ANALYTICS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
 })
   .refine((c) => c.JWT_SECRET || c.JWT_JWKS_URL, {
     path: ["JWT_SECRET"],

@@ -1,7 +1,7 @@
 // Queries on videos. Visibility rules live here so every route applies the same ones.
 import { and, desc, eq, ne, or } from "drizzle-orm";
 import type { Database } from "./database.ts";
-import { playbackEvents, playbackProgress, videos, type NewVideo, type Video } from "./schema.ts";
+import { playbackEvents, playbackProgress, playbackRollups, videos, type NewVideo, type Video } from "./schema.ts";
 
 export async function insertVideo(db: Database, video: NewVideo): Promise<Video> {
   const [row] = await db.insert(videos).values(video).returning();
@@ -45,5 +45,6 @@ export async function isPrefixShared(db: Database, prefix: string, exceptId: str
 export async function deleteVideoRows(db: Database, id: string): Promise<void> {
   await db.delete(playbackEvents).where(eq(playbackEvents.videoId, id));
   await db.delete(playbackProgress).where(eq(playbackProgress.videoId, id));
+  await db.delete(playbackRollups).where(eq(playbackRollups.videoId, id));
   await db.delete(videos).where(eq(videos.id, id));
 }

@@ -41,4 +41,8 @@ describe("edge-safe entries", () => {
   it("gives the player SDK its token parameter without any import", async () => {
     expect(await importGraph("stream-token-param.ts")).toEqual({ modules: ["stream-token-param.ts"], packages: [] });
   });
+
+  it("gives webhook receivers the signature helper without any import (Web Crypto only)", async () => {
+    expect(await importGraph("webhook-signature.ts")).toEqual({ modules: ["webhook-signature.ts"], packages: [] });
+  });
 });

@@ -20,8 +20,8 @@ export async function rollUpOldEvents(db: Database, retentionDays: number, nowMs
     const day = dayOf(Number(oldest.at));
     const filter = sql`at >= ${dayStartMs(day)} AND at < ${dayStartMs(day) + DAY_MS}`;
     await runAtomically(db, [
-      sql`${summaryCte(filter)} INSERT INTO playback_rollups (${SUMMARY_COLUMNS}) SELECT ${SUMMARY_COLUMNS} FROM summary`,
-      sql`DELETE FROM playback_events WHERE ${filter}`,
+      db.run(sql`${summaryCte(filter)} INSERT INTO playback_rollups (${SUMMARY_COLUMNS}) SELECT ${SUMMARY_COLUMNS} FROM summary`),
+      db.run(sql`DELETE FROM playback_events WHERE ${filter}`),
     ]);
     rolled.push(day);
   }

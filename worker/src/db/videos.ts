@@ -29,7 +29,12 @@ export async function findVideoBySource(db: Database, sha256: string): Promise<V
 }
 
 export async function updateVideo(db: Database, id: string, changes: Partial<NewVideo>): Promise<void> {
-  await db
+  await updateVideoQuery(db, id, changes);
+}
+
+/** The update, not yet run: for a batch that must land with it (a status change and its webhook). */
+export function updateVideoQuery(db: Database, id: string, changes: Partial<NewVideo>) {
+  return db
     .update(videos)
     .set({ ...changes, updatedAt: new Date() })
     .where(eq(videos.id, id));

@@ -11,22 +11,13 @@ import { isUploadType } from "../http/body-limit.ts";
 import { limitBytes } from "../http/limit-bytes.ts";
 import { refreshVideo, videoAdded } from "../playback/resolve.ts";
 import { isSignablePrefix } from "../signing/stream-source.ts";
+import { videoDeleted } from "../webhooks/video-events.ts";
 import { bearer, errorResponses, jsonContent } from "./openapi-helpers.ts";
+import { toPublicVideo } from "./public-video.ts";
 import { ErrorSchema, ImportVideoSchema, UpdateVideoSchema, UploadQuery, VideoIdParam, VideoListSchema, VideoSchema } from "./schemas.ts";
 
 /** At most this many generating videos are refreshed from the node per list request. */
 const REFRESH_IN_LIST = 10;
-
-export function toPublicVideo(video: Video): z.infer<typeof VideoSchema> {
-  return {
-    id: video.id,
-    title: video.title,
-    status: video.status,
-    visibility: video.visibility,
-    durationMs: video.durationMs,
-    createdAt: video.createdAt.toISOString(),
-  };
-}
 
 async function ownVideo(deps: AppDeps, id: string, viewer: Viewer): Promise<Video> {
   const video = await findVisibleVideo(deps.db, id, viewer.id);
@@ -184,6 +175,7 @@ export function videoRoutes(deps: AppDeps) {
     await deleteVideoRows(deps.db, video.id);
     // Rows first: a viewer can no longer get a token, so nothing can start reading what we delete.
     for (const key of keys) await deps.storage.delete(key);
+    await videoDeleted(deps, video);
     return c.body(null, 204);
   });
 

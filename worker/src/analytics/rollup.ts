@@ -18,7 +18,8 @@ export async function rollUpOldEvents(db: Database, retentionDays: number, nowMs
     const [oldest] = await db.all<{ at: number | null }>(sql`SELECT min(at) AS at FROM playback_events WHERE at < ${cutoff}`);
     if (oldest?.at === null || oldest?.at === undefined) break;
     const day = dayOf(Number(oldest.at));
-    const filter = sql`at >= ${dayStartMs(day)} AND at < ${dayStartMs(day) + DAY_MS}`;
+    // Integers written into the text, not bound: drizzle's D1 batch cannot bind parameters of raw SQL.
+    const filter = sql.raw(`at >= ${Math.trunc(dayStartMs(day))} AND at < ${Math.trunc(dayStartMs(day) + DAY_MS)}`);
     await runAtomically(db, [
       db.run(sql`${summaryCte(filter)} INSERT INTO playback_rollups (${SUMMARY_COLUMNS}) SELECT ${SUMMARY_COLUMNS} FROM summary`),
       db.run(sql`DELETE FROM playback_events WHERE ${filter}`),

@@ -1,30 +1,17 @@
 // The periodic work under workerd, fired as the Cron Trigger fires it (miniflare's scheduled
 // event) against D1: a webhook delivery the receiver refused is retried, and raw events past
 // ANALYTICS_RETENTION_DAYS are rolled up with the figures unchanged.
-import { verifyWebhook, WEBHOOK_SIGNATURE_HEADER } from "@edgestream/contracts/webhook-signature";
 import { samplePackageMeta } from "@edgestream/contracts/testing/package-meta-fixture";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMiniflareWorker, type MiniflareWorker } from "../helpers/miniflare-worker.ts";
 import { until } from "../helpers/processes.ts";
+import { startWebhookReceiver, type WebhookReceiver } from "../../worker/src/testing/webhook-receiver.ts";
 import { SUITE_ENV } from "./route-suite.ts";
 
 const SECRET = "whsec-".padEnd(40, "w");
 
 describe("periodic work under workerd (Cron Trigger, D1)", () => {
-  const received: { id: string; type: string; verified: boolean }[] = [];
-  let refuseNext = 1;
-  const receiver = createServer((request, response) => {
-    let body = "";
-    request.on("data", (chunk: Buffer) => (body += chunk));
-    request.on("end", async () => {
-      const verified = await verifyWebhook(SECRET, body, String(request.headers[WEBHOOK_SIGNATURE_HEADER.toLowerCase()]));
-      const { id, type } = JSON.parse(body) as { id: string; type: string };
-      received.push({ id, type, verified });
-      response.writeHead(refuseNext-- > 0 ? 500 : 204).end();
-    });
-  });
+  let receiver: WebhookReceiver;
   let worker: MiniflareWorker;
   let alice: string;
   let videoId: string;
@@ -38,9 +25,9 @@ describe("periodic work under workerd (Cron Trigger, D1)", () => {
   const d1 = async <T>(query: string) => (await (await worker.mf.getD1Database("DB")).prepare(query).all<T>()).results;
 
   beforeAll(async () => {
-    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-    const hooks = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
-    worker = await startMiniflareWorker({ ...SUITE_ENV, ANALYTICS_RETENTION_DAYS: "1", WEBHOOK_URL: hooks, WEBHOOK_SECRET: SECRET, WEBHOOK_RETRY_SECONDS: "1" });
+    receiver = await startWebhookReceiver(SECRET);
+    receiver.failTimes(1);
+    worker = await startMiniflareWorker({ ...SUITE_ENV, ANALYTICS_RETENTION_DAYS: "1", WEBHOOK_URL: receiver.url, WEBHOOK_SECRET: SECRET, WEBHOOK_RETRY_SECONDS: "1" });
     const bucket = (await worker.mf.getR2Bucket("MEDIA")) as unknown as { put(key: string, body: string): Promise<unknown> };
     await bucket.put("pkg/master.m3u8", "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\nv0/index.m3u8\n");
     await bucket.put("pkg/meta.json", JSON.stringify(samplePackageMeta({ source: { ...samplePackageMeta().source, durationSec: 10 } })));
@@ -49,7 +36,7 @@ describe("periodic work under workerd (Cron Trigger, D1)", () => {
   });
   afterAll(async () => {
     await worker?.close();
-    await new Promise((resolve) => receiver.close(resolve));
+    await receiver?.close();
   });
 
   it("retries from the scheduled handler a webhook the receiver answered 500, with the same delivery id", async () => {
@@ -61,14 +48,16 @@ describe("periodic work under workerd (Cron Trigger, D1)", () => {
       const rows = await d1<{ id: string; attempts: number; next_attempt_at: number }>("SELECT id, attempts, next_attempt_at FROM webhook_deliveries");
       return rows[0]?.attempts === 1 ? rows : undefined;
     }, "the first attempt's outcome");
-    expect(received).toEqual([{ id: row!.id, type: "video.ready", verified: true }]);
+    const seen = () => receiver.received.map(({ payload }) => [payload.id, payload.type]);
+    expect(seen()).toEqual([[row!.id, "video.ready"]]);
     // Not due until WEBHOOK_RETRY_SECONDS after the failure: wait until the worker's clock has passed it.
     await until(async () => (Date.now() > row!.next_attempt_at + 50 ? true : undefined), "the retry to fall due", 10_000, 50);
     await cron();
-    expect(received).toEqual([
-      { id: row!.id, type: "video.ready", verified: true },
-      { id: row!.id, type: "video.ready", verified: true },
+    expect(seen()).toEqual([
+      [row!.id, "video.ready"],
+      [row!.id, "video.ready"],
     ]);
+    expect(receiver.refused).toEqual([]);
     expect(await d1("SELECT attempts, next_attempt_at FROM webhook_deliveries")).toEqual([{ attempts: 2, next_attempt_at: null }]);
   });
 

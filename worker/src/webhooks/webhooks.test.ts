@@ -1,10 +1,8 @@
 // Signed webhooks end to end: a real HTTP receiver on loopback verifies every delivery with the
 // receivers' helper; video changes go through the real routes (a transcode node in memory states
 // the job outcomes), retries through the periodic work with the app's clock moved.
-import { verifyWebhook, WEBHOOK_SIGNATURE_HEADER, type WebhookPayload } from "@edgestream/contracts/webhook-signature";
+import { WEBHOOK_SIGNATURE_HEADER } from "@edgestream/contracts/webhook-signature";
 import { eq } from "drizzle-orm";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../app.ts";
 import { videos, webhookDeliveries } from "../db/schema.ts";
@@ -12,52 +10,12 @@ import { markReady } from "../playback/transitions.ts";
 import { runPeriodicWork } from "../periodic/periodic-work.ts";
 import { createFakeTranscodeNode, type FakeTranscodeNode } from "../testing/fake-transcode-node.ts";
 import { bearer, createTestApp, type TestApp } from "../testing/test-app.ts";
+import { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from "../testing/webhook-receiver.ts";
 
 const SECRET = "whsec-".padEnd(40, "k");
 
-interface Received {
-  payload: WebhookPayload<{ video: { id: string; status: string }; error?: string }>;
-  body: string;
-  signature: string;
-}
-
-/** A receiver as a site would write one: verify the raw body, then answer; `failNext` answers 500. */
-async function startReceiver() {
-  const received: Received[] = [];
-  const refused: string[] = [];
-  let failNext = 0;
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", async () => {
-      const body = Buffer.concat(chunks).toString("utf8");
-      const signature = String(request.headers[WEBHOOK_SIGNATURE_HEADER.toLowerCase()] ?? "");
-      if (!(await verifyWebhook(SECRET, body, signature))) {
-        refused.push(body);
-        response.writeHead(400).end("bad signature");
-        return;
-      }
-      received.push({ payload: JSON.parse(body), body, signature });
-      if (failNext > 0) {
-        failNext--;
-        response.writeHead(500).end("down for a moment");
-      } else {
-        response.writeHead(204).end();
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
-    received,
-    refused,
-    failTimes: (n: number) => (failNext = n),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 let t: TestApp;
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let receiver: WebhookReceiver;
 let node: FakeTranscodeNode;
 let app: ReturnType<typeof createApp>;
 let alice: string;
@@ -66,7 +24,7 @@ let clockMs = Date.now();
 beforeEach(async () => {
   // The receiver checks signatures against the real clock (5 min tolerance): the app's starts there.
   clockMs = Date.now();
-  receiver = await startReceiver();
+  receiver = await startWebhookReceiver(SECRET);
   t = await createTestApp({ WEBHOOK_URL: receiver.url, WEBHOOK_SECRET: SECRET }, () => clockMs / 1000);
   node = createFakeTranscodeNode();
   app = createApp({ ...t.deps, transcoder: node });
@@ -162,7 +120,7 @@ describe("webhooks", () => {
 
   it("a body tampered with on the way fails the receiver's verification", async () => {
     await upload();
-    const [{ body, signature }] = receiver.received as [Received];
+    const [{ body, signature }] = receiver.received as [ReceivedWebhook];
     const tampered = body.replace('"upload.completed"', '"video.deleted"');
     const replay = await fetch(receiver.url, { method: "POST", headers: { [WEBHOOK_SIGNATURE_HEADER]: signature }, body: tampered });
     expect(replay.status).toBe(400);

@@ -1,5 +1,6 @@
 // Queries on videos. Visibility rules live here so every route applies the same ones.
 import { and, desc, eq, ne, or } from "drizzle-orm";
+import type { BatchItem } from "./atomic-batch.ts";
 import type { Database } from "./database.ts";
 import { playbackEvents, playbackProgress, playbackRollups, videos, type NewVideo, type Video } from "./schema.ts";
 
@@ -46,10 +47,15 @@ export async function isPrefixShared(db: Database, prefix: string, exceptId: str
   return other !== undefined;
 }
 
-/** Removes a video and everything recorded about it (explicitly: not every driver enforces foreign keys). */
-export async function deleteVideoRows(db: Database, id: string): Promise<void> {
-  await db.delete(playbackEvents).where(eq(playbackEvents.videoId, id));
-  await db.delete(playbackProgress).where(eq(playbackProgress.videoId, id));
-  await db.delete(playbackRollups).where(eq(playbackRollups.videoId, id));
-  await db.delete(videos).where(eq(videos.id, id));
+/**
+ * The deletes that remove a video and everything recorded about it (explicitly: not every driver
+ * enforces foreign keys), not yet run: the caller batches them with the video.deleted webhook.
+ */
+export function deleteVideoQueries(db: Database, id: string): [BatchItem, ...BatchItem[]] {
+  return [
+    db.delete(playbackEvents).where(eq(playbackEvents.videoId, id)),
+    db.delete(playbackProgress).where(eq(playbackProgress.videoId, id)),
+    db.delete(playbackRollups).where(eq(playbackRollups.videoId, id)),
+    db.delete(videos).where(eq(videos.id, id)),
+  ];
 }

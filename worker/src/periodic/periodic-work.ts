@@ -4,11 +4,13 @@
 import { rollUpOldEvents } from "../analytics/rollup.ts";
 import { nowMs } from "../clock.ts";
 import type { AppDeps } from "../env.ts";
-import { retryDueWebhooks } from "../webhooks/delivery.ts";
+import { pruneFinishedDeliveries, retryDueWebhooks } from "../webhooks/delivery.ts";
 
 export interface PeriodicReport {
   /** Webhook retries that were delivered this run. */
   webhooksDelivered: number;
+  /** Finished deliveries older than 30 days, deleted. */
+  webhooksPruned: number;
   /** UTC days whose raw events were rolled up and deleted. */
   daysRolledUp: string[];
   /** Tasks that failed, with their error (also logged). */
@@ -27,6 +29,7 @@ export async function runPeriodicWork(deps: AppDeps): Promise<PeriodicReport> {
     }
   };
   const webhooksDelivered = await task("webhook retries", () => retryDueWebhooks(deps), 0);
+  const webhooksPruned = await task("webhook pruning", () => pruneFinishedDeliveries(deps), 0);
   const daysRolledUp = await task("analytics roll-up", () => rollUpOldEvents(deps.db, deps.config.ANALYTICS_RETENTION_DAYS, nowMs(deps)), [] as string[]);
-  return { webhooksDelivered, daysRolledUp, failed };
+  return { webhooksDelivered, webhooksPruned, daysRolledUp, failed };
 }

@@ -36,7 +36,7 @@ export async function advance(deps: AppDeps, video: Video, changes: Partial<Vide
   if (changes.status && !NEXT[video.status].includes(changes.status)) throw new StatusTransitionError(video.status, changes.status);
   const stored = { ...video, ...changes };
   const event = changes.status && changes.status !== video.status ? STATUS_EVENTS[changes.status] : undefined;
-  await storeAndSend(deps, event ? newDelivery(deps, event, videoEventData(stored)) : null, updateVideoQuery(deps.db, video.id, changes));
+  await storeAndSend(deps, event ? newDelivery(deps, event, videoEventData(stored)) : null, [updateVideoQuery(deps.db, video.id, changes)]);
   return stored;
 }
 

@@ -1,6 +1,6 @@
 // Videos: list, get, create (streamed upload, or media already in storage), update, delete.
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { deleteVideoRows, findVisibleVideo, insertVideo, isPrefixShared, listVisibleVideos, updateVideo } from "../db/videos.ts";
+import { deleteVideoQueries, findVisibleVideo, insertVideo, isPrefixShared, listVisibleVideos, updateVideo } from "../db/videos.ts";
 import { newVideoId } from "../db/ids.ts";
 import type { NewVideo, Video } from "../db/schema.ts";
 import { HttpError } from "../errors.ts";
@@ -172,10 +172,10 @@ export function videoRoutes(deps: AppDeps) {
       keys.push(...(await deps.storage.list(video.storagePrefix)));
     }
     if (video.sourceKey && isOwnUpload(video.sourceKey, video.id)) keys.push(video.sourceKey);
-    await deleteVideoRows(deps.db, video.id);
-    // Rows first: a viewer can no longer get a token, so nothing can start reading what we delete.
+    // Rows first (with the video.deleted webhook): a viewer can no longer get a token, so nothing can
+    // start reading what we delete.
+    await videoDeleted(deps, video, deleteVideoQueries(deps.db, video.id));
     for (const key of keys) await deps.storage.delete(key);
-    await videoDeleted(deps, video);
     return c.body(null, 204);
   });
 

@@ -1,6 +1,6 @@
 // Sending one webhook delivery, and retrying the due ones. Delivery is at least once: a receiver
 // that answered 2xx but whose answer was lost gets the same delivery (same id) again.
-import { and, asc, eq, lte } from "drizzle-orm";
+import { and, asc, eq, isNull, lt, lte } from "drizzle-orm";
 import { signWebhook, WEBHOOK_SIGNATURE_HEADER } from "@edgestream/contracts/webhook-signature";
 import { nowMs, nowSeconds } from "../clock.ts";
 import { webhookDeliveries, type WebhookDelivery } from "../db/schema.ts";
@@ -12,6 +12,8 @@ const TIMEOUT_MS = 10_000;
 const MAX_DELAY_MS = 6 * 3600 * 1000;
 /** Due deliveries sent per periodic run. */
 const RETRY_BATCH = 25;
+/** Delivered and given-up deliveries are kept this long (for an operator to look at), then deleted. */
+export const KEEP_FINISHED_MS = 30 * 86_400_000;
 
 /** The wait after `failures` failed attempts: WEBHOOK_RETRY_SECONDS, doubling, at most 6 hours. */
 export function retryDelayMs(baseSeconds: number, failures: number): number {
@@ -78,4 +80,13 @@ export async function retryDueWebhooks(deps: AppDeps): Promise<number> {
     }),
   );
   return sent.filter(Boolean).length;
+}
+
+/** Deletes deliveries that finished (delivered or given up) more than KEEP_FINISHED_MS ago, by creation. */
+export async function pruneFinishedDeliveries(deps: AppDeps): Promise<number> {
+  const removed = await deps.db
+    .delete(webhookDeliveries)
+    .where(and(isNull(webhookDeliveries.nextAttemptAt), lt(webhookDeliveries.createdAt, new Date(nowMs(deps) - KEEP_FINISHED_MS))))
+    .returning({ id: webhookDeliveries.id });
+  return removed.length;
 }

@@ -26,15 +26,12 @@ export function newDelivery(deps: AppDeps, type: WebhookEventType, data: Record<
   };
 }
 
-/** Stores the delivery together with `change` (one batch), then starts its first attempt. */
-export async function storeAndSend(deps: AppDeps, delivery: WebhookDelivery | null, change?: BatchItem): Promise<void> {
-  if (!delivery) {
-    await change;
-    return;
-  }
-  const insert = deps.db.insert(webhookDeliveries).values(delivery);
-  if (change) await runAtomically(deps.db, [change, insert]);
-  else await insert;
+/** Stores the delivery together with `changes` (one batch), then starts its first attempt. */
+export async function storeAndSend(deps: AppDeps, delivery: WebhookDelivery | null, changes: BatchItem[] = []): Promise<void> {
+  const writes = delivery ? [...changes, deps.db.insert(webhookDeliveries).values(delivery)] : changes;
+  if (writes.length === 1) await writes[0];
+  else if (writes.length > 1) await runAtomically(deps.db, writes as [BatchItem, ...BatchItem[]]);
+  if (!delivery) return;
   const attempt = attemptDelivery(deps, delivery);
   if (deps.background) deps.background.run(attempt);
   else await attempt;

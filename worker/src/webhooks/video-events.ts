@@ -2,10 +2,11 @@
 // status writer (playback/transitions.ts); creation and deletion by the routes that do them.
 import { isOwnUpload } from "@edgestream/contracts";
 import type { WebhookEventType } from "@edgestream/contracts/webhook-signature";
+import type { BatchItem } from "../db/atomic-batch.ts";
 import type { Video } from "../db/schema.ts";
 import type { AppDeps } from "../env.ts";
 import { toPublicVideo } from "../routes/public-video.ts";
-import { emitWebhook } from "./outbox.ts";
+import { emitWebhook, newDelivery, storeAndSend } from "./outbox.ts";
 
 /** The event a move into this status announces. */
 export const STATUS_EVENTS: Partial<Record<Video["status"], WebhookEventType>> = { ready: "video.ready", failed: "video.failed" };
@@ -21,6 +22,7 @@ export async function videoCreated(deps: AppDeps, video: Video): Promise<void> {
   if (video.status === "ready") await emitWebhook(deps, "video.ready", videoEventData(video));
 }
 
-export function videoDeleted(deps: AppDeps, video: Video): Promise<void> {
-  return emitWebhook(deps, "video.deleted", videoEventData(video));
+/** Runs the deletion's writes with the video.deleted delivery, in one batch. */
+export function videoDeleted(deps: AppDeps, video: Video, deletes: BatchItem[]): Promise<void> {
+  return storeAndSend(deps, newDelivery(deps, "video.deleted", videoEventData(video)), deletes);
 }

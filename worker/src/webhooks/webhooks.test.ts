@@ -85,7 +85,7 @@ describe("webhooks", () => {
     expect(delivery!.nextAttemptAt!.getTime() - clockMs).toBe(30_000);
 
     clockMs += 29_000; // not due yet
-    expect(await runPeriodicWork(t.deps)).toEqual({ webhooksDelivered: 0, daysRolledUp: [], failed: [] });
+    expect(await runPeriodicWork(t.deps)).toEqual({ webhooksDelivered: 0, webhooksPruned: 0, daysRolledUp: [], failed: [] });
     expect(receiver.received).toHaveLength(1);
     clockMs += 1_000;
     expect(await runPeriodicWork(t.deps)).toMatchObject({ webhooksDelivered: 0 });
@@ -101,6 +101,13 @@ describe("webhooks", () => {
     const [stored] = await t.deps.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, delivery!.id));
     expect(stored).toMatchObject({ attempts: 3, lastError: null, nextAttemptAt: null });
     expect(stored!.deliveredAt).not.toBeNull();
+
+    // Kept 30 days after it was created, then pruned.
+    clockMs = delivery!.createdAt.getTime() + 30 * 86_400_000;
+    expect(await runPeriodicWork(t.deps)).toMatchObject({ webhooksPruned: 0 });
+    clockMs += 1;
+    expect(await runPeriodicWork(t.deps)).toMatchObject({ webhooksPruned: 1 });
+    expect(await t.deps.db.select().from(webhookDeliveries)).toEqual([]);
   });
 
   it("gives a delivery up after WEBHOOK_MAX_ATTEMPTS", async () => {

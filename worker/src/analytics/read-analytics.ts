@@ -43,7 +43,7 @@ function bucketedSessions(scope: AnalyticsScope, from: string, to: string): SQL 
   const filter = scopeFilter(scope);
   const events = sql`${filter} AND at >= ${dayStartMs(from)} AND at < ${dayStartMs(to) + DAY_MS}`;
   return sql`${summaryCte(events)},
-  sessions AS (
+  sessions AS MATERIALIZED (
     SELECT ${SUMMARY_COLUMNS} FROM summary
     UNION ALL
     SELECT ${SUMMARY_COLUMNS} FROM playback_rollups WHERE ${filter} AND day >= ${from} AND day <= ${to}
@@ -51,8 +51,12 @@ function bucketedSessions(scope: AnalyticsScope, from: string, to: string): SQL 
   b AS (SELECT s.*, s.day AS bucket FROM sessions s UNION ALL SELECT s.*, ${TOTAL} AS bucket FROM sessions s)`;
 }
 
-interface ScalarRow {
+/** One row per bucket (kind "figures"), and one per failure reason or rendition in a bucket. */
+interface ResultRow {
   bucket: string;
+  kind: "figures" | "failure" | "rendition";
+  name: string | null;
+  n: number | null;
   views: number;
   unique_viewers: number;
   viewed_sessions: number;
@@ -64,17 +68,10 @@ interface ScalarRow {
   p95: number | null;
 }
 
-interface MixRow {
-  bucket: string;
-  kind: "failure" | "rendition";
-  name: string;
-  n: number;
-}
-
 export async function readAnalytics(db: Database, scope: AnalyticsScope, from: string, to: string): Promise<AnalyticsReport> {
-  const base = bucketedSessions(scope, from, to);
+  // One statement, so the session summaries are computed once.
   // TTFF percentiles by nearest rank: the ⌈p·n⌉-th smallest, in integer arithmetic (no ceil() needed).
-  const scalars = await db.all<ScalarRow>(sql`${base},
+  const rows = await db.all<ResultRow>(sql`${bucketedSessions(scope, from, to)},
   ttff AS (
     SELECT bucket, ttff_ms, ROW_NUMBER() OVER (PARTITION BY bucket ORDER BY ttff_ms) AS rn, COUNT(*) OVER (PARTITION BY bucket) AS n
     FROM b WHERE views > 0 AND ttff_ms IS NOT NULL
@@ -83,23 +80,23 @@ export async function readAnalytics(db: Database, scope: AnalyticsScope, from: s
     SELECT bucket, max(CASE WHEN rn = (n + 1) / 2 THEN ttff_ms END) AS p50, max(CASE WHEN rn = (95 * n + 99) / 100 THEN ttff_ms END) AS p95
     FROM ttff GROUP BY bucket
   )
-  SELECT b.bucket, sum(b.views) AS views, count(DISTINCT CASE WHEN b.views > 0 THEN b.viewer_id END) AS unique_viewers,
+  SELECT b.bucket, 'figures' AS kind, NULL AS name, NULL AS n, sum(b.views) AS views, count(DISTINCT CASE WHEN b.views > 0 THEN b.viewer_id END) AS unique_viewers,
          sum(b.views > 0) AS viewed_sessions,
          sum(b.views > 0 AND v.duration_ms > 0 AND b.max_position_sec * 1000 >= ${COMPLETION_SHARE} * v.duration_ms) AS completed,
          sum(b.watch_ms) AS watch_ms, sum(b.stalls) AS stalls, sum(b.stall_ms) AS stall_ms, pct.p50, pct.p95
   FROM b LEFT JOIN videos v ON v.id = b.video_id LEFT JOIN pct ON pct.bucket = b.bucket
-  GROUP BY b.bucket`);
-  const mixes = await db.all<MixRow>(sql`${base}
-  SELECT bucket, 'failure' AS kind, j.key AS name, sum(j.value) AS n FROM b, json_each(b.failures) j GROUP BY bucket, j.key
+  GROUP BY b.bucket
   UNION ALL
-  SELECT bucket, 'rendition' AS kind, j.key AS name, sum(j.value) AS n FROM b, json_each(b.renditions) j GROUP BY bucket, j.key`);
+  SELECT bucket, 'failure', j.key, sum(j.value), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM b, json_each(b.failures) j GROUP BY bucket, j.key
+  UNION ALL
+  SELECT bucket, 'rendition', j.key, sum(j.value), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM b, json_each(b.renditions) j GROUP BY bucket, j.key`);
 
   const figures = (bucket: string): Figures => {
-    const row = scalars.find((r) => r.bucket === bucket);
-    const mix = mixes.filter((m) => m.bucket === bucket);
+    const row = rows.find((r) => r.bucket === bucket && r.kind === "figures");
+    const mix = rows.filter((m) => m.bucket === bucket && m.kind !== "figures");
     const watchMs = Number(row?.watch_ms ?? 0);
     const viewed = Number(row?.viewed_sessions ?? 0);
-    const reasons = mix.filter((m) => m.kind === "failure").map((m) => ({ reason: m.name, count: Number(m.n) }));
+    const reasons = mix.filter((m) => m.kind === "failure").map((m) => ({ reason: String(m.name), count: Number(m.n) }));
     return {
       views: Number(row?.views ?? 0),
       uniqueViewers: Number(row?.unique_viewers ?? 0),

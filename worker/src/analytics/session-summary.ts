@@ -22,16 +22,17 @@ export const SUMMARY_COLUMNS = sql.raw(
  * - renditions: JSON {height: n} of `quality` events (the player switching to a rendition, its first pick included)
  */
 export function summaryCte(eventFilter: SQL): SQL {
-  return sql`WITH ev AS (
+  return sql`WITH ev AS MATERIALIZED (
     SELECT id, video_id, viewer_id, coalesce(session_id, '~' || viewer_id) AS session_key,
            strftime('%Y-%m-%d', at / 1000, 'unixepoch') AS day, type, at, data
     FROM playback_events WHERE ${eventFilter}
   ),
   hb AS (
-    SELECT video_id, day, viewer_id, session_key, json_extract(data, '$.positionSec') AS pos,
-           json_extract(data, '$.positionSec') - LAG(json_extract(data, '$.positionSec')) OVER w AS moved,
-           (at - LAG(at) OVER w) / 1000.0 AS elapsed
-    FROM ev WHERE type = 'heartbeat' AND json_type(data, '$.positionSec') IN ('integer', 'real')
+    SELECT video_id, day, viewer_id, session_key, pos, pos - LAG(pos) OVER w AS moved, (at - LAG(at) OVER w) / 1000.0 AS elapsed
+    FROM (
+      SELECT id, video_id, day, viewer_id, session_key, at, json_extract(data, '$.positionSec') AS pos
+      FROM ev WHERE type = 'heartbeat' AND json_type(data, '$.positionSec') IN ('integer', 'real')
+    )
     WINDOW w AS (PARTITION BY video_id, session_key, day ORDER BY at, id)
   ),
   facts AS (
@@ -57,13 +58,16 @@ export function summaryCte(eventFilter: SQL): SQL {
       FROM ev WHERE type = 'quality' AND json_type(data, '$.height') IN ('integer', 'real') GROUP BY 1, 2, 3, 4, 5
     ) GROUP BY 1, 2, 3, 4
   ),
+  totals AS (
+    SELECT video_id, day, viewer_id, session_key, sum(views) AS views, min(ttff_ms) AS ttff_ms, sum(watch_ms) AS watch_ms,
+           max(pos) AS max_position_sec, sum(stalls) AS stalls, sum(stall_ms) AS stall_ms
+    FROM facts GROUP BY video_id, day, viewer_id, session_key
+  ),
   summary AS (
-    SELECT f.video_id, f.day, f.viewer_id, f.session_key, sum(f.views) AS views, min(f.ttff_ms) AS ttff_ms,
-           sum(f.watch_ms) AS watch_ms, max(f.pos) AS max_position_sec, sum(f.stalls) AS stalls, sum(f.stall_ms) AS stall_ms,
+    SELECT t.video_id, t.day, t.viewer_id, t.session_key, t.views, t.ttff_ms, t.watch_ms, t.max_position_sec, t.stalls, t.stall_ms,
            coalesce(fail.failures, '{}') AS failures, coalesce(rend.renditions, '{}') AS renditions
-    FROM facts f
+    FROM totals t
     LEFT JOIN fail USING (video_id, day, viewer_id, session_key)
     LEFT JOIN rend USING (video_id, day, viewer_id, session_key)
-    GROUP BY f.video_id, f.day, f.viewer_id, f.session_key
   )`;
 }

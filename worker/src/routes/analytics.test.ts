@@ -171,6 +171,26 @@ describe("GET /api/videos/:id/analytics", () => {
     expect(await read()).toEqual(expected);
   });
 
+  it("counts events sent without a session id as one session per viewer and day", async () => {
+    const videoId = await packagedVideo("alice", "pkgS", 100);
+    const at = Date.parse("2026-12-01T08:00:00Z");
+    const events = [
+      { type: "start", videoId, at, data: { ttffMs: 900 } },
+      { type: "start", videoId, at: at + 60_000, data: { ttffMs: 300 } },
+      { type: "start", videoId, at: at + 86_400_000, data: { ttffMs: -1 } }, // the SDK's "unknown"
+    ];
+    expect((await t.app.request("/api/events", jsonBody(tokens.carol!, "POST", { events }))).status).toBe(202);
+    const report = (await (await t.app.request(`/api/videos/${videoId}/analytics?from=2026-12-01&to=2026-12-02`, bearer(tokens.alice!))).json()) as {
+      totals: { views: number; uniqueViewers: number; ttffMs: unknown };
+      days: { views: number; ttffMs: unknown }[];
+    };
+    expect(report.totals).toMatchObject({ views: 3, uniqueViewers: 1, ttffMs: { p50: 300, p95: 300 } });
+    expect(report.days.map((d) => [d.views, d.ttffMs])).toEqual([
+      [2, { p50: 300, p95: 300 }],
+      [1, { p50: null, p95: null }],
+    ]);
+  });
+
   it("answers 404 to a viewer who does not own the video, public or not, and 200 to an admin", async () => {
     const videoId = await packagedVideo("alice", "pkgB", 100);
     const asBob = await t.app.request(`/api/videos/${videoId}/analytics`, bearer(tokens.bob!));

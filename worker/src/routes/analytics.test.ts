@@ -197,6 +197,9 @@ describe("GET /api/videos/:id/analytics", () => {
     expect(asBob.status).toBe(404);
     expect(await asBob.json()).toEqual({ error: { code: "not_found", message: "no such video" } });
     expect((await t.app.request("/api/videos/nope/analytics", bearer(tokens.alice!))).status).toBe(404);
+    expect((await t.app.request(`/api/videos/${videoId}/analytics`)).status).toBe(401);
+    const anonymous = await t.app.request("/api/analytics");
+    expect([anonymous.status, anonymous.headers.get("cache-control")]).toEqual([401, "private, no-store"]);
     const asAdmin = await t.app.request(`/api/videos/${videoId}/analytics?to=2026-12-01`, bearer(tokens.admin!));
     expect(asAdmin.status).toBe(200);
     const report = (await asAdmin.json()) as { from: string; days: unknown[] };

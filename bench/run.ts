@@ -10,9 +10,10 @@ import { player } from "./player.bench.ts";
 import { viewers } from "./viewers.bench.ts";
 import { churn } from "./churn.bench.ts";
 import { segmentCache } from "./segment-cache.bench.ts";
+import { analytics } from "./analytics.bench.ts";
 import type { Bench, BenchRow } from "./types.ts";
 
-const BENCHES: Bench[] = [manifestSigning, workerHttp, transcode, sessions, player, viewers, churn, segmentCache];
+const BENCHES: Bench[] = [manifestSigning, workerHttp, transcode, sessions, player, viewers, churn, segmentCache, analytics];
 
 const only = process.argv.slice(2);
 const rows: BenchRow[] = [];

@@ -45,4 +45,8 @@ describe("edge-safe entries", () => {
   it("gives the player SDK the /stream answer type without any import, so its published types need no zod", async () => {
     expect(await importGraph("stream-info.ts")).toEqual({ modules: ["stream-info.ts"], packages: [] });
   });
+
+  it("gives webhook receivers the signature helper without any import (Web Crypto only)", async () => {
+    expect(await importGraph("webhook-signature.ts")).toEqual({ modules: ["webhook-signature.ts"], packages: [] });
+  });
 });

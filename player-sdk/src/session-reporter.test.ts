@@ -113,7 +113,7 @@ describe("progress", () => {
 });
 
 describe("heartbeats", () => {
-  it("beat when playback starts, every interval while playing, and when the page is hidden (by beacon)", async () => {
+  it("beat when playback starts, every interval while playing, on pause, and when the page is hidden (by beacon)", async () => {
     const reporter = start({ progressIntervalMs: 0 });
     video.dispatchEvent(new Event("playing"));
     await vi.advanceTimersByTimeAsync(0);
@@ -125,9 +125,14 @@ describe("heartbeats", () => {
     vi.spyOn(document, "visibilityState", "get").mockReturnValue("hidden");
     document.dispatchEvent(new Event("visibilitychange"));
     expect(beacons).toEqual(["https://api.example/api/sessions/s1/heartbeat?token=JWT"]);
+    video.currentTime = 42;
     video.dispatchEvent(new Event("pause"));
     await vi.advanceTimersByTimeAsync(120_000);
-    expect(calls("/heartbeat")).toHaveLength(3);
+    expect(calls("/heartbeat")).toHaveLength(4);
+    expect(bodyOf(calls("/heartbeat")[3]!)).toEqual({ videoId: "v1", positionSec: 42 });
+    video.dispatchEvent(new Event("pause")); // paused already: no beat
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls("/heartbeat")).toHaveLength(4);
     reporter.stop(false);
   });
 

@@ -1,4 +1,5 @@
-// Heartbeats (every interval while playing, and when the page is hidden or shown) and progress
+// Heartbeats (every interval while playing, on pause — an ended video pauses — and when the page is
+// hidden or shown: the worker's watch time and completion read their positions) and progress
 // (every interval when the playhead moved ≥ 1 s, on pause, and on pagehide with a keepalive request).
 import { send } from "./stream-api.ts";
 
@@ -65,6 +66,8 @@ export function startReporter(d: ReporterDeps): { savedAt: () => number | null; 
     }
   };
   const onPause = () => {
+    // The last position played, so the worker counts the time since the last beat.
+    if (heartbeatTimer !== undefined) heartbeat();
     stopTimers();
     save();
   };

@@ -154,6 +154,41 @@ export function describeRoutes(runtime: string, start: () => Promise<RuntimeTarg
       expect(await response.json()).toMatchObject({ error: { code: "invalid_input", message: expect.stringMatching(/^positionSec: /) } });
     });
 
+    it("reads back analytics aggregated by this runtime's database (window functions, JSON1)", async () => {
+      const session = async () => ((await (await api(`/api/videos/${videoId}/stream`)).json()) as { sessionId: string }).sessionId;
+      const events = (sessionId: string, list: [string, Record<string, unknown>][]) =>
+        api("/api/events", { method: "POST", body: JSON.stringify({ events: list.map(([type, data]) => ({ type, videoId, sessionId, at: Date.now(), data })) }) });
+      const heartbeat = (sessionId: string, positionSec: number) => api(`/api/sessions/${sessionId}/heartbeat`, { method: "POST", body: JSON.stringify({ videoId, positionSec }) });
+      const first = await session();
+      expect((await events(first, [["start", { ttffMs: 250 }], ["quality", { height: 360 }], ["stall", { position: 1 }], ["rebuffer", { ms: 300 }]])).status).toBe(202);
+      expect((await heartbeat(first, 0)).status).toBe(204);
+      // Heartbeats carry the server's time: 1 s of playback counts in full once at least 1.1 s passed.
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      expect((await heartbeat(first, 1)).status).toBe(204);
+      const second = await session();
+      expect((await events(second, [["start", { ttffMs: 750 }], ["error", { details: "manifestLoadError", fatal: true }]])).status).toBe(202);
+      expect((await heartbeat(second, 5.5)).status).toBe(204); // 5.5 of 6 s: complete
+
+      const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+      const window = `from=${day(-1)}&to=${day(1)}`;
+      const read = await api(`/api/videos/${videoId}/analytics?${window}`);
+      expect(read.status).toBe(200);
+      const expected = {
+        views: 2,
+        uniqueViewers: 1,
+        watchTimeSec: 1,
+        completionRate: 0.5,
+        ttffMs: { p50: 250, p95: 750 },
+        rebufferCount: 1,
+        rebufferRatio: 0.3,
+        failures: { count: 1, reasons: [{ reason: "manifestLoadError", count: 1 }] },
+        renditions: [{ height: 360, count: 1 }],
+      };
+      expect(((await read.json()) as { totals: unknown }).totals).toEqual(expected);
+      expect(((await (await api(`/api/analytics?${window}`)).json()) as { totals: unknown }).totals).toEqual(expected);
+      expect((await api(`/api/videos/${videoId}/analytics`, {}, bob)).status).toBe(404);
+    });
+
     it("streams an upload to storage and reports the new video as generating", async () => {
       const upload = await api("/api/videos?title=Upload", { method: "POST", headers: { "Content-Type": "video/mp4" }, body: new Uint8Array(4096).fill(7) });
       expect(upload.status).toBe(201);

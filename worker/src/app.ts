@@ -12,6 +12,7 @@ import { MIGRATE_HINT, missingSchemaObject } from "./db/schema-check.ts";
 import { StorageUnavailableError } from "@edgestream/contracts";
 import { limitRequestBody } from "./http/body-limit.ts";
 import { privateAnswers, securityHeaders } from "./http/security-headers.ts";
+import { analyticsRoutes } from "./routes/analytics.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -54,11 +55,12 @@ export function createApp(appDeps: AppDeps) {
   // A JWT, or what one unlocked: never kept by a cache.
   app.use("/api/auth/*", privateAnswers);
   app.route("/api/auth", authRoutes(deps, auth));
-  for (const path of ["/api/videos", "/api/videos/*", "/api/events", "/api/sessions/*"]) app.use(path, privateAnswers, requireViewer(auth));
+  for (const path of ["/api/videos", "/api/videos/*", "/api/events", "/api/sessions/*", "/api/analytics"]) app.use(path, privateAnswers, requireViewer(auth));
   app.route("/api/videos", videoRoutes(deps));
   app.route("/api/videos", streamRoutes(deps));
   app.route("/api/videos", progressRoutes(deps));
   app.route("/api", eventRoutes(deps));
+  app.route("/api", analyticsRoutes(deps));
   app.route("/", hlsRoutes(deps));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });

@@ -42,10 +42,26 @@ export const ConfigSchema = z.object({
   NGINX_LINK_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 86400).default(6 * 3600),
   /** Absolute origins (comma-separated) under which this worker is reached, for signing absolute URIs. */
   PUBLIC_ORIGINS: z.string().default(""),
+  /** Raw playback events older than this many days are rolled up (per session and day) and deleted. */
+  ANALYTICS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  /** Signed webhooks (video.ready, video.failed, video.deleted, upload.completed) go to this URL. */
+  WEBHOOK_URL: z.url({ error: "must be the https URL that receives webhooks" }).optional(),
+  /** HMAC-SHA256 key of the EdgeStream-Signature header; the receiver verifies with the same. */
+  WEBHOOK_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /** Attempts per delivery (the first included) before it is given up. */
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
+  /** Wait before the first retry; it doubles after each failure, up to 6 hours. */
+  WEBHOOK_RETRY_SECONDS: z.coerce.number().int().min(1).max(86400).default(30),
+  /** Node and Deno: how often the periodic work runs (Workers: the Cron Trigger in wrangler.toml). */
+  PERIODIC_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
 })
   .refine((c) => c.JWT_SECRET || c.JWT_JWKS_URL, {
     path: ["JWT_SECRET"],
     message: "is required (or JWT_JWKS_URL): the HS256 secret viewer tokens are signed with (32+ characters)",
+  })
+  .refine((c) => !c.WEBHOOK_URL || c.WEBHOOK_SECRET, {
+    path: ["WEBHOOK_SECRET"],
+    message: "is required when WEBHOOK_URL is set: deliveries are always signed",
   })
   .refine((c) => !c.TRANSCODE_NODE_URL || c.TRANSCODE_NODE_SECRET, {
     path: ["TRANSCODE_NODE_SECRET"],

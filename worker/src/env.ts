@@ -1,4 +1,5 @@
 // Types shared by the app and its routes: the dependencies a runtime entry provides, and Hono's Env.
+import type { Background } from "./background.ts";
 import type { AppConfig } from "./config.ts";
 import type { Database } from "./db/database.ts";
 import type { Keyring } from "./signing/keyring.ts";
@@ -21,6 +22,8 @@ export interface AppDeps {
   transcoder?: TranscodeClient;
   /** Unix seconds; injectable so tests can move time. */
   now?: () => number;
+  /** Where work a request does not wait for runs (webhook first attempts); without it, the request waits. */
+  background?: Background;
 }
 
 export type AppEnv = {

@@ -77,7 +77,61 @@ export const playbackEvents = sqliteTable(
     data: text("data", { mode: "json" }),
     receivedAt: integer("received_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),
   },
-  (table) => [index("playback_events_video_idx").on(table.videoId, table.at), index("playback_events_session_idx").on(table.sessionId)],
+  (table) => [
+    index("playback_events_video_idx").on(table.videoId, table.at),
+    index("playback_events_session_idx").on(table.sessionId),
+    // Analytics over all videos, and the roll-up of old events, select by time alone.
+    index("playback_events_at_idx").on(table.at),
+  ],
+);
+
+/**
+ * Analytics roll-ups: one row per playback session and UTC day, summarising its raw events
+ * (analytics/session-summary.ts). Raw events older than ANALYTICS_RETENTION_DAYS are rolled up
+ * into it and deleted; the analytics queries read the union of both.
+ */
+export const playbackRollups = sqliteTable(
+  "playback_rollups",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    videoId: text("video_id").notNull(),
+    /** UTC day, YYYY-MM-DD. */
+    day: text("day").notNull(),
+    viewerId: text("viewer_id").notNull(),
+    sessionKey: text("session_key").notNull(),
+    views: integer("views").notNull(),
+    ttffMs: integer("ttff_ms"),
+    watchMs: real("watch_ms").notNull(),
+    maxPositionSec: real("max_position_sec"),
+    stalls: integer("stalls").notNull(),
+    stallMs: real("stall_ms").notNull(),
+    /** JSON object: failure reason → fatal errors. */
+    failures: text("failures").notNull(),
+    /** JSON object: rendition height → times the player switched to it. */
+    renditions: text("renditions").notNull(),
+  },
+  (table) => [index("playback_rollups_video_day_idx").on(table.videoId, table.day), index("playback_rollups_day_idx").on(table.day)],
+);
+
+/**
+ * The webhook outbox: every delivery is a row before it is sent, so retries survive a restart.
+ * `nextAttemptAt` is null once delivered or given up.
+ */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    /** The delivery id, in the body: receivers de-duplicate on it. */
+    id: text("id").primaryKey(),
+    event: text("event").notNull(),
+    /** The exact JSON body every attempt sends. */
+    body: text("body").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at", { mode: "timestamp_ms" }),
+    deliveredAt: integer("delivered_at", { mode: "timestamp_ms" }),
+    lastError: text("last_error"),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),
+  },
+  (table) => [index("webhook_deliveries_due_idx").on(table.nextAttemptAt)],
 );
 
 /** Transcode nodes that registered with the worker, with what they can do. */
@@ -93,3 +147,4 @@ export const transcodeNodes = sqliteTable("transcode_nodes", {
 export type PlaybackProgress = typeof playbackProgress.$inferSelect;
 export type PlaybackEvent = typeof playbackEvents.$inferInsert;
 export type TranscodeNode = typeof transcodeNodes.$inferSelect;
+export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;

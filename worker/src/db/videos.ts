@@ -1,7 +1,8 @@
 // Queries on videos. Visibility rules live here so every route applies the same ones.
 import { and, desc, eq, ne, or } from "drizzle-orm";
+import type { BatchItem } from "./atomic-batch.ts";
 import type { Database } from "./database.ts";
-import { playbackEvents, playbackProgress, videos, type NewVideo, type Video } from "./schema.ts";
+import { playbackEvents, playbackProgress, playbackRollups, videos, type NewVideo, type Video } from "./schema.ts";
 
 export async function insertVideo(db: Database, video: NewVideo): Promise<Video> {
   const [row] = await db.insert(videos).values(video).returning();
@@ -29,7 +30,12 @@ export async function findVideoBySource(db: Database, sha256: string): Promise<V
 }
 
 export async function updateVideo(db: Database, id: string, changes: Partial<NewVideo>): Promise<void> {
-  await db
+  await updateVideoQuery(db, id, changes);
+}
+
+/** The update, not yet run: for a batch that must land with it (a status change and its webhook). */
+export function updateVideoQuery(db: Database, id: string, changes: Partial<NewVideo>) {
+  return db
     .update(videos)
     .set({ ...changes, updatedAt: new Date() })
     .where(eq(videos.id, id));
@@ -41,9 +47,15 @@ export async function isPrefixShared(db: Database, prefix: string, exceptId: str
   return other !== undefined;
 }
 
-/** Removes a video and everything recorded about it (explicitly: not every driver enforces foreign keys). */
-export async function deleteVideoRows(db: Database, id: string): Promise<void> {
-  await db.delete(playbackEvents).where(eq(playbackEvents.videoId, id));
-  await db.delete(playbackProgress).where(eq(playbackProgress.videoId, id));
-  await db.delete(videos).where(eq(videos.id, id));
+/**
+ * The deletes that remove a video and everything recorded about it (explicitly: not every driver
+ * enforces foreign keys), not yet run: the caller batches them with the video.deleted webhook.
+ */
+export function deleteVideoQueries(db: Database, id: string): [BatchItem, ...BatchItem[]] {
+  return [
+    db.delete(playbackEvents).where(eq(playbackEvents.videoId, id)),
+    db.delete(playbackProgress).where(eq(playbackProgress.videoId, id)),
+    db.delete(playbackRollups).where(eq(playbackRollups.videoId, id)),
+    db.delete(videos).where(eq(videos.id, id)),
+  ];
 }

@@ -6,6 +6,7 @@ import type { AppDeps } from "../env.ts";
 import { sessionFor, sessionsEnabled } from "./node-session.ts";
 import { refreshPackaging, startPackaging } from "./packaging.ts";
 import { renewableSession } from "./renew.ts";
+import { videoCreated } from "../webhooks/video-events.ts";
 
 export type Playback =
   /** Packaged: play from storage. */
@@ -44,7 +45,8 @@ export function refreshVideo(deps: AppDeps, video: Video): Promise<Video> {
   return refreshPackaging(deps, video);
 }
 
-/** A new video, packaged at once when the deployment packages on upload. */
-export function videoAdded(deps: AppDeps, video: Video): Promise<Video> {
-  return deps.config.PACKAGE_POLICY === "on-upload" ? startPackaging(deps, video) : Promise.resolve(video);
+/** A new video (webhooks told), packaged at once when the deployment packages on upload. */
+export async function videoAdded(deps: AppDeps, video: Video): Promise<Video> {
+  await videoCreated(deps, video);
+  return deps.config.PACKAGE_POLICY === "on-upload" ? startPackaging(deps, video) : video;
 }

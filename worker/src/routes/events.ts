@@ -1,5 +1,6 @@
 // Analytics: batches of playback and QoE events, and session heartbeats.
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { nowMs } from "../clock.ts";
 import { insertEvents } from "../db/events.ts";
 import { findVisibleVideo } from "../db/videos.ts";
 import { HttpError } from "../errors.ts";
@@ -59,7 +60,7 @@ export function eventRoutes(deps: AppDeps) {
     // Playing through an on-demand session: the heartbeat renews this viewer's lease on the node.
     if (video.nodeSessionId && video.status !== "ready") await deps.transcoder?.heartbeat(video.nodeSessionId, viewer.id).catch(() => false);
     await insertEvents(deps.db, [
-      { videoId: body.videoId, viewerId: viewer.id, sessionId, type: "heartbeat", at: new Date(), data: body.positionSec === undefined ? null : { positionSec: body.positionSec } },
+      { videoId: body.videoId, viewerId: viewer.id, sessionId, type: "heartbeat", at: new Date(nowMs(deps)), data: body.positionSec === undefined ? null : { positionSec: body.positionSec } },
     ]);
     return c.body(null, 204);
   });

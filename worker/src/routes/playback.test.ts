@@ -160,11 +160,13 @@ describe("OpenAPI", () => {
     const doc = (await (await t.app.request("/openapi.json")).json()) as { openapi: string; paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, unknown> } };
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths).sort()).toEqual([
+      "/api/analytics",
       "/api/auth/demo-login",
       "/api/events",
       "/api/sessions/{id}/heartbeat",
       "/api/videos",
       "/api/videos/{id}",
+      "/api/videos/{id}/analytics",
       "/api/videos/{id}/progress",
       "/api/videos/{id}/stream",
       "/healthz",

@@ -1,6 +1,6 @@
 // Videos: list, get, create (streamed upload, or media already in storage), update, delete.
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { deleteVideoRows, findVisibleVideo, insertVideo, isPrefixShared, listVisibleVideos, updateVideo } from "../db/videos.ts";
+import { deleteVideoQueries, findVisibleVideo, insertVideo, isPrefixShared, listVisibleVideos, updateVideo } from "../db/videos.ts";
 import { newVideoId } from "../db/ids.ts";
 import type { NewVideo, Video } from "../db/schema.ts";
 import { HttpError } from "../errors.ts";
@@ -11,22 +11,13 @@ import { isUploadType } from "../http/body-limit.ts";
 import { limitBytes } from "../http/limit-bytes.ts";
 import { refreshVideo, videoAdded } from "../playback/resolve.ts";
 import { isSignablePrefix } from "../signing/stream-source.ts";
+import { videoDeleted } from "../webhooks/video-events.ts";
 import { bearer, errorResponses, jsonContent } from "./openapi-helpers.ts";
+import { toPublicVideo } from "./public-video.ts";
 import { ErrorSchema, ImportVideoSchema, UpdateVideoSchema, UploadQuery, VideoIdParam, VideoListSchema, VideoSchema } from "./schemas.ts";
 
 /** At most this many generating videos are refreshed from the node per list request. */
 const REFRESH_IN_LIST = 10;
-
-export function toPublicVideo(video: Video): z.infer<typeof VideoSchema> {
-  return {
-    id: video.id,
-    title: video.title,
-    status: video.status,
-    visibility: video.visibility,
-    durationMs: video.durationMs,
-    createdAt: video.createdAt.toISOString(),
-  };
-}
 
 async function ownVideo(deps: AppDeps, id: string, viewer: Viewer): Promise<Video> {
   const video = await findVisibleVideo(deps.db, id, viewer.id);
@@ -181,8 +172,9 @@ export function videoRoutes(deps: AppDeps) {
       keys.push(...(await deps.storage.list(video.storagePrefix)));
     }
     if (video.sourceKey && isOwnUpload(video.sourceKey, video.id)) keys.push(video.sourceKey);
-    await deleteVideoRows(deps.db, video.id);
-    // Rows first: a viewer can no longer get a token, so nothing can start reading what we delete.
+    // Rows first (with the video.deleted webhook): a viewer can no longer get a token, so nothing can
+    // start reading what we delete.
+    await videoDeleted(deps, video, deleteVideoQueries(deps.db, video.id));
     for (const key of keys) await deps.storage.delete(key);
     return c.body(null, 204);
   });

@@ -2,11 +2,13 @@
 // Migrations are applied by `wrangler d1 migrations apply` (migrations_dir in wrangler.toml).
 import { drizzle } from "drizzle-orm/d1";
 import { createApp } from "../app.ts";
+import { createBackground, type Background } from "../background.ts";
 import { parseConfig } from "../config.ts";
 import { misconfiguredResponse } from "../routes/health.ts";
 import type { Database } from "../db/database.ts";
 import * as schema from "../db/schema.ts";
 import type { AppDeps } from "../env.ts";
+import { runPeriodicWork } from "../periodic/periodic-work.ts";
 import { createKeyring, parseSigningKeys } from "../signing/keyring.ts";
 import { createR2Storage, type R2BucketLike } from "@edgestream/contracts/storage/r2";
 import { createCacheApiStore, type CacheLike } from "../segment-cache/cache-api-store.ts";
@@ -15,36 +17,71 @@ import { withSegmentCache } from "../segment-cache/caching-storage.ts";
 export interface CloudflareEnv {
   DB: Parameters<typeof drizzle>[0];
   MEDIA: R2BucketLike;
-  [variable: string]: unknown;
+  [key: string]: unknown;
+}
+
+interface Built {
+  app: ReturnType<typeof createApp>;
+  deps: AppDeps & { background: Background };
+}
+
+/** The parts of ExecutionContext this entry uses. */
+interface WaitUntil {
+  waitUntil(promise: Promise<unknown>): void;
 }
 
 // One app per isolate and env: key import and route building happen once, not per request.
-let cached: { env: CloudflareEnv; app: Promise<ReturnType<typeof createApp>> } | undefined;
+// `origin` (the first request's) keys the segment cache, whose entries stay in this data centre;
+// a build made by the Cron Trigger has no request, so no origin and no segment cache, and the
+// next request builds again with one.
+let cached: { env: CloudflareEnv; origin: string | undefined; built: Promise<Built> } | undefined;
 
-/** `origin` (the first request's) keys the segment cache, whose entries stay in this data centre. */
-async function buildApp(env: CloudflareEnv, origin: string) {
+async function build(env: CloudflareEnv, origin: string | undefined): Promise<Built> {
   const strings = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
   const config = parseConfig(strings);
   const { secrets, currentKid } = parseSigningKeys(config.SIGNING_KEYS);
-  const deps: AppDeps = {
+  const r2 = createR2Storage(env.MEDIA);
+  const deps = {
     config,
     keyring: await createKeyring(secrets, currentKid),
     db: drizzle(env.DB, { schema }) as unknown as Database,
-    storage: withSegmentCache(createR2Storage(env.MEDIA), createCacheApiStore((globalThis as unknown as { caches: { default: CacheLike } }).caches.default, origin)),
+    storage: origin === undefined
+      ? r2
+      : withSegmentCache(r2, createCacheApiStore((globalThis as unknown as { caches: { default: CacheLike } }).caches.default, origin)),
+    background: createBackground(),
   };
-  return createApp(deps);
+  return { app: createApp(deps), deps };
+}
+
+function built(env: CloudflareEnv, origin: string | undefined): Promise<Built> {
+  const reusable = cached?.env === env && (origin === undefined || cached.origin !== undefined);
+  if (!reusable) cached = { env, origin, built: build(env, origin) };
+  return cached!.built.catch((error: unknown) => {
+    cached = undefined;
+    throw error;
+  });
 }
 
 export default {
-  async fetch(request: Request, env: CloudflareEnv, ctx: unknown): Promise<Response> {
-    if (cached?.env !== env) cached = { env, app: buildApp(env, new URL(request.url).origin) };
+  async fetch(request: Request, env: CloudflareEnv, ctx: WaitUntil): Promise<Response> {
+    let parts: Built;
     try {
-      const app = await cached.app;
-      return app.fetch(request, env, ctx as never);
+      parts = await built(env, new URL(request.url).origin);
     } catch (error) {
-      cached = undefined;
       // A configuration error: a 503 that says which key is wrong, on /healthz too.
       return misconfiguredResponse(request, (error as Error).message);
     }
+    const response = await parts.app.fetch(request, env, ctx as never);
+    // First webhook attempts the request started run on after the answer.
+    ctx.waitUntil(parts.deps.background.settled());
+    return response;
+  },
+
+  /** The Cron Trigger (wrangler.toml [triggers]): the same periodic work Node and Deno run on a timer. */
+  async scheduled(_controller: unknown, env: CloudflareEnv, ctx: WaitUntil): Promise<void> {
+    const { deps } = await built(env, undefined);
+    ctx.waitUntil(runPeriodicWork(deps).then((report) => {
+      if (report.failed.length > 0) throw new Error(`periodic work failed: ${report.failed.join("; ")}`);
+    }));
   },
 };

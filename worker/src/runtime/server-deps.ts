@@ -12,6 +12,9 @@ import { UPLOADS_PREFIX } from "@edgestream/contracts";
 import { parseNodeSettings, withDemoSecrets, type NodeSettings } from "./node-settings.ts";
 import { withSegmentCache } from "../segment-cache/caching-storage.ts";
 import { createMemorySegmentStore } from "../segment-cache/memory-store.ts";
+import { createBackground } from "../background.ts";
+import { runPeriodicWork } from "../periodic/periodic-work.ts";
+import { startPeriodicTimer } from "../periodic/periodic-timer.ts";
 
 const MIGRATIONS = fileURLToPath(new URL("../../drizzle", import.meta.url));
 
@@ -46,6 +49,17 @@ export async function createServerDeps(env: Record<string, string | undefined>):
     if (removed.length > 0) console.warn(`removed ${removed.length} partial upload${removed.length === 1 ? "" : "s"} left by an interrupted worker`);
   }
   const { secrets, currentKid } = parseSigningKeys(config.SIGNING_KEYS);
-  const deps: AppDeps = { config, keyring: await createKeyring(secrets, currentKid), db: database.db, storage };
-  return { deps, settings, close: () => database.close() };
+  const background = createBackground();
+  const deps: AppDeps = { config, keyring: await createKeyring(secrets, currentKid), db: database.db, storage, background };
+  const periodic = startPeriodicTimer(() => runPeriodicWork(deps), config.PERIODIC_INTERVAL_SECONDS * 1000);
+  return {
+    deps,
+    settings,
+    // The run in progress and first webhook attempts finish before the database closes.
+    close: async () => {
+      await periodic.stop();
+      await background.settled();
+      await database.close();
+    },
+  };
 }

@@ -1,0 +1,59 @@
+// The Cloudflare entry under workerd (miniflare) with D1 and R2: the bundle `wrangler deploy
+// --dry-run` builds from wrangler.toml, the migrations applied as `wrangler d1 migrations apply` does.
+import { execFile } from "node:child_process";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { Miniflare } from "miniflare";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const run = promisify(execFile);
+
+export interface MiniflareWorker {
+  mf: Miniflare;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startMiniflareWorker(bindings: Record<string, string>): Promise<MiniflareWorker> {
+  const out = await mkdtemp(join(tmpdir(), "edgestream-cf-"));
+  await run(join(ROOT, "node_modules", ".bin", "wrangler"), ["deploy", "--dry-run", "--outdir", out], {
+    cwd: ROOT,
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" },
+  });
+  const wrangler = await readFile(join(ROOT, "wrangler.toml"), "utf8");
+  const compatibilityDate = /^compatibility_date = "([\d-]+)"/m.exec(wrangler)![1]!;
+  const mf = new Miniflare({
+    modules: true,
+    // The bundle's text, not its path: workerd refuses a module path outside its starting directory.
+    script: await readFile(join(out, "cloudflare.js"), "utf8"),
+    compatibilityDate,
+    compatibilityFlags: ["nodejs_compat"],
+    d1Databases: ["DB"],
+    r2Buckets: ["MEDIA"],
+    bindings,
+  });
+  try {
+    const db = await mf.getD1Database("DB");
+    const migrations = join(ROOT, "worker", "drizzle");
+    for (const file of (await readdir(migrations)).filter((f) => f.endsWith(".sql")).sort()) {
+      for (const statement of (await readFile(join(migrations, file), "utf8")).split("--> statement-breakpoint")) {
+        if (statement.trim()) await db.prepare(statement).run();
+      }
+    }
+    return {
+      mf,
+      url: (await mf.ready).toString().replace(/\/$/, ""),
+      close: async () => {
+        await mf.dispose();
+        await rm(out, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await mf.dispose();
+    await rm(out, { recursive: true, force: true });
+    throw error;
+  }
+}

@@ -40,6 +40,6 @@ export default {
     }
     let wrapped = counted.get(env);
     if (!wrapped) counted.set(env, (wrapped = { ...env, MEDIA: countingBucket(env.MEDIA) }));
-    return entry.fetch(request, wrapped, ctx);
+    return entry.fetch(request, wrapped, ctx as Parameters<typeof entry.fetch>[2]);
   },
 };

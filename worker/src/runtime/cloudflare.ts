@@ -63,7 +63,7 @@ function built(env: CloudflareEnv, origin: string | undefined): Promise<Built> {
 }
 
 export default {
-  async fetch(request: Request, env: CloudflareEnv, ctx: WaitUntil): Promise<Response> {
+  async fetch(request: Request, env: CloudflareEnv, ctx: Partial<WaitUntil> = {}): Promise<Response> {
     let parts: Built;
     try {
       parts = await built(env, new URL(request.url).origin);
@@ -73,7 +73,7 @@ export default {
     }
     const response = await parts.app.fetch(request, env, ctx as never);
     // First webhook attempts the request started run on after the answer.
-    ctx.waitUntil(parts.deps.background.settled());
+    ctx.waitUntil?.(parts.deps.background.settled());
     return response;
   },
 

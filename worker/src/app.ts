@@ -17,6 +17,8 @@ import { healthRoutes } from "./routes/health.ts";
 import { HLS_PATH_DOC, hlsRoutes } from "./routes/hls.ts";
 import { progressRoutes } from "./routes/progress.ts";
 import { streamRoutes } from "./routes/stream.ts";
+import { uploadRoutes } from "./routes/uploads.ts";
+import { TUS_HEADERS, TUS_RESPONSE_HEADERS } from "./uploads/tus-path.ts";
 import { videoRoutes } from "./routes/videos.ts";
 
 export function createApp(appDeps: AppDeps) {
@@ -40,8 +42,8 @@ export function createApp(appDeps: AppDeps) {
     "*",
     cors({
       origin: origins.includes("*") ? "*" : origins,
-      allowHeaders: ["Authorization", "Content-Type", "Range"],
-      exposeHeaders: ["Content-Length", "Content-Range", "Accept-Ranges", "Retry-After"],
+      allowHeaders: ["Authorization", "Content-Type", "Range", ...TUS_HEADERS],
+      exposeHeaders: ["Content-Length", "Content-Range", "Accept-Ranges", "Retry-After", ...TUS_RESPONSE_HEADERS],
       maxAge: 600,
     }),
   );
@@ -53,11 +55,12 @@ export function createApp(appDeps: AppDeps) {
   // A JWT, or what one unlocked: never kept by a cache.
   app.use("/api/auth/*", privateAnswers);
   app.route("/api/auth", authRoutes(deps, auth));
-  for (const path of ["/api/videos", "/api/videos/*", "/api/events", "/api/sessions/*"]) app.use(path, privateAnswers, requireViewer(auth));
+  for (const path of ["/api/videos", "/api/videos/*", "/api/events", "/api/sessions/*", "/api/uploads/*"]) app.use(path, privateAnswers, requireViewer(auth));
   app.route("/api/videos", videoRoutes(deps));
   app.route("/api/videos", streamRoutes(deps));
   app.route("/api/videos", progressRoutes(deps));
   app.route("/api", eventRoutes(deps));
+  app.route("/api/uploads", uploadRoutes(deps));
   app.route("/", hlsRoutes(deps));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });

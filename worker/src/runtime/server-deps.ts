@@ -10,6 +10,12 @@ import { createFsStorage, removeInterruptedPuts } from "@edgestream/contracts/st
 import { createS3Storage } from "@edgestream/contracts/storage/s3";
 import { UPLOADS_PREFIX } from "@edgestream/contracts";
 import { parseNodeSettings, withDemoSecrets, type NodeSettings } from "./node-settings.ts";
+import { nowSeconds } from "../clock.ts";
+import { expireAbandonedUploads } from "../uploads/expire.ts";
+import { createTusUploads } from "../uploads/tus-server.ts";
+
+/** How often abandoned resumable uploads are looked for (at most; sooner when they expire sooner). */
+const UPLOAD_EXPIRY_SWEEP_MS = 3600_000;
 
 const MIGRATIONS = fileURLToPath(new URL("../../drizzle", import.meta.url));
 
@@ -41,6 +47,18 @@ export async function createServerDeps(env: Record<string, string | undefined>):
     if (removed.length > 0) console.warn(`removed ${removed.length} partial upload${removed.length === 1 ? "" : "s"} left by an interrupted worker`);
   }
   const { secrets, currentKid } = parseSigningKeys(config.SIGNING_KEYS);
-  const deps: AppDeps = { config, keyring: await createKeyring(secrets, currentKid), db: database.db, storage };
-  return { deps, settings, close: () => database.close() };
+  const deps: AppDeps = { config, keyring: await createKeyring(secrets, currentKid), db: database.db, storage, resumableUploads: createTusUploads };
+  // Periodic work on a long-running server: expiry of abandoned resumable uploads.
+  const sweep = setInterval(
+    () => expireAbandonedUploads(deps, nowSeconds(deps)).catch((error: Error) => console.error(`expiring abandoned uploads: ${error.message}`)),
+    Math.min(UPLOAD_EXPIRY_SWEEP_MS, (config.UPLOAD_EXPIRY_SECONDS * 1000) / 2),
+  );
+  return {
+    deps,
+    settings,
+    close: () => {
+      clearInterval(sweep);
+      return database.close();
+    },
+  };
 }

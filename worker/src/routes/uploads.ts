@@ -1,0 +1,40 @@
+// Resumable uploads (tus 1.0) under /api/uploads/tus: the viewer is signed in (app.ts), an upload
+// is answered only for the viewer who created it, and every refusal is our JSON error. The
+// protocol itself is the runtime's ResumableUploads (deps.resumableUploads).
+import { Hono } from "hono";
+import type { AppDeps, AppEnv } from "../env.ts";
+import { HttpError, JSON_CONTENT_TYPE } from "../errors.ts";
+
+const TUS_ERROR_CODES: Record<number, string> = { 404: "not_found", 409: "offset_conflict", 410: "expired", 413: "too_large", 415: "unsupported_media_type" };
+
+export function uploadRoutes(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
+  const uploads = deps.resumableUploads?.(deps);
+
+  // Hono routes a HEAD as a GET (and drops the body of the answer): GET here is HEAD, the offset ask.
+  app.on(["POST", "GET", "PATCH", "DELETE"], ["/tus", "/tus/:id"], async (c) => {
+    if (c.req.raw.method === "GET") throw new HttpError(405, "method_not_allowed", "tus uploads take POST, HEAD, PATCH and DELETE", { Allow: "POST, HEAD, PATCH, DELETE, OPTIONS" });
+    if (!uploads) throw new HttpError(501, "not_supported", "resumable uploads are not available on this runtime: send the file to POST /api/videos");
+    const id = c.req.param("id");
+    const viewer = c.get("viewer");
+    if (id !== undefined && (await uploads.ownerOf(id)) !== viewer.id) {
+      await c.req.raw.body?.cancel().catch(() => {});
+      throw new HttpError(404, "not_found", "no such upload: it finished, expired, was ended, or is not yours");
+    }
+    return asJsonError(await uploads.handle(c.req.raw, viewer));
+  });
+
+  return app;
+}
+
+/** @tus/server refuses in plain text: the same refusal as our {error:{code,message}}, its tus headers kept. */
+async function asJsonError(response: Response): Promise<Response> {
+  if (response.status < 400 || response.headers.get("Content-Type")?.includes("json")) return response;
+  const text = (await response.text()).trim();
+  const headers = new Headers(response.headers);
+  headers.delete("Content-Length");
+  headers.set("Content-Type", JSON_CONTENT_TYPE);
+  if (text.startsWith('{"error"')) return new Response(text, { status: response.status, headers }); // a hook's refusal: ours already
+  const error = new HttpError(response.status, TUS_ERROR_CODES[response.status] ?? "invalid_upload_request", text || "the upload request was refused");
+  return new Response(error.body, { status: response.status, headers });
+}

@@ -1,0 +1,64 @@
+// Resumable uploads on Node and Deno: @tus/server (tus 1.0: creation, creation-with-upload, HEAD
+// offset, PATCH, termination, expiration) answering web Requests through handleWeb, over our
+// storage (tus-storage-store.ts). Our checks and our packaging path run in its hooks.
+import { Server } from "@tus/server";
+import { nowMs } from "../clock.ts";
+import type { AppDeps, Viewer } from "../env.ts";
+import { HttpError } from "../errors.ts";
+import { expireAbandonedUploads } from "./expire.ts";
+import { checkNewUpload, finishUpload, type ResumableUploads } from "./resumable.ts";
+import { newVideoId } from "../db/ids.ts";
+import { readUploadInfo } from "./tus-parts.ts";
+import { isUploadId } from "./tus-keys.ts";
+import { TUS_PATH } from "./tus-path.ts";
+import { OWNER_METADATA_KEY, StorageDataStore } from "./tus-storage-store.ts";
+
+/** @tus/server's hooks refuse by throwing {status_code, body}; ours carry our JSON error. */
+function tusRefusal(error: unknown): never {
+  if (error instanceof HttpError) throw { status_code: error.status, body: error.body };
+  throw error;
+}
+
+export function createTusUploads(deps: AppDeps): ResumableUploads {
+  // The signed-in viewer of each request in flight, for the creation hook (it sees only the Request).
+  const viewers = new WeakMap<Request, Viewer>();
+  const datastore = new StorageDataStore(deps.storage, deps.config.UPLOAD_EXPIRY_SECONDS * 1000, () => nowMs(deps), () =>
+    expireAbandonedUploads(deps, Math.floor(nowMs(deps) / 1000)),
+  );
+  const server = new Server({
+    path: TUS_PATH,
+    datastore,
+    // The app's CORS middleware answers for every route; @tus/server adds no origin of its own.
+    allowedOrigins: () => false,
+    respectForwardedHeaders: true,
+    // Upload ids are video ids: the finished upload becomes the video of the same id.
+    namingFunction: () => newVideoId(),
+    onUploadCreate: async (request, upload) => {
+      const viewer = viewers.get(request as unknown as Request);
+      if (!viewer) throw new Error("tus request without a viewer");
+      try {
+        checkNewUpload(deps.config, upload.size, upload.metadata ?? {});
+      } catch (error) {
+        tusRefusal(error);
+      }
+      return { metadata: { ...upload.metadata, [OWNER_METADATA_KEY]: viewer.id } };
+    },
+    onUploadFinish: async (_request, upload) => {
+      const info = await readUploadInfo(deps.storage, upload.id);
+      if (!info) throw new Error(`upload ${upload.id} finished without its info`);
+      await finishUpload(deps, upload.id, info).catch(tusRefusal);
+      return {};
+    },
+  });
+
+  return {
+    handle(request, viewer) {
+      viewers.set(request, viewer);
+      return server.handleWeb(request as never);
+    },
+    async ownerOf(id) {
+      if (!isUploadId(id)) return null;
+      return (await readUploadInfo(deps.storage, id))?.owner ?? null;
+    },
+  };
+}

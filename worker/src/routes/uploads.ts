@@ -4,6 +4,7 @@
 import { Hono } from "hono";
 import type { AppDeps, AppEnv } from "../env.ts";
 import { HttpError, JSON_CONTENT_TYPE } from "../errors.ts";
+import { missingUploadLength } from "../uploads/resumable.ts";
 
 const TUS_ERROR_CODES: Record<number, string> = { 404: "not_found", 409: "offset_conflict", 410: "expired", 413: "too_large", 415: "unsupported_media_type" };
 
@@ -15,6 +16,8 @@ export function uploadRoutes(deps: AppDeps) {
   app.on(["POST", "GET", "PATCH", "DELETE"], ["/tus", "/tus/:id"], async (c) => {
     if (c.req.raw.method === "GET") throw new HttpError(405, "method_not_allowed", "tus uploads take POST, HEAD, PATCH and DELETE", { Allow: "POST, HEAD, PATCH, DELETE, OPTIONS" });
     if (!uploads) throw new HttpError(501, "not_supported", "resumable uploads are not available on this runtime: send the file to POST /api/videos");
+    // Said in our words before the protocol's 501 for an extension it does not offer.
+    if (c.req.raw.method === "POST" && c.req.header("Upload-Length") === undefined) throw missingUploadLength();
     const id = c.req.param("id");
     const viewer = c.get("viewer");
     if (id !== undefined && (await uploads.ownerOf(id)) !== viewer.id) {

@@ -24,9 +24,14 @@ export type ResumableUploadsFactory = (deps: AppDeps) => ResumableUploads;
 
 export type UploadMetadata = Record<string, string | null>;
 
+/** A creation without Upload-Length (a deferred length, which this server does not take). */
+export function missingUploadLength(): HttpError {
+  return new HttpError(400, "invalid_input", "Upload-Length: required (a deferred length is not supported): send the file's size");
+}
+
 /** A new upload's declared length and metadata, checked as POST /api/videos checks a body; throws the same 4xx. */
 export function checkNewUpload(config: AppConfig, length: number | undefined, metadata: UploadMetadata): void {
-  if (length === undefined) throw new HttpError(400, "invalid_input", "Upload-Length: required (a deferred length is not supported): send the file's size");
+  if (length === undefined) throw missingUploadLength();
   if (length > config.MAX_UPLOAD_BYTES) throw uploadTooLarge(config.MAX_UPLOAD_BYTES);
   if (length === 0) throw new HttpError(400, "invalid_input", "Upload-Length: the upload is empty");
   const type = metadata.filetype ?? "application/octet-stream";

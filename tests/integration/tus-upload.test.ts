@@ -92,4 +92,18 @@ describe("resumable uploads (tus) on the real stack", () => {
     // Nothing of the upload's own state is left beside the source.
     await expect(stat(join(pair.storageDir, "uploads", id, "tus"))).rejects.toThrow(/ENOENT/);
   });
+
+  it("packages non-media bytes no further than a plain upload does: the video fails with the same 422 answer", async () => {
+    const token = await viewerToken(pair.worker, "tus-noise");
+    const noise = Buffer.alloc(3 * CHUNK, "not a video, only text ");
+    const plain = await fetch(`${pair.worker.url}/api/videos?title=Plain`, { method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/octet-stream" }, body: noise });
+    expect(plain.status).toBe(201);
+    const plainId = ((await plain.json()) as { id: string }).id;
+    const uploadUrl = await tusUpload(`${pair.worker.url}/api/uploads/tus`, token, noise, { title: "Noise", filetype: "application/octet-stream" });
+    const id = uploadUrl.slice(uploadUrl.lastIndexOf("/") + 1);
+
+    const viaPlain = await settle(pair.worker.url, token, plainId);
+    expect(viaPlain.status).toBe(422);
+    expect(await settle(pair.worker.url, token, id)).toEqual(viaPlain);
+  });
 });

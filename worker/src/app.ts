@@ -17,7 +17,7 @@ import { healthRoutes } from "./routes/health.ts";
 import { HLS_PATH_DOC, hlsRoutes } from "./routes/hls.ts";
 import { progressRoutes } from "./routes/progress.ts";
 import { streamRoutes } from "./routes/stream.ts";
-import { uploadRoutes } from "./routes/uploads.ts";
+import { TUS_CREATE_DOC, uploadRoutes } from "./routes/uploads.ts";
 import { TUS_HEADERS, TUS_RESPONSE_HEADERS } from "./uploads/tus-path.ts";
 import { videoRoutes } from "./routes/videos.ts";
 
@@ -65,6 +65,7 @@ export function createApp(appDeps: AppDeps) {
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   app.openAPIRegistry.registerPath(HLS_PATH_DOC);
+  app.openAPIRegistry.registerPath(TUS_CREATE_DOC);
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {

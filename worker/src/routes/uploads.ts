@@ -5,6 +5,27 @@ import { Hono } from "hono";
 import type { AppDeps, AppEnv } from "../env.ts";
 import { HttpError, JSON_CONTENT_TYPE } from "../errors.ts";
 import { missingUploadLength } from "../uploads/resumable.ts";
+import { TUS_PATH } from "../uploads/tus-path.ts";
+
+/** The creation request in /openapi.json; the rest is the tus 1.0 protocol (HEAD, PATCH, DELETE on the Location). */
+export const TUS_CREATE_DOC = {
+  method: "post" as const,
+  path: TUS_PATH,
+  summary: "Start a resumable upload (tus 1.0: creation, creation-with-upload, termination, expiration)",
+  description:
+    "Use a tus client (tus-js-client, Uppy) with this endpoint and `Authorization: Bearer <viewer JWT>`. Upload-Length is required and at most MAX_UPLOAD_BYTES; " +
+    "Upload-Metadata may carry title, visibility and filetype (video/*, audio/*, application/octet-stream). The Location's last segment is the video id: " +
+    "when the last byte is in, the video exists and is packaged as for POST /api/videos. Unfinished uploads expire UPLOAD_EXPIRY_SECONDS after creation.",
+  security: [{ bearer: [] }],
+  responses: {
+    201: { description: "created: Location is the upload URL; Upload-Expires says until when it can be finished" },
+    400: { description: "Upload-Length missing or 0, or bad metadata" },
+    401: { description: "no viewer" },
+    413: { description: "Upload-Length over MAX_UPLOAD_BYTES" },
+    415: { description: "filetype is not media" },
+    501: { description: "this runtime has no resumable uploads (Cloudflare Workers today)" },
+  },
+};
 
 const TUS_ERROR_CODES: Record<number, string> = { 404: "not_found", 409: "offset_conflict", 410: "expired", 413: "too_large", 415: "unsupported_media_type" };
 

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Upload } from "tus-js-client";
 import { generateTestPattern } from "@edgestream/transcode-node";
-import { startPair, viewerToken, type Pair } from "../helpers/node-pair.ts";
+import { settleStream, startPair, viewerToken, type Pair } from "../helpers/node-pair.ts";
 import { tempDataDir } from "../helpers/stack.ts";
 import { startCuttingProxy, type CuttingProxy } from "../helpers/cutting-proxy.ts";
 
@@ -35,15 +35,6 @@ function tusUpload(endpoint: string, token: string, data: Buffer, metadata: Reco
     });
     upload.start();
   });
-}
-
-async function settle(url: string, token: string, id: string): Promise<{ status: number; body: Record<string, unknown> }> {
-  for (;;) {
-    const response = await fetch(`${url}/api/videos/${id}/stream`, { headers: { Authorization: `Bearer ${token}` } });
-    const body = (await response.json()) as Record<string, unknown>;
-    if (response.status !== 202) return { status: response.status, body };
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 describe("resumable uploads (tus) on the real stack", () => {
@@ -84,7 +75,7 @@ describe("resumable uploads (tus) on the real stack", () => {
     const id = uploadUrl.slice(uploadUrl.lastIndexOf("/") + 1);
     const source = join(pair.storageDir, "uploads", id, "source");
     expect(await readFile(source)).toEqual(clip);
-    const settled = await settle(pair.worker.url, token, id);
+    const settled = await settleStream(pair.worker, token, id);
     expect(settled.status).toBe(200);
     expect(settled.body.status).toBe("ready");
     const video = await (await fetch(`${pair.worker.url}/api/videos/${id}`, { headers: { Authorization: `Bearer ${token}` } })).json();
@@ -102,8 +93,8 @@ describe("resumable uploads (tus) on the real stack", () => {
     const uploadUrl = await tusUpload(`${pair.worker.url}/api/uploads/tus`, token, noise, { title: "Noise", filetype: "application/octet-stream" });
     const id = uploadUrl.slice(uploadUrl.lastIndexOf("/") + 1);
 
-    const viaPlain = await settle(pair.worker.url, token, plainId);
+    const viaPlain = await settleStream(pair.worker, token, plainId);
     expect(viaPlain.status).toBe(422);
-    expect(await settle(pair.worker.url, token, id)).toEqual(viaPlain);
+    expect(await settleStream(pair.worker, token, id)).toEqual(viaPlain);
   });
 });

@@ -5,11 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { samplePackageMeta } from "@edgestream/contracts/testing/package-meta-fixture";
 import { createKeyring, parseSigningKeys, signStreamToken } from "@edgestream/worker";
 import { tamper, TEST_SECRETS, withSig } from "../helpers/stack.ts";
+import { Upload } from "tus-js-client";
 
 export interface RuntimeTarget {
   url: string;
   /** Writes straight into the runtime's storage. */
   seed(key: string, body: string): Promise<void>;
+  /** Reads straight from the runtime's storage (null when nothing is there). */
+  read(key: string): Promise<Uint8Array | null>;
   close(): Promise<void>;
 }
 
@@ -162,6 +165,29 @@ export function describeRoutes(runtime: string, start: () => Promise<RuntimeTarg
       const stream = await api(`/api/videos/${video.id}/stream`);
       expect(stream.status).toBe(202);
       expect(await stream.json()).toMatchObject({ status: "generating", retryAfter: 2 });
+    });
+
+    it("takes a resumable (tus) upload in chunks that do not line up with storage parts, and makes a pending video of exactly its bytes", async () => {
+      // 11 MiB in 4 MiB chunks: on R2 that is two 5 MiB multipart parts and a last one, each built across chunks.
+      const data = new Uint8Array(11 * 1024 * 1024).map((_, i) => (i * 31 + (i >> 12)) & 0xff);
+      const uploadUrl = await new Promise<string>((resolve, reject) => {
+        const upload: Upload = new Upload(Buffer.from(data), {
+          endpoint: `${target.url}/api/uploads/tus`,
+          chunkSize: 4 * 1024 * 1024,
+          headers: { Authorization: `Bearer ${alice}` },
+          metadata: { title: "Resumable", filetype: "video/mp4" },
+          onError: reject,
+          onSuccess: () => resolve(upload.url!),
+        });
+        upload.start();
+      });
+      const id = uploadUrl.slice(uploadUrl.lastIndexOf("/") + 1);
+      expect(await (await api(`/api/videos/${id}`)).json()).toMatchObject({ id, title: "Resumable", status: "pending" });
+      expect(Buffer.from((await target.read(`uploads/${id}/source`))!).equals(Buffer.from(data))).toBe(true);
+      // Finished: nothing left to resume, and nobody else could have.
+      expect((await fetch(uploadUrl, { method: "HEAD", headers: { Authorization: `Bearer ${alice}`, "Tus-Resumable": "1.0.0" } })).status).toBe(404);
+      const other = await api("/api/uploads/tus", { method: "POST", headers: { "Tus-Resumable": "1.0.0", "Upload-Length": String(2 ** 40) } });
+      expect(other.status).toBe(413);
     });
 
     it("deletes a video with its media", async () => {

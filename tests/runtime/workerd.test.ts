@@ -39,11 +39,18 @@ describeRoutes("workerd (miniflare, D1 + R2)", async () => {
       if (statement.trim()) await db.prepare(statement).run();
     }
   }
-  const bucket = (await mf.getR2Bucket("MEDIA")) as unknown as { put(key: string, body: string): Promise<unknown> };
+  const bucket = (await mf.getR2Bucket("MEDIA")) as unknown as {
+    put(key: string, body: string): Promise<unknown>;
+    get(key: string): Promise<{ arrayBuffer(): Promise<ArrayBuffer> } | null>;
+  };
   return {
     url: (await mf.ready).toString().replace(/\/$/, ""),
     seed: async (key, body) => {
       await bucket.put(key, body);
+    },
+    read: async (key) => {
+      const object = await bucket.get(key);
+      return object ? new Uint8Array(await object.arrayBuffer()) : null;
     },
     close: async () => {
       await mf.dispose();

@@ -8,10 +8,11 @@ import * as schema from "../db/schema.ts";
 import type { AppDeps } from "../env.ts";
 import { createKeyring, parseSigningKeys } from "../signing/keyring.ts";
 import { createR2Storage, type R2BucketLike } from "@edgestream/contracts/storage/r2";
+import { createR2TusUploads, type R2MultipartBucket } from "../uploads/tus-r2.ts";
 
 export interface CloudflareEnv {
   DB: Parameters<typeof drizzle>[0];
-  MEDIA: R2BucketLike;
+  MEDIA: R2BucketLike & R2MultipartBucket;
   [variable: string]: unknown;
 }
 
@@ -27,6 +28,8 @@ async function buildApp(env: CloudflareEnv) {
     keyring: await createKeyring(secrets, currentKid),
     db: drizzle(env.DB, { schema }) as unknown as Database,
     storage: createR2Storage(env.MEDIA),
+    // tus over R2 multipart: @tus/server needs Node streams.
+    resumableUploads: (appDeps) => createR2TusUploads(appDeps, env.MEDIA),
   };
   return createApp(deps);
 }

@@ -5,7 +5,8 @@ import { UPLOADS_PREFIX } from "@edgestream/contracts";
 import { findVisibleVideo } from "../db/videos.ts";
 import type { AppDeps } from "../env.ts";
 import { uploadIdOfInfo } from "./tus-keys.ts";
-import { readUploadInfo, removeUploadState } from "./tus-parts.ts";
+import { removeUploadState } from "./tus-parts.ts";
+import { readUploadInfo } from "./upload-info.ts";
 
 /**
  * Removes every unfinished upload created more than UPLOAD_EXPIRY_SECONDS before `now` (unix

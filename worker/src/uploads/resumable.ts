@@ -10,7 +10,8 @@ import { HttpError } from "../errors.ts";
 import { isUploadType, uploadTooLarge } from "../http/body-limit.ts";
 import { videoAdded } from "../playback/resolve.ts";
 import { UploadQuery } from "../routes/schemas.ts";
-import { removeUploadState, type UploadInfo } from "./tus-parts.ts";
+import { removeUploadState } from "./tus-parts.ts";
+import type { UploadInfo } from "./upload-info.ts";
 
 export interface ResumableUploads {
   /** Answers one tus request of a signed-in viewer; the route has checked the viewer owns the upload it names. */

@@ -1,38 +1,8 @@
 // A resumable upload kept through the StorageDriver alone (any backend: folder, S3, R2): an info
 // object, then one part object per PATCH, joined into the video's source once the last byte is in.
 // The driver has no append, so parts are separate objects; joining them costs one more copy.
-import { z } from "zod";
 import { uploadKey, type StorageDriver } from "@edgestream/contracts";
-import { partOffset, tusFolder, tusInfoKey, tusPartKey } from "./tus-keys.ts";
-
-const UploadInfoSchema = z.object({
-  /** Bytes the client declared (Upload-Length). */
-  size: z.number().int().min(0),
-  /** Upload-Metadata as the client sent it (title, visibility, filetype, filename…). */
-  metadata: z.record(z.string(), z.string().nullable()),
-  /** The viewer who created it: the only one who may resume, finish or end it. */
-  owner: z.string(),
-  /** Unix ms; the upload expires UPLOAD_EXPIRY_SECONDS after this if it has not finished. */
-  createdAt: z.number(),
-});
-export type UploadInfo = z.infer<typeof UploadInfoSchema>;
-
-export async function writeUploadInfo(storage: StorageDriver, id: string, info: UploadInfo): Promise<void> {
-  await storage.put(tusInfoKey(id), JSON.stringify(info));
-}
-
-/** The upload's info, or null when there is no such upload (never created, finished, ended or expired). */
-export async function readUploadInfo(storage: StorageDriver, id: string): Promise<UploadInfo | null> {
-  const object = await storage.get(tusInfoKey(id));
-  if (!object) return null;
-  const text = await new Response(object.body).text();
-  try {
-    const parsed = UploadInfoSchema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null; // not JSON: nothing this worker wrote, so no upload to resume
-  }
-}
+import { partOffset, tusFolder, tusPartKey } from "./tus-keys.ts";
 
 async function partKeys(storage: StorageDriver, id: string): Promise<{ key: string; offset: number }[]> {
   const keys = await storage.list(tusFolder(id));

@@ -8,8 +8,7 @@ import { HttpError } from "../errors.ts";
 import { expireAbandonedUploads } from "./expire.ts";
 import { checkNewUpload, finishUpload, type ResumableUploads } from "./resumable.ts";
 import { newVideoId } from "../db/ids.ts";
-import { readUploadInfo } from "./tus-parts.ts";
-import { isUploadId } from "./tus-keys.ts";
+import { readUploadInfo, uploadOwner } from "./upload-info.ts";
 import { TUS_PATH } from "./tus-path.ts";
 import { OWNER_METADATA_KEY, StorageDataStore } from "./tus-storage-store.ts";
 
@@ -56,9 +55,6 @@ export function createTusUploads(deps: AppDeps): ResumableUploads {
       viewers.set(request, viewer);
       return server.handleWeb(request as never);
     },
-    async ownerOf(id) {
-      if (!isUploadId(id)) return null;
-      return (await readUploadInfo(deps.storage, id))?.owner ?? null;
-    },
+    ownerOf: (id) => uploadOwner(deps.storage, id),
   };
 }

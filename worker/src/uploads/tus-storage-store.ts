@@ -5,7 +5,8 @@ import { Readable } from "node:stream";
 import { DataStore, ERRORS, Upload } from "@tus/utils";
 import type { StorageDriver } from "@edgestream/contracts";
 import { isUploadId } from "./tus-keys.ts";
-import { appendPart, joinParts, readUploadInfo, receivedBytes, removeUploadState, writeUploadInfo } from "./tus-parts.ts";
+import { appendPart, joinParts, receivedBytes, removeUploadState } from "./tus-parts.ts";
+import { readUploadInfo, writeUploadInfo } from "./upload-info.ts";
 
 /** The metadata key the route's creation hook stamps with the creating viewer; kept out of what clients see. */
 export const OWNER_METADATA_KEY = "edgestream-owner";

@@ -6,6 +6,7 @@ import { samplePackageMeta } from "@edgestream/contracts/testing/package-meta-fi
 import { createKeyring, parseSigningKeys, signStreamToken } from "@edgestream/worker";
 import { tamper, TEST_SECRETS, withSig } from "../helpers/stack.ts";
 import { Upload } from "tus-js-client";
+import { startCuttingProxy } from "../helpers/cutting-proxy.ts";
 
 export interface RuntimeTarget {
   url: string;
@@ -167,25 +168,42 @@ export function describeRoutes(runtime: string, start: () => Promise<RuntimeTarg
       expect(await stream.json()).toMatchObject({ status: "generating", retryAfter: 2 });
     });
 
-    it("takes a resumable (tus) upload in chunks that do not line up with storage parts, and makes a pending video of exactly its bytes", async () => {
+    it("takes a resumable (tus) upload in chunks that do not line up with storage parts, resumes it after a dropped connection, and makes a pending video of exactly its bytes", async () => {
       // 11 MiB in 4 MiB chunks: on R2 that is two 5 MiB multipart parts and a last one, each built across chunks.
+      // The connection drops in the second chunk; the client asks the server's offset and resumes from it.
       const data = new Uint8Array(11 * 1024 * 1024).map((_, i) => (i * 31 + (i >> 12)) & 0xff);
+      const proxy = await startCuttingProxy(target.url);
+      let offsetAtResume = -1;
       const uploadUrl = await new Promise<string>((resolve, reject) => {
+        let resuming = false;
         const upload: Upload = new Upload(Buffer.from(data), {
-          endpoint: `${target.url}/api/uploads/tus`,
+          endpoint: `${proxy.url}/api/uploads/tus`,
           chunkSize: 4 * 1024 * 1024,
+          retryDelays: [0, 100, 500, 1000],
           headers: { Authorization: `Bearer ${alice}` },
           metadata: { title: "Resumable", filetype: "video/mp4" },
+          onBeforeRequest: async (request) => {
+            if (resuming || request.getMethod() !== "HEAD") return;
+            resuming = true;
+            await proxy.cut;
+            const head = await fetch(upload.url!.replace(proxy.url, target.url), { method: "HEAD", headers: { Authorization: `Bearer ${alice}`, "Tus-Resumable": "1.0.0" } });
+            offsetAtResume = Number(head.headers.get("Upload-Offset"));
+          },
           onError: reject,
           onSuccess: () => resolve(upload.url!),
         });
+        proxy.cutAfter(6 * 1024 * 1024);
         upload.start();
-      });
+      }).finally(() => proxy.close());
+      // Every chunk answered before the cut was kept (on R2, also the 5 MiB part the cut chunk completed).
+      expect(offsetAtResume).toBeGreaterThanOrEqual(4 * 1024 * 1024);
+      expect(offsetAtResume).toBeLessThan(6 * 1024 * 1024);
+      expect(proxy.sent).toBeLessThan(2 * data.byteLength);
       const id = uploadUrl.slice(uploadUrl.lastIndexOf("/") + 1);
       expect(await (await api(`/api/videos/${id}`)).json()).toMatchObject({ id, title: "Resumable", status: "pending" });
       expect(Buffer.from((await target.read(`uploads/${id}/source`))!).equals(Buffer.from(data))).toBe(true);
       // Finished: nothing left to resume, and nobody else could have.
-      expect((await fetch(uploadUrl, { method: "HEAD", headers: { Authorization: `Bearer ${alice}`, "Tus-Resumable": "1.0.0" } })).status).toBe(404);
+      expect((await fetch(uploadUrl.replace(proxy.url, target.url), { method: "HEAD", headers: { Authorization: `Bearer ${alice}`, "Tus-Resumable": "1.0.0" } })).status).toBe(404);
       const other = await api("/api/uploads/tus", { method: "POST", headers: { "Tus-Resumable": "1.0.0", "Upload-Length": String(2 ** 40) } });
       expect(other.status).toBe(413);
     });

@@ -23,7 +23,7 @@ export const TUS_CREATE_DOC = {
     401: { description: "no viewer" },
     413: { description: "Upload-Length over MAX_UPLOAD_BYTES" },
     415: { description: "filetype is not media" },
-    501: { description: "this runtime has no resumable uploads (Cloudflare Workers today)" },
+    410: { description: "(HEAD, PATCH) the upload expired" },
   },
 };
 

@@ -11,7 +11,8 @@ export function parseUploadMetadata(header: string | undefined): UploadMetadata 
   const metadata: UploadMetadata = {};
   if (!header?.trim()) return metadata;
   for (const pair of header.split(",")) {
-    const [key, value, extra] = pair.trim().split(" ");
+    // Not trimmed at the end: `key ` (a space, nothing after) is an empty value, not an absent one.
+    const [key, value, extra] = pair.trimStart().split(" ");
     if (!key || !KEY.test(key) || extra !== undefined || (value !== undefined && !BASE64.test(value)) || key in metadata) {
       throw new HttpError(400, "invalid_input", "Upload-Metadata: expected comma-separated `key base64value` pairs, each key once");
     }

@@ -151,6 +151,10 @@ export function createR2TusUploads(deps: AppDeps, bucket: R2MultipartBucket, par
       if (request.headers.get("Upload-Offset") !== String(offsetOf(info.multipart))) {
         throw new HttpError(409, "offset_conflict", `Upload-Offset: the upload is at ${offsetOf(info.multipart)}; ask with HEAD and send from there`);
       }
+      const declared = request.headers.get("Content-Length");
+      if (declared !== null && offsetOf(info.multipart) + Number(declared) > info.size) {
+        throw new HttpError(413, "too_large", `this chunk goes past the declared Upload-Length (${info.size} bytes)`);
+      }
       const offset = await append(id, info, request.body);
       return answer(204, offset < info.size ? { "Upload-Offset": String(offset), "Upload-Expires": expires(info) } : { "Upload-Offset": String(offset) });
     },

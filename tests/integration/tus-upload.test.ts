@@ -5,37 +5,13 @@
 import { readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Upload } from "tus-js-client";
 import { generateTestPattern } from "@edgestream/transcode-node";
 import { settleStream, startPair, viewerToken, type Pair } from "../helpers/node-pair.ts";
 import { tempDataDir } from "../helpers/stack.ts";
 import { startCuttingProxy, type CuttingProxy } from "../helpers/cutting-proxy.ts";
+import { tusUpload } from "../helpers/tus-client.ts";
 
 const CHUNK = 64 * 1024;
-
-/** Uploads `data` with tus-js-client (retrying, as it does by default in browsers); resolves with the upload URL once the server has every byte. */
-function tusUpload(endpoint: string, token: string, data: Buffer, metadata: Record<string, string>, beforeResume?: (uploadUrl: string) => Promise<void>) {
-  return new Promise<string>((resolve, reject) => {
-    let resuming = false;
-    const upload: Upload = new Upload(data, {
-      endpoint,
-      chunkSize: CHUNK,
-      retryDelays: [0, 100, 500, 1000],
-      headers: { Authorization: `Bearer ${token}` },
-      metadata,
-      // The client asks the server for its offset (HEAD) only to resume: let the test look first.
-      onBeforeRequest: async (request) => {
-        if (beforeResume && !resuming && request.getMethod() === "HEAD") {
-          resuming = true;
-          await beforeResume(upload.url!);
-        }
-      },
-      onError: reject,
-      onSuccess: () => resolve(upload.url!),
-    });
-    upload.start();
-  });
-}
 
 describe("resumable uploads (tus) on the real stack", () => {
   let dataDir: string;
@@ -61,18 +37,12 @@ describe("resumable uploads (tus) on the real stack", () => {
     const token = await viewerToken(pair.worker, "tus-uploader");
     const before = proxy.sent;
     proxy.cutAfter(2.5 * CHUNK); // inside the third chunk's body
-    let offsetAtResume = -1;
-    const uploadUrl = await tusUpload(`${proxy.url}/api/uploads/tus`, token, clip, { title: "Resumed", filetype: "video/mp4" }, async (url) => {
-      await proxy.cut;
-      const head = await fetch(url.replace(proxy.url, pair.worker.url), { method: "HEAD", headers: { Authorization: `Bearer ${token}`, "Tus-Resumable": "1.0.0" } });
-      offsetAtResume = Number(head.headers.get("Upload-Offset"));
-    });
+    const { id, offsetAtResume } = await tusUpload({ url: pair.worker.url, token, data: clip, chunkSize: CHUNK, metadata: { title: "Resumed", filetype: "video/mp4" }, proxy });
     const sent = proxy.sent - before;
     // Resumed, not restarted: the server kept the two chunks before the cut (the cut one is sent again).
     expect(offsetAtResume).toBe(2 * CHUNK);
     expect(sent).toBeLessThan(2 * clip.byteLength);
 
-    const id = uploadUrl.slice(uploadUrl.lastIndexOf("/") + 1);
     const source = join(pair.storageDir, "uploads", id, "source");
     expect(await readFile(source)).toEqual(clip);
     const settled = await settleStream(pair.worker, token, id);
@@ -90,8 +60,7 @@ describe("resumable uploads (tus) on the real stack", () => {
     const plain = await fetch(`${pair.worker.url}/api/videos?title=Plain`, { method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/octet-stream" }, body: noise });
     expect(plain.status).toBe(201);
     const plainId = ((await plain.json()) as { id: string }).id;
-    const uploadUrl = await tusUpload(`${pair.worker.url}/api/uploads/tus`, token, noise, { title: "Noise", filetype: "application/octet-stream" });
-    const id = uploadUrl.slice(uploadUrl.lastIndexOf("/") + 1);
+    const { id } = await tusUpload({ url: pair.worker.url, token, data: noise, chunkSize: CHUNK, metadata: { title: "Noise", filetype: "application/octet-stream" } });
 
     const viaPlain = await settleStream(pair.worker, token, plainId);
     expect(viaPlain.status).toBe(422);

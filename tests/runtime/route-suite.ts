@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { samplePackageMeta } from "@edgestream/contracts/testing/package-meta-fixture";
 import { createKeyring, parseSigningKeys, signStreamToken } from "@edgestream/worker";
 import { tamper, TEST_SECRETS, withSig } from "../helpers/stack.ts";
-import { Upload } from "tus-js-client";
 import { startCuttingProxy } from "../helpers/cutting-proxy.ts";
+import { tusUpload } from "../helpers/tus-client.ts";
 
 export interface RuntimeTarget {
   url: string;
@@ -173,39 +173,25 @@ export function describeRoutes(runtime: string, start: () => Promise<RuntimeTarg
       // The connection drops in the second chunk; the client asks the server's offset and resumes from it.
       const data = new Uint8Array(11 * 1024 * 1024).map((_, i) => (i * 31 + (i >> 12)) & 0xff);
       const proxy = await startCuttingProxy(target.url);
-      let offsetAtResume = -1;
-      const uploadUrl = await new Promise<string>((resolve, reject) => {
-        let resuming = false;
-        const upload: Upload = new Upload(Buffer.from(data), {
-          endpoint: `${proxy.url}/api/uploads/tus`,
-          chunkSize: 4 * 1024 * 1024,
-          retryDelays: [0, 100, 500, 1000],
-          headers: { Authorization: `Bearer ${alice}` },
-          metadata: { title: "Resumable", filetype: "video/mp4" },
-          onBeforeRequest: async (request) => {
-            if (resuming || request.getMethod() !== "HEAD") return;
-            resuming = true;
-            await proxy.cut;
-            const head = await fetch(upload.url!.replace(proxy.url, target.url), { method: "HEAD", headers: { Authorization: `Bearer ${alice}`, "Tus-Resumable": "1.0.0" } });
-            offsetAtResume = Number(head.headers.get("Upload-Offset"));
-          },
-          onError: reject,
-          onSuccess: () => resolve(upload.url!),
-        });
-        proxy.cutAfter(6 * 1024 * 1024);
-        upload.start();
+      proxy.cutAfter(6 * 1024 * 1024);
+      const { uploadUrl, id, offsetAtResume } = await tusUpload({
+        url: target.url,
+        token: alice,
+        data,
+        chunkSize: 4 * 1024 * 1024,
+        metadata: { title: "Resumable", filetype: "video/mp4" },
+        proxy,
       }).finally(() => proxy.close());
       // Every chunk answered before the cut was kept (on R2, also the 5 MiB part the cut chunk completed).
       expect(offsetAtResume).toBeGreaterThanOrEqual(4 * 1024 * 1024);
       expect(offsetAtResume).toBeLessThan(6 * 1024 * 1024);
       expect(proxy.sent).toBeLessThan(2 * data.byteLength);
-      const id = uploadUrl.slice(uploadUrl.lastIndexOf("/") + 1);
       expect(await (await api(`/api/videos/${id}`)).json()).toMatchObject({ id, title: "Resumable", status: "pending" });
       expect(Buffer.from((await target.read(`uploads/${id}/source`))!).equals(Buffer.from(data))).toBe(true);
-      // Finished: nothing left to resume, and nobody else could have.
-      expect((await fetch(uploadUrl.replace(proxy.url, target.url), { method: "HEAD", headers: { Authorization: `Bearer ${alice}`, "Tus-Resumable": "1.0.0" } })).status).toBe(404);
-      const other = await api("/api/uploads/tus", { method: "POST", headers: { "Tus-Resumable": "1.0.0", "Upload-Length": String(2 ** 40) } });
-      expect(other.status).toBe(413);
+      // Finished: nothing left to resume. And a length over MAX_UPLOAD_BYTES is refused at creation.
+      expect((await fetch(uploadUrl, { method: "HEAD", headers: { Authorization: `Bearer ${alice}`, "Tus-Resumable": "1.0.0" } })).status).toBe(404);
+      const overLimit = await api("/api/uploads/tus", { method: "POST", headers: { "Tus-Resumable": "1.0.0", "Upload-Length": String(2 ** 40) } });
+      expect(overLimit.status).toBe(413);
     });
 
     it("deletes a video with its media", async () => {

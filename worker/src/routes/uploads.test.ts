@@ -2,7 +2,9 @@
 // protocol steps, the same refusals as POST /api/videos, ownership, termination and expiry.
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createS3Storage } from "@edgestream/contracts/storage/s3";
+import { startS3rverBucket, type S3rverBucket } from "@edgestream/contracts/testing/s3rver-bucket";
 import { createApp } from "../app.ts";
 import { createTestApp, type TestApp } from "../testing/test-app.ts";
 import { expireAbandonedUploads } from "../uploads/expire.ts";
@@ -152,5 +154,28 @@ describe("tus uploads at /api/uploads/tus", () => {
       body: { error: { code: "not_supported", message: "resumable uploads are not available on this runtime: send the file to POST /api/videos" } },
     });
     expect((await app.request("/api/uploads/tus", { method: "POST", headers: { "Tus-Resumable": "1.0.0", "Upload-Length": "10" } })).status).toBe(401);
+  });
+});
+
+describe("tus uploads on S3 storage (the same store over another driver)", () => {
+  let s3: S3rverBucket;
+  beforeAll(async () => {
+    s3 = await startS3rverBucket("tus-s3");
+  });
+  afterAll(() => s3?.close());
+
+  it("keeps chunks as objects in the bucket, joins them into the source, and expiry removes an abandoned one", async () => {
+    const storage = createS3Storage(s3.options);
+    app = createApp({ ...t.deps, storage, resumableUploads: createTusUploads });
+    const path = await createdPath(alice, 700);
+    for (const [offset, text] of [[0, "a".repeat(300)], [300, "b".repeat(400)]] as const) expect((await patch(path, alice, offset, text)).status).toBe(204);
+    const id = path.split("/").at(-1)!;
+    const source = await storage.get(`uploads/${id}/source`);
+    expect(await new Response(source!.body).text()).toBe("a".repeat(300) + "b".repeat(400));
+
+    const abandoned = await createdPath(alice, 100);
+    await patch(abandoned, alice, 0, "x".repeat(10));
+    expect(await expireAbandonedUploads({ ...t.deps, storage }, clock + EXPIRY + 1)).toBe(1);
+    expect(await storage.list("uploads")).toEqual([`uploads/${id}/source`]);
   });
 });

@@ -1,6 +1,6 @@
 // Resumable (tus) uploads through app.request(), on a real libSQL file and storage folder: the
 // protocol steps, the same refusals as POST /api/videos, ownership, termination and expiry.
-import { readdir } from "node:fs/promises";
+import { mkdir, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createS3Storage } from "@edgestream/contracts/storage/s3";
@@ -122,6 +122,18 @@ describe("tus uploads at /api/uploads/tus", () => {
     const refused = await errorOf(await patch(path, alice, 0, "x".repeat(11)));
     expect(refused.status).toBe(413);
     expect((await app.request(path, { method: "HEAD", headers: tus(alice) })).headers.get("Upload-Offset")).toBe("0");
+  });
+
+  it("answers a storage failure with our 500, never the file system's message with its paths", async () => {
+    const path = await createdPath(alice, 100);
+    const id = path.split("/").at(-1)!;
+    // A folder where the first part must go: the rename onto it fails with EISDIR, naming both paths.
+    await mkdir(join(t.dir, "media", "uploads", id, "tus", "part-000000000000000"), { recursive: true });
+    const failed = await patch(path, alice, 0, "x".repeat(10));
+    const text = await failed.text();
+    expect(failed.status).toBe(500);
+    expect(JSON.parse(text)).toEqual({ error: { code: "internal", message: "something went wrong on our side; try again" } });
+    expect(text).not.toContain(t.dir);
   });
 
   it("ends an upload on DELETE (termination) and keeps nothing of it", async () => {

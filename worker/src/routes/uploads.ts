@@ -4,7 +4,7 @@
 import { Hono } from "hono";
 import type { AppDeps, AppEnv } from "../env.ts";
 import { HttpError, JSON_CONTENT_TYPE } from "../errors.ts";
-import { missingUploadLength } from "../uploads/resumable.ts";
+import { missingUploadLength, noSuchUpload } from "../uploads/resumable.ts";
 import { TUS_PATH } from "../uploads/tus-path.ts";
 
 /** The creation request in /openapi.json; the rest is the tus 1.0 protocol (HEAD, PATCH, DELETE on the Location). */
@@ -43,7 +43,7 @@ export function uploadRoutes(deps: AppDeps) {
     const viewer = c.get("viewer");
     if (id !== undefined && (await uploads.ownerOf(id)) !== viewer.id) {
       await c.req.raw.body?.cancel().catch(() => {});
-      throw new HttpError(404, "not_found", "no such upload: it finished, expired, was ended, or is not yours");
+      throw noSuchUpload();
     }
     return asJsonError(await uploads.handle(c.req.raw, viewer));
   });

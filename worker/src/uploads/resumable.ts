@@ -25,6 +25,11 @@ export type ResumableUploadsFactory = (deps: AppDeps) => ResumableUploads;
 
 export type UploadMetadata = Record<string, string | null>;
 
+/** An upload id that names nothing this viewer may continue. */
+export function noSuchUpload(): HttpError {
+  return new HttpError(404, "not_found", "no such upload: it finished, expired, was ended, or is not yours");
+}
+
 /** A creation without Upload-Length (a deferred length, which this server does not take). */
 export function missingUploadLength(): HttpError {
   return new HttpError(400, "invalid_input", "Upload-Length: required (a deferred length is not supported): send the file's size");

@@ -8,7 +8,7 @@ import { nowMs } from "../clock.ts";
 import { newVideoId } from "../db/ids.ts";
 import type { AppDeps } from "../env.ts";
 import { HttpError } from "../errors.ts";
-import { checkNewUpload, finishUpload, type ResumableUploads } from "./resumable.ts";
+import { checkNewUpload, finishUpload, noSuchUpload, type ResumableUploads } from "./resumable.ts";
 import { tusFolder } from "./tus-keys.ts";
 import { parseUploadMetadata, stringifyUploadMetadata } from "./tus-metadata.ts";
 import { removeUploadState } from "./tus-parts.ts";
@@ -47,7 +47,7 @@ export function createR2TusUploads(deps: AppDeps, bucket: R2MultipartBucket, par
 
   async function upload(id: string): Promise<UploadInfo & { multipart: Multipart }> {
     const info = await readUploadInfo(storage, id);
-    if (!info?.multipart) throw new HttpError(404, "not_found", "no such upload: it finished, expired, was ended, or is not yours");
+    if (!info?.multipart) throw noSuchUpload();
     if (nowMs(deps) > info.createdAt + expiryMs) throw new HttpError(410, "expired", "this upload expired: start a new one");
     return info as UploadInfo & { multipart: Multipart };
   }

@@ -2,6 +2,7 @@
 // offset, PATCH, termination, expiration) answering web Requests through handleWeb, over our
 // storage (tus-storage-store.ts). Our checks and our packaging path run in its hooks.
 import { Server } from "@tus/server";
+import { StorageUnavailableError } from "@edgestream/contracts";
 import { nowMs } from "../clock.ts";
 import type { AppDeps, Viewer } from "../env.ts";
 import { HttpError } from "../errors.ts";
@@ -16,6 +17,21 @@ import { OWNER_METADATA_KEY, StorageDataStore } from "./tus-storage-store.ts";
 function tusRefusal(error: unknown): never {
   if (error instanceof HttpError) throw { status_code: error.status, body: error.body };
   throw error;
+}
+
+/**
+ * What @tus/server answers for an exception (not one of its protocol refusals): it would append
+ * the error's own message, which can name files and hosts. Ours instead, as app.onError answers.
+ */
+function failureAnswer(_request: unknown, error: Error | { status_code: number; body: string }) {
+  // The protocol's own refusals (409, 413…) carry a status_code: those stand.
+  if (!(error instanceof Error) || "status_code" in error) return undefined;
+  console.error("resumable upload:", error.message);
+  const answer =
+    error instanceof StorageUnavailableError
+      ? new HttpError(503, "storage_unavailable", "media storage is not answering; try again shortly")
+      : new HttpError(500, "internal", "something went wrong on our side; try again");
+  return { status_code: answer.status, body: answer.body };
 }
 
 export function createTusUploads(deps: AppDeps): ResumableUploads {
@@ -42,6 +58,7 @@ export function createTusUploads(deps: AppDeps): ResumableUploads {
       }
       return { metadata: { ...upload.metadata, [OWNER_METADATA_KEY]: viewer.id } };
     },
+    onResponseError: failureAnswer,
     onUploadFinish: async (_request, upload) => {
       const info = await readUploadInfo(deps.storage, upload.id);
       if (!info) throw new Error(`upload ${upload.id} finished without its info`);

@@ -59,3 +59,13 @@ export async function viewerToken(worker: RunningWorker, name: string): Promise<
   const login = await fetch(`${worker.url}/api/auth/demo-login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ name }) });
   return ((await login.json()) as { token: string }).token;
 }
+
+/** Polls /stream as the player does until it is not 202: the video's settled answer. */
+export async function settleStream(worker: RunningWorker, token: string, id: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  for (;;) {
+    const response = await fetch(`${worker.url}/api/videos/${id}/stream`, { headers: { Authorization: `Bearer ${token}` } });
+    const body = (await response.json()) as Record<string, unknown>;
+    if (response.status !== 202) return { status: response.status, body };
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

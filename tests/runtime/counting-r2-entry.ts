@@ -9,7 +9,7 @@ const failures = new Map<string, number>();
 // One counted env per real env, so the entry keeps one app (and one segment cache) per isolate.
 const counted = new WeakMap<object, CloudflareEnv>();
 
-function countingBucket(bucket: R2BucketLike): R2BucketLike {
+function countingBucket<Bucket extends R2BucketLike>(bucket: Bucket): Bucket {
   return new Proxy(bucket, {
     get(target, property) {
       if (property === "get") {

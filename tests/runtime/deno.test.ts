@@ -1,7 +1,7 @@
 // The route suite against the Deno entry, run as `deno task worker` by the real deno binary from npm,
 // in a process group of its own: the stop signals the group, so the task and its `deno run` both go.
 import { spawn } from "node:child_process";
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { denoBinary } from "../helpers/deno.ts";
@@ -36,6 +36,7 @@ describeRoutes("Deno", async () => {
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, body);
     },
+    read: (key) => readFile(join(dataDir, "storage", ...key.split("/"))).then((bytes) => new Uint8Array(bytes), () => null),
     close: async () => {
       const exited = new Promise((resolve) => child.once("exit", resolve));
       process.kill(-child.pid!, "SIGTERM");

@@ -10,6 +10,10 @@ describeRoutes("Node", async () => {
   return {
     url: worker.url,
     seed: (key, body) => worker.deps.storage.put(key, body),
+    read: async (key) => {
+      const object = await worker.deps.storage.get(key);
+      return object ? new Uint8Array(await new Response(object.body).arrayBuffer()) : null;
+    },
     close: async () => {
       await worker.close();
       await rm(dataDir, { recursive: true, force: true });

@@ -5,11 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { samplePackageMeta } from "@edgestream/contracts/testing/package-meta-fixture";
 import { createKeyring, parseSigningKeys, signStreamToken } from "@edgestream/worker";
 import { tamper, TEST_SECRETS, withSig } from "../helpers/stack.ts";
+import { startCuttingProxy } from "../helpers/cutting-proxy.ts";
+import { tusUpload } from "../helpers/tus-client.ts";
 
 export interface RuntimeTarget {
   url: string;
   /** Writes straight into the runtime's storage. */
   seed(key: string, body: string): Promise<void>;
+  /** Reads straight from the runtime's storage (null when nothing is there). */
+  read(key: string): Promise<Uint8Array | null>;
   close(): Promise<void>;
 }
 
@@ -197,6 +201,32 @@ export function describeRoutes(runtime: string, start: () => Promise<RuntimeTarg
       const stream = await api(`/api/videos/${video.id}/stream`);
       expect(stream.status).toBe(202);
       expect(await stream.json()).toMatchObject({ status: "generating", retryAfter: 2 });
+    });
+
+    it("takes a resumable (tus) upload in chunks that do not line up with storage parts, resumes it after a dropped connection, and makes a pending video of exactly its bytes", async () => {
+      // 11 MiB in 4 MiB chunks: on R2 that is two 5 MiB multipart parts and a last one, each built across chunks.
+      // The connection drops in the second chunk; the client asks the server's offset and resumes from it.
+      const data = new Uint8Array(11 * 1024 * 1024).map((_, i) => (i * 31 + (i >> 12)) & 0xff);
+      const proxy = await startCuttingProxy(target.url);
+      proxy.cutAfter(6 * 1024 * 1024);
+      const { uploadUrl, id, offsetAtResume } = await tusUpload({
+        url: target.url,
+        token: alice,
+        data,
+        chunkSize: 4 * 1024 * 1024,
+        metadata: { title: "Resumable", filetype: "video/mp4" },
+        proxy,
+      }).finally(() => proxy.close());
+      // Every chunk answered before the cut was kept (on R2, also the 5 MiB part the cut chunk completed).
+      expect(offsetAtResume).toBeGreaterThanOrEqual(4 * 1024 * 1024);
+      expect(offsetAtResume).toBeLessThan(6 * 1024 * 1024);
+      expect(proxy.sent).toBeLessThan(2 * data.byteLength);
+      expect(await (await api(`/api/videos/${id}`)).json()).toMatchObject({ id, title: "Resumable", status: "pending" });
+      expect(Buffer.from((await target.read(`uploads/${id}/source`))!).equals(Buffer.from(data))).toBe(true);
+      // Finished: nothing left to resume. And a length over MAX_UPLOAD_BYTES is refused at creation.
+      expect((await fetch(uploadUrl, { method: "HEAD", headers: { Authorization: `Bearer ${alice}`, "Tus-Resumable": "1.0.0" } })).status).toBe(404);
+      const overLimit = await api("/api/uploads/tus", { method: "POST", headers: { "Tus-Resumable": "1.0.0", "Upload-Length": String(2 ** 40) } });
+      expect(overLimit.status).toBe(413);
     });
 
     it("deletes a video with its media", async () => {

@@ -12,7 +12,7 @@ import { PLAYLIST_MESSAGE } from "../../transcode-node/src/input-policy.ts";
 import { HOSTILE_KINDS, hostileSource } from "../../transcode-node/src/testing/hostile.ts";
 import { bytesRead, childPids, commandOf } from "../../transcode-node/src/testing/processes.ts";
 import type { RunningWorker } from "@edgestream/worker/node";
-import { NODE_SECRET, startPair, viewerToken, type Pair } from "../helpers/node-pair.ts";
+import { NODE_SECRET, settleStream, startPair, viewerToken, type Pair } from "../helpers/node-pair.ts";
 import { tempDataDir } from "../helpers/stack.ts";
 
 const NODE_AUTH = { Authorization: `Bearer ${NODE_SECRET}`, "Content-Type": "application/json" };
@@ -27,16 +27,6 @@ async function upload(worker: RunningWorker, token: string, body: string, type: 
   const response = await fetch(`${worker.url}/api/videos?title=Clip&visibility=private`, { method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": type }, body });
   expect(response.status).toBe(201);
   return ((await response.json()) as { id: string }).id;
-}
-
-/** Polls /stream as the player does until it is not 202. */
-async function settle(worker: RunningWorker, token: string, id: string): Promise<{ status: number; body: Record<string, unknown> }> {
-  for (;;) {
-    const response = await fetch(`${worker.url}/api/videos/${id}/stream`, { headers: { Authorization: `Bearer ${token}` } });
-    const body = (await response.json()) as Record<string, unknown>;
-    if (response.status !== 202) return { status: response.status, body };
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 /** Every file below a folder, relative to it. */
@@ -75,7 +65,7 @@ describe.each(["on-upload", "on-first-view"] as const)("hostile uploads (%s, on-
   it.each(HOSTILE_KINDS)("refuses an %s playlist (naming a private clip on the node, or the network): 422 with the reason, and nothing packaged, no session", async (kind) => {
     const attacker = await viewerToken(stack.worker, `attacker-${kind}`);
     const id = await upload(stack.worker, attacker, hostileSource(kind, target), kind === "dash" ? "application/octet-stream" : "video/mp4");
-    const settled = await settle(stack.worker, attacker, id);
+    const settled = await settleStream(stack.worker, attacker, id);
     expect(settled).toEqual({ status: 422, body: { status: "failed", error: PLAYLIST_MESSAGE } });
     // Asked again, the answer stands (no retry turns it into something playable).
     expect((await fetch(`${stack.worker.url}/api/videos/${id}/stream`, { headers: { Authorization: `Bearer ${attacker}` } })).status).toBe(422);

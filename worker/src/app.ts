@@ -19,6 +19,8 @@ import { healthRoutes } from "./routes/health.ts";
 import { HLS_PATH_DOC, hlsRoutes } from "./routes/hls.ts";
 import { progressRoutes } from "./routes/progress.ts";
 import { streamRoutes } from "./routes/stream.ts";
+import { TUS_CREATE_DOC, uploadRoutes } from "./routes/uploads.ts";
+import { TUS_HEADERS, TUS_RESPONSE_HEADERS } from "./uploads/tus-path.ts";
 import { videoRoutes } from "./routes/videos.ts";
 
 export function createApp(appDeps: AppDeps) {
@@ -42,8 +44,8 @@ export function createApp(appDeps: AppDeps) {
     "*",
     cors({
       origin: origins.includes("*") ? "*" : origins,
-      allowHeaders: ["Authorization", "Content-Type", "Range"],
-      exposeHeaders: ["Content-Length", "Content-Range", "Accept-Ranges", "Retry-After"],
+      allowHeaders: ["Authorization", "Content-Type", "Range", ...TUS_HEADERS],
+      exposeHeaders: ["Content-Length", "Content-Range", "Accept-Ranges", "Retry-After", ...TUS_RESPONSE_HEADERS],
       maxAge: 600,
     }),
   );
@@ -55,16 +57,18 @@ export function createApp(appDeps: AppDeps) {
   // A JWT, or what one unlocked: never kept by a cache.
   app.use("/api/auth/*", privateAnswers);
   app.route("/api/auth", authRoutes(deps, auth));
-  for (const path of ["/api/videos", "/api/videos/*", "/api/events", "/api/sessions/*", "/api/analytics"]) app.use(path, privateAnswers, requireViewer(auth));
+  for (const path of ["/api/videos", "/api/videos/*", "/api/events", "/api/sessions/*", "/api/analytics", "/api/uploads/*"]) app.use(path, privateAnswers, requireViewer(auth));
   app.route("/api/videos", videoRoutes(deps));
   app.route("/api/videos", streamRoutes(deps));
   app.route("/api/videos", progressRoutes(deps));
   app.route("/api", eventRoutes(deps));
   app.route("/api", analyticsRoutes(deps));
+  app.route("/api/uploads", uploadRoutes(deps));
   app.route("/", hlsRoutes(deps));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   app.openAPIRegistry.registerPath(HLS_PATH_DOC);
+  app.openAPIRegistry.registerPath(TUS_CREATE_DOC);
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {

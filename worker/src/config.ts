@@ -24,6 +24,8 @@ export const ConfigSchema = z.object({
   CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   CORS_ORIGINS: z.string().default("*"),
   MAX_UPLOAD_BYTES: z.coerce.number().int().min(1).default(10 * 1024 ** 3),
+  /** A resumable (tus) upload not finished this long after it was created is removed with its parts. */
+  UPLOAD_EXPIRY_SECONDS: z.coerce.number().int().min(60).max(30 * 86400).default(86400),
   /** Where uploads get packaged: a transcode node sharing this worker's storage. */
   TRANSCODE_NODE_URL: z.url({ error: "must be the transcode node's URL, e.g. http://127.0.0.1:8788" }).optional(),
   TRANSCODE_NODE_SECRET: z.string().min(32, "must be the node's NODE_SECRET (32+ characters)").optional(),

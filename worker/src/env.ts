@@ -5,6 +5,7 @@ import type { Database } from "./db/database.ts";
 import type { Keyring } from "./signing/keyring.ts";
 import type { StorageDriver } from "@edgestream/contracts";
 import type { TranscodeClient } from "./transcode/node-client.ts";
+import type { ResumableUploadsFactory } from "./uploads/resumable.ts";
 
 export interface Viewer {
   id: string;
@@ -20,6 +21,8 @@ export interface AppDeps {
   storage: StorageDriver;
   /** The transcode node that packages uploads; without one, uploads stay pending. */
   transcoder?: TranscodeClient;
+  /** tus uploads under /api/uploads/tus, where the runtime can speak the protocol (Node, Deno). */
+  resumableUploads?: ResumableUploadsFactory;
   /** Unix seconds; injectable so tests can move time. */
   now?: () => number;
   /** Where work a request does not wait for runs (webhook first attempts); without it, the request waits. */

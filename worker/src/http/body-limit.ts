@@ -1,10 +1,11 @@
 // Every request body is capped while it is read, before auth, routing and validators see it: a
 // declared length over the cap is refused unread; a chunked body is read until it passes the cap,
 // then cancelled (nothing more is pulled from the connection). Media uploads are streamed by their
-// route under MAX_UPLOAD_BYTES instead.
+// route under MAX_UPLOAD_BYTES instead, and so are tus chunks by the tus handler.
 import { createMiddleware } from "hono/factory";
 import { HttpError } from "../errors.ts";
 import type { AppEnv } from "../env.ts";
+import { TUS_CHUNK_TYPE, TUS_PATH } from "../uploads/tus-path.ts";
 
 export const BODY_LIMITS = {
   /** Sign-in, progress, heartbeats, video changes and imports: a few fields each. */
@@ -19,9 +20,18 @@ export function isUploadType(contentType: string): boolean {
   return type.startsWith("video/") || type.startsWith("audio/") || type === "application/octet-stream";
 }
 
+/** The answer to an upload (plain or resumable) over MAX_UPLOAD_BYTES. */
+export function uploadTooLarge(max: number): HttpError {
+  return new HttpError(413, "too_large", `the upload is larger than the ${max}-byte limit (MAX_UPLOAD_BYTES)`);
+}
+
 /** The cap for a request's body; undefined for a media upload (its route streams it under MAX_UPLOAD_BYTES). */
 export function bodyLimitFor(method: string, path: string, contentType: string): number | undefined {
   if (method === "POST" && path === "/api/videos" && isUploadType(contentType)) return undefined;
+  // tus chunks: the protocol bounds each by the upload's declared length, under MAX_UPLOAD_BYTES.
+  if ((method === "PATCH" || method === "POST") && path.startsWith(TUS_PATH) && contentType.split(";")[0]!.trim().toLowerCase() === TUS_CHUNK_TYPE) {
+    return undefined;
+  }
   if (path === "/api/events") return BODY_LIMITS.events;
   return BODY_LIMITS.json;
 }

@@ -2,8 +2,9 @@
 // Cron Trigger on Workers (runtime/cloudflare.ts `scheduled`), a timer on Node and Deno
 // (periodic-timer.ts). Each task runs even when another failed.
 import { rollUpOldEvents } from "../analytics/rollup.ts";
-import { nowMs } from "../clock.ts";
+import { nowMs, nowSeconds } from "../clock.ts";
 import type { AppDeps } from "../env.ts";
+import { expireAbandonedUploads } from "../uploads/expire.ts";
 import { pruneFinishedDeliveries, retryDueWebhooks } from "../webhooks/delivery.ts";
 
 export interface PeriodicReport {
@@ -13,6 +14,8 @@ export interface PeriodicReport {
   webhooksPruned: number;
   /** UTC days whose raw events were rolled up and deleted. */
   daysRolledUp: string[];
+  /** Abandoned resumable uploads removed (older than UPLOAD_EXPIRY_SECONDS, unfinished). */
+  uploadsExpired: number;
   /** Tasks that failed, with their error (also logged). */
   failed: string[];
 }
@@ -31,5 +34,6 @@ export async function runPeriodicWork(deps: AppDeps): Promise<PeriodicReport> {
   const webhooksDelivered = await task("webhook retries", () => retryDueWebhooks(deps), 0);
   const webhooksPruned = await task("webhook pruning", () => pruneFinishedDeliveries(deps), 0);
   const daysRolledUp = await task("analytics roll-up", () => rollUpOldEvents(deps.db, deps.config.ANALYTICS_RETENTION_DAYS, nowMs(deps)), [] as string[]);
-  return { webhooksDelivered, webhooksPruned, daysRolledUp, failed };
+  const uploadsExpired = await task("upload expiry", () => expireAbandonedUploads(deps, nowSeconds(deps)), 0);
+  return { webhooksDelivered, webhooksPruned, daysRolledUp, uploadsExpired, failed };
 }

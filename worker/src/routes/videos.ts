@@ -7,7 +7,7 @@ import { HttpError } from "../errors.ts";
 import type { AppDeps, AppEnv, Viewer } from "../env.ts";
 import { readPackageMeta } from "../storage/package-meta.ts";
 import { isOwnUpload, PackageMetaError, uploadKey } from "@edgestream/contracts";
-import { isUploadType } from "../http/body-limit.ts";
+import { isUploadType, uploadTooLarge } from "../http/body-limit.ts";
 import { limitBytes } from "../http/limit-bytes.ts";
 import { refreshVideo, videoAdded } from "../playback/resolve.ts";
 import { isSignablePrefix } from "../signing/stream-source.ts";
@@ -136,13 +136,13 @@ export function videoRoutes(deps: AppDeps) {
       const body = c.req.raw.body;
       if (!body) throw new HttpError(400, "invalid_input", "body: send the video file as the request body");
       const declared = Number(c.req.header("Content-Length") ?? NaN);
-      if (declared > deps.config.MAX_UPLOAD_BYTES) throw tooLarge(deps.config.MAX_UPLOAD_BYTES);
+      if (declared > deps.config.MAX_UPLOAD_BYTES) throw uploadTooLarge(deps.config.MAX_UPLOAD_BYTES);
       const sourceKey = uploadKey(id);
       try {
         await deps.storage.put(sourceKey, body.pipeThrough(limitBytes(deps.config.MAX_UPLOAD_BYTES)));
       } catch (error) {
         await deps.storage.delete(sourceKey).catch(() => {});
-        if (error instanceof RangeError) throw tooLarge(deps.config.MAX_UPLOAD_BYTES);
+        if (error instanceof RangeError) throw uploadTooLarge(deps.config.MAX_UPLOAD_BYTES);
         throw error;
       }
       const stored = await deps.storage.head(sourceKey);
@@ -180,8 +180,4 @@ export function videoRoutes(deps: AppDeps) {
   });
 
   return app;
-}
-
-function tooLarge(max: number): HttpError {
-  return new HttpError(413, "too_large", `the upload is larger than the ${max}-byte limit (MAX_UPLOAD_BYTES)`);
 }

@@ -13,10 +13,11 @@ import { createKeyring, parseSigningKeys } from "../signing/keyring.ts";
 import { createR2Storage, type R2BucketLike } from "@edgestream/contracts/storage/r2";
 import { createCacheApiStore, type CacheLike } from "../segment-cache/cache-api-store.ts";
 import { withSegmentCache } from "../segment-cache/caching-storage.ts";
+import { createR2TusUploads, type R2MultipartBucket } from "../uploads/tus-r2.ts";
 
 export interface CloudflareEnv {
   DB: Parameters<typeof drizzle>[0];
-  MEDIA: R2BucketLike;
+  MEDIA: R2BucketLike & R2MultipartBucket;
   [key: string]: unknown;
 }
 
@@ -41,7 +42,7 @@ async function build(env: CloudflareEnv, origin: string | undefined): Promise<Bu
   const config = parseConfig(strings);
   const { secrets, currentKid } = parseSigningKeys(config.SIGNING_KEYS);
   const r2 = createR2Storage(env.MEDIA);
-  const deps = {
+  const deps: Built["deps"] = {
     config,
     keyring: await createKeyring(secrets, currentKid),
     db: drizzle(env.DB, { schema }) as unknown as Database,
@@ -49,6 +50,8 @@ async function build(env: CloudflareEnv, origin: string | undefined): Promise<Bu
       ? r2
       : withSegmentCache(r2, createCacheApiStore((globalThis as unknown as { caches: { default: CacheLike } }).caches.default, origin)),
     background: createBackground(),
+    // tus over R2 multipart: @tus/server needs Node streams.
+    resumableUploads: (appDeps) => createR2TusUploads(appDeps, env.MEDIA),
   };
   return { app: createApp(deps), deps };
 }

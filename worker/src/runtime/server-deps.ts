@@ -15,6 +15,7 @@ import { createMemorySegmentStore } from "../segment-cache/memory-store.ts";
 import { createBackground } from "../background.ts";
 import { runPeriodicWork } from "../periodic/periodic-work.ts";
 import { startPeriodicTimer } from "../periodic/periodic-timer.ts";
+import { createTusUploads } from "../uploads/tus-server.ts";
 
 const MIGRATIONS = fileURLToPath(new URL("../../drizzle", import.meta.url));
 
@@ -50,7 +51,7 @@ export async function createServerDeps(env: Record<string, string | undefined>):
   }
   const { secrets, currentKid } = parseSigningKeys(config.SIGNING_KEYS);
   const background = createBackground();
-  const deps: AppDeps = { config, keyring: await createKeyring(secrets, currentKid), db: database.db, storage, background };
+  const deps: AppDeps = { config, keyring: await createKeyring(secrets, currentKid), db: database.db, storage, background, resumableUploads: createTusUploads };
   const periodic = startPeriodicTimer(() => runPeriodicWork(deps), config.PERIODIC_INTERVAL_SECONDS * 1000);
   return {
     deps,

@@ -6,6 +6,7 @@
 //      segment gate needs no database
 // sub: optional viewer binding, base64url of the viewer id ("" when unbound)
 // mac: base64url HMAC-SHA256 over everything before the last dot.
+import { HLS_ROOT } from "@edgestream/contracts";
 import { decodeBase64Url, encodeBase64Url } from "./base64url.ts";
 import type { Keyring } from "./keyring.ts";
 import { formatStreamSource, parseStreamSource, type StreamSource } from "./stream-source.ts";
@@ -19,9 +20,6 @@ export type VerifyResult = { ok: true; claims: StreamClaims } | { ok: false; rea
 
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 const encoder = new TextEncoder();
-
-/** The root of every signed path. */
-export const HLS_ROOT = "/hls/";
 
 export function streamScope(vid: string): string {
   return `${HLS_ROOT}${vid}/`;

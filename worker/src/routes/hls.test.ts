@@ -97,3 +97,72 @@ describe("query form: playlists rewritten byte for byte", () => {
     },
   );
 });
+
+describe("path form: /hls/<token>/<file>, playlists as stored bytes", () => {
+  const stream = async (vid: string) => (await (await app.request(`/api/videos/${vid}/stream`, { headers: { Authorization: `Bearer ${alice}` } })).json()) as { manifestUrl: string };
+
+  it("is what /stream hands out for a package whose meta.json says every URI is relative", async () => {
+    const { manifestUrl } = await stream("relvid");
+    const token = manifestUrl.split("/")[2]!;
+    expect(manifestUrl).toBe(`/hls/${token}/master.m3u8`);
+    expect(token.split(".")[2]).toBe("relvid");
+  });
+
+  it("stays the query form for a package without the record (a version 2 meta.json)", async () => {
+    expect((await stream("oldvid")).manifestUrl).toMatch(/^\/hls\/oldvid\/master\.m3u8\?sig=k1\./);
+  });
+
+  it("serves every playlist as its stored bytes (382 bytes with the BOM), and relative URIs resolved against it play", async () => {
+    const master = new URL((await stream("relvid")).manifestUrl, "http://worker");
+    const top = await app.request(master.href);
+    expect(top.status).toBe(200);
+    expect(top.headers.get("Cache-Control")).toBe("no-cache");
+    expect(top.headers.get("Content-Type")).toBe("application/vnd.apple.mpegurl");
+    expect(await top.text()).toBe("#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\nv0/index.m3u8\n");
+    const media = new URL("v0/index.m3u8", master);
+    const playlist = await bytesOf(await app.request(media.href));
+    expect(playlist.length).toBe(382);
+    expect(playlist).toEqual(oddPlaylist());
+    const segment = await app.request(new URL("seg%20one.m4s", media).href);
+    expect(segment.status).toBe(200);
+    expect(segment.headers.get("Cache-Control")).toBe("public, max-age=31536000, immutable");
+    expect([...(await bytesOf(segment))]).toEqual([1, 2, 3]);
+    const part = await app.request(new URL("seg_00001.m4s", media).href, { headers: { Range: "bytes=1-2" } });
+    expect(part.status).toBe(206);
+    expect([...(await bytesOf(part))]).toEqual([5, 6]);
+  });
+
+  it("answers 403 for a tampered token and 410 for an expired one, both no-store and with CORS", async () => {
+    const token = await sign(NOW + 60);
+    const otherVideo = token.replace(".relvid.", ".oldvid."); // the MAC no longer covers it
+    const at = token.length - 10;
+    const tampered = token.slice(0, at) + (token[at] === "A" ? "B" : "A") + token.slice(at + 1);
+    for (const bad of [tampered, otherVideo]) {
+      const response = await app.request(`/hls/${bad}/v0/index.m3u8`, { headers: { Origin: "https://site.example" } });
+      expect(response.status).toBe(403);
+      expect(response.headers.get("Cache-Control")).toBe("no-store");
+      expect(response.headers.get("Access-Control-Allow-Origin")).toBe("*");
+      expect(await response.json()).toMatchObject({ error: { code: "invalid_signature" } });
+    }
+    const expired = await app.request(`/hls/${await sign(NOW - 3600)}/v0/seg_00001.m4s`, { headers: { Origin: "https://site.example" } });
+    expect(expired.status).toBe(410);
+    expect(expired.headers.get("Cache-Control")).toBe("no-store");
+    expect(expired.headers.get("Access-Control-Allow-Origin")).toBe("*");
+  });
+
+  it("refuses hostile paths after the token like the query form (403 bad_path)", async () => {
+    const token = await sign(NOW + 60);
+    for (const path of ["v0%2findex.m3u8", "v0/seg%5cone.m4s", "v0/seg%2520one.m4s", "v0//index.m3u8"]) {
+      const response = await app.request(`/hls/${token}/${path}`);
+      expect([path, response.status]).toEqual([path, 403]);
+      expect(await response.json()).toMatchObject({ error: { code: "bad_path" } });
+    }
+  });
+
+  it("is not handed out in nginx mode, whose playlists need md5 links", async () => {
+    const config = parseConfig({ SIGNING_KEYS: `k1:${"s".repeat(40)}`, JWT_SECRET: "j".repeat(40), NGINX_SECURE_LINK_SECRET: "n".repeat(32) });
+    const nginxApp = createApp({ ...deps, config });
+    const body = (await (await nginxApp.request("/api/videos/relvid/stream", { headers: { Authorization: `Bearer ${alice}` } })).json()) as { manifestUrl: string };
+    expect(body.manifestUrl).toMatch(/^\/hls\/relvid\/master\.m3u8\?sig=/);
+  });
+});

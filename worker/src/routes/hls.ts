@@ -13,7 +13,8 @@ import { parseRangeHeader } from "../http/range.ts";
 import { rewritePlaylist, withParam, type RewriteOptions } from "../manifest/rewriter.ts";
 import { parseHlsPath } from "../signing/hls-path.ts";
 import { nginxSignedUrl } from "../signing/nginx-secure-link.ts";
-import { streamScope, verifyStreamToken } from "../signing/stream-token.ts";
+import { streamScope } from "../signing/stream-token.ts";
+import { VerifiedTokens } from "../signing/verified-tokens.ts";
 import { HLS_ROOT, isSessionFile, RangeNotSatisfiableError, STREAM_TOKEN_PARAM } from "@edgestream/contracts";
 import { nowSeconds } from "../clock.ts";
 import type { Context } from "hono";
@@ -51,6 +52,7 @@ function deny(status: 403 | 410, code: string, message: string): HttpError {
 export function hlsRoutes(deps: AppDeps) {
   const now = () => nowSeconds(deps);
   const cache = new PlaylistCache();
+  const tokens = new VerifiedTokens(deps.keyring);
   const selfOrigins = deps.config.PUBLIC_ORIGINS.split(",").map((o) => o.trim().replace(/\/+$/, "")).filter(Boolean);
   const app = new Hono<AppEnv>();
   // No answer about a signed path may be cached when it is an error: a fresh token must fix it.
@@ -64,7 +66,7 @@ export function hlsRoutes(deps: AppDeps) {
     if (!path) throw deny(403, "bad_path", "this path cannot be signed");
     const token = path.form === "path" ? path.token : url.searchParams.get(STREAM_TOKEN_PARAM);
     if (!token) throw deny(403, "missing_signature", `the URL carries no "${STREAM_TOKEN_PARAM}" token`);
-    const verdict = await verifyStreamToken(deps.keyring, token, path.path, now(), deps.config.CLOCK_SKEW_SECONDS);
+    const verdict = await tokens.verify(token, path.path, now(), deps.config.CLOCK_SKEW_SECONDS);
     if (!verdict.ok) {
       if (verdict.reason === "expired") throw deny(410, "expired", "the stream token has expired: ask /stream for a fresh one");
       throw deny(403, "invalid_signature", `the stream token is not valid here (${verdict.reason})`);

@@ -14,7 +14,7 @@ import { privateAnswers, securityHeaders } from "./http/security-headers.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { healthRoutes } from "./routes/health.ts";
-import { HLS_PATH_DOC, hlsRoutes } from "./routes/hls.ts";
+import { HLS_PATH_DOC, HLS_TOKEN_PATH_DOC, hlsRoutes } from "./routes/hls.ts";
 import { progressRoutes } from "./routes/progress.ts";
 import { streamRoutes } from "./routes/stream.ts";
 import { videoRoutes } from "./routes/videos.ts";
@@ -62,12 +62,13 @@ export function createApp(appDeps: AppDeps) {
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   app.openAPIRegistry.registerPath(HLS_PATH_DOC);
+  app.openAPIRegistry.registerPath(HLS_TOKEN_PATH_DOC);
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {
       title: "EdgeStream worker",
       version: "0.1.0",
-      description: "Signed HLS for private video. Playlists and segments live under /hls/{videoId}/… and need the `sig` stream token from /stream.",
+      description: "Signed HLS for private video. Playlists and segments live under /hls/{token}/… (path form) or /hls/{videoId}/…?sig= (query form), with the stream token from /stream.",
     },
   });
 

@@ -41,6 +41,17 @@ export const HLS_PATH_DOC = {
   },
 };
 
+/** The path form in the OpenAPI document: the token is the first folder, playlists come back as stored. */
+export const HLS_TOKEN_PATH_DOC = {
+  ...HLS_PATH_DOC,
+  path: `${HLS_ROOT}{token}/{path}`,
+  summary: "Signed playlists and segments, token in the path (the manifestUrl /stream hands out for packages with relative URIs)",
+  description:
+    "Playlists (.m3u8, .vtt) come back as their stored bytes (Cache-Control: no-cache): their relative URIs inherit the token. " +
+    "Other files stream from storage with Range support (Cache-Control: immutable). 403: invalid token or a hostile path; 410: expired token; both no-store.",
+  request: { params: z.object({ token: z.string(), path: z.string().openapi({ example: "720p/seg_00001.m4s" }) }) },
+};
+
 const MAX_PLAYLIST_BYTES = 8 * 1024 * 1024;
 const SEGMENT_CACHE = "public, max-age=31536000, immutable";
 

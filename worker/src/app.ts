@@ -14,7 +14,7 @@ import { privateAnswers, securityHeaders } from "./http/security-headers.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { healthRoutes } from "./routes/health.ts";
-import { HLS_PATH_DOC, HLS_TOKEN_PATH_DOC, hlsRoutes } from "./routes/hls.ts";
+import { HLS_PATH_DOC, hlsRoutes } from "./routes/hls.ts";
 import { progressRoutes } from "./routes/progress.ts";
 import { streamRoutes } from "./routes/stream.ts";
 import { videoRoutes } from "./routes/videos.ts";
@@ -62,7 +62,6 @@ export function createApp(appDeps: AppDeps) {
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   app.openAPIRegistry.registerPath(HLS_PATH_DOC);
-  app.openAPIRegistry.registerPath(HLS_TOKEN_PATH_DOC);
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {

@@ -19,17 +19,24 @@ import { HLS_ROOT, isSessionFile, RangeNotSatisfiableError, STREAM_TOKEN_PARAM }
 import { nowSeconds } from "../clock.ts";
 import type { Context } from "hono";
 
-/** The signed path in the OpenAPI document (served by a plain route: it has no JSON to validate). */
+/**
+ * The signed path in the OpenAPI document (served by a plain route: it has no JSON to validate). One
+ * template for both forms: OpenAPI counts /hls/{id}/… and /hls/{token}/… as the same path.
+ */
 export const HLS_PATH_DOC = {
   method: "get" as const,
   path: `${HLS_ROOT}{id}/{path}`,
-  summary: "Signed playlists, segments, thumbnails: needs the sig token from /stream",
+  summary: "Signed playlists, segments, thumbnails: the stream token from /stream in the path or in sig",
   description:
-    "Playlists (.m3u8) and thumbnail tracks (.vtt) come back with every URI signed (Cache-Control: no-cache). " +
-    "Other files stream from storage with Range support (Cache-Control: immutable). 403: invalid or missing token; 410: expired token; both no-store.",
+    "Path form, /hls/{token}/{path} (the manifestUrl /stream hands out for packages with relative URIs): playlists come back as their stored bytes, their relative URIs inheriting the token. " +
+    "Query form, /hls/{videoId}/{path}?sig={token}: playlists (.m3u8) and thumbnail tracks (.vtt) come back with every URI signed. Both Cache-Control: no-cache. " +
+    "Other files stream from storage with Range support (Cache-Control: immutable). 403: invalid or missing token, or a hostile path; 410: expired token; both no-store.",
   request: {
-    params: z.object({ id: z.string(), path: z.string().openapi({ example: "v0/seg_00001.m4s" }) }),
-    query: z.object({ [STREAM_TOKEN_PARAM]: z.string() }),
+    params: z.object({
+      id: z.string().openapi({ description: "the stream token (path form) or the video id (query form)" }),
+      path: z.string().openapi({ example: "v0/seg_00001.m4s" }),
+    }),
+    query: z.object({ [STREAM_TOKEN_PARAM]: z.string().optional().openapi({ description: "the stream token, in the query form" }) }),
   },
   responses: {
     200: { description: "the playlist or the bytes" },
@@ -39,17 +46,6 @@ export const HLS_PATH_DOC = {
     416: { description: "range not satisfiable" },
     503: { description: "storage_unavailable: media storage kept failing; try again (Retry-After, no-store)" },
   },
-};
-
-/** The path form in the OpenAPI document: the token is the first folder, playlists come back as stored. */
-export const HLS_TOKEN_PATH_DOC = {
-  ...HLS_PATH_DOC,
-  path: `${HLS_ROOT}{token}/{path}`,
-  summary: "Signed playlists and segments, token in the path (the manifestUrl /stream hands out for packages with relative URIs)",
-  description:
-    "Playlists (.m3u8, .vtt) come back as their stored bytes (Cache-Control: no-cache): their relative URIs inherit the token. " +
-    "Other files stream from storage with Range support (Cache-Control: immutable). 403: invalid token or a hostile path; 410: expired token; both no-store.",
-  request: { params: z.object({ token: z.string(), path: z.string().openapi({ example: "720p/seg_00001.m4s" }) }) },
 };
 
 const MAX_PLAYLIST_BYTES = 8 * 1024 * 1024;

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { createKeyring, signStreamToken } from "../worker/src/index.ts";
 import { nginxSignedUrl } from "../worker/src/signing/nginx-secure-link.ts";
 import { secureLinkLocation, startNginx } from "../tests/helpers/nginx.ts";
+import { processTree } from "../tests/helpers/processes.ts";
 import { startWorkerProcess } from "./worker-process.ts";
 import type { Bench, BenchRow } from "./types.ts";
 
@@ -18,10 +19,22 @@ const CONNECTIONS = 16;
 const NGINX_SECRET = "bench-nginx-secret";
 const SIGNING_SECRET = "b".repeat(48);
 
-async function load(url: string): Promise<{ rps: number; mbps: number; errors: number }> {
+/** CPU seconds used so far by a process and its children (nginx's workers). */
+async function cpuSeconds(pid: number): Promise<number> {
+  return (await processTree(pid)).reduce((sum, p) => sum + p.cpuSeconds, 0);
+}
+
+/**
+ * Requests/s under load, after a 1 s warm-up (JIT, caches), and the server's CPU time per request:
+ * on a shared machine requests/s follow the load of others, CPU per request much less so.
+ */
+async function load(url: string, serverPid: number): Promise<{ rps: number; mbps: number; errors: number; cpuUs: number }> {
+  await autocannon({ url, connections: CONNECTIONS, duration: 1, pipelining: 1 });
+  const cpuBefore = await cpuSeconds(serverPid);
   const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, pipelining: 1 });
+  const cpuUs = (((await cpuSeconds(serverPid)) - cpuBefore) * 1e6) / Math.max(1, result.requests.total);
   const non2xx = result.non2xx + result.errors;
-  return { rps: result.requests.average, mbps: result.throughput.average / 1e6, errors: non2xx };
+  return { rps: result.requests.average, mbps: result.throughput.average / 1e6, errors: non2xx, cpuUs };
 }
 
 export const workerHttp: Bench = {
@@ -44,11 +57,12 @@ export const workerHttp: Bench = {
       const exp = Math.floor(Date.now() / 1000) + 3600;
       const token = await signStreamToken(await createKeyring({ b1: SIGNING_SECRET }, "b1"), { exp, vid: "vid1", src: "pkg" });
 
-      const pathPlaylist = await load(`${worker.url}/hls/${token}/v0/index.m3u8`);
-      const queryPlaylist = await load(`${worker.url}/hls/vid1/v0/index.m3u8?sig=${token}`);
-      const nginxPlaylist = await load(`${nginx.url}/static/pkg/v0/index.m3u8`);
-      const workerSegment = await load(`${worker.url}/hls/${token}/v0/seg_00000.m4s`);
-      const nginxSegment = await load(nginxSignedUrl(`${nginx.url}/media`, "pkg/v0/seg_00000.m4s", exp, NGINX_SECRET));
+      const pathPlaylist = await load(`${worker.url}/hls/${token}/v0/index.m3u8`, worker.pid);
+      const queryPlaylist = await load(`${worker.url}/hls/vid1/v0/index.m3u8?sig=${token}`, worker.pid);
+      const nginxPlaylist = await load(`${nginx.url}/static/pkg/v0/index.m3u8`, nginx.pid);
+      const workerSegment = await load(`${worker.url}/hls/${token}/v0/seg_00000.m4s`, worker.pid);
+      const nginxSegment = await load(nginxSignedUrl(`${nginx.url}/media`, "pkg/v0/seg_00000.m4s", exp, NGINX_SECRET), nginx.pid);
+      const cpu = (ours: { cpuUs: number }, theirs: { cpuUs: number }) => `CPU per request ${ours.cpuUs.toFixed(0)} µs vs ${theirs.cpuUs.toFixed(0)} µs`;
       const runs = { "path-form playlist": pathPlaylist, "query-form playlist": queryPlaylist, "nginx playlist": nginxPlaylist, "worker segment": workerSegment, "nginx segment": nginxSegment };
       for (const [what, r] of Object.entries(runs)) if (r.errors) throw new Error(`${what}: ${r.errors} failed requests`);
       const note = `${CONNECTIONS} connections, ${SECONDS} s each, loopback, worker (node-server) and nginx one process each`;
@@ -61,7 +75,7 @@ export const workerHttp: Bench = {
           baselineName: "nginx static file",
           baseline: nginxPlaylist.rps,
           ratio: pathPlaylist.rps / nginxPlaylist.rps,
-          note,
+          note: `${cpu(pathPlaylist, nginxPlaylist)}; ${note}`,
         },
         {
           bench: "worker http",
@@ -71,7 +85,7 @@ export const workerHttp: Bench = {
           baselineName: "nginx static file",
           baseline: nginxPlaylist.rps,
           ratio: queryPlaylist.rps / nginxPlaylist.rps,
-          note,
+          note: `${cpu(queryPlaylist, nginxPlaylist)}; ${note}`,
         },
         {
           bench: "worker http",
@@ -81,7 +95,7 @@ export const workerHttp: Bench = {
           baselineName: "nginx secure_link + sendfile",
           baseline: nginxSegment.mbps,
           ratio: workerSegment.mbps / nginxSegment.mbps,
-          note: `${workerSegment.rps.toFixed(0)} vs ${nginxSegment.rps.toFixed(0)} req/s; ${note}`,
+          note: `${workerSegment.rps.toFixed(0)} vs ${nginxSegment.rps.toFixed(0)} req/s; ${cpu(workerSegment, nginxSegment)}; ${note}`,
         },
       ];
     } finally {

@@ -7,7 +7,7 @@ import { freePort } from "../tests/helpers/nginx.ts";
 const WORKER_ENTRY = fileURLToPath(new URL("../worker/src/runtime/node.ts", import.meta.url));
 
 /** `BENCH_CPU_PROF=<folder>` profiles the worker (`--cpu-prof`): a .cpuprofile there when it stops. */
-export async function startWorkerProcess(env: Record<string, string>): Promise<{ url: string; close(): Promise<void> }> {
+export async function startWorkerProcess(env: Record<string, string>): Promise<{ url: string; pid: number; close(): Promise<void> }> {
   const port = await freePort();
   const profile = process.env["BENCH_CPU_PROF"];
   const args = [...(profile ? ["--cpu-prof", `--cpu-prof-dir=${profile}`] : []), "--import", "tsx", WORKER_ENTRY];
@@ -24,6 +24,7 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<{
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
     close: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once("exit", resolve));

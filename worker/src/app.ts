@@ -36,15 +36,20 @@ export function createApp(appDeps: AppDeps) {
 
   app.use("*", securityHeaders);
   // Every answer carries CORS headers, errors included: a CORS-less 410 hides the status from the player.
-  app.use(
-    "*",
-    cors({
-      origin: origins.includes("*") ? "*" : origins,
-      allowHeaders: ["Authorization", "Content-Type", "Range"],
-      exposeHeaders: ["Content-Length", "Content-Range", "Accept-Ranges", "Retry-After"],
-      maxAge: 600,
-    }),
-  );
+  const corsHeaders = cors({
+    origin: origins.includes("*") ? "*" : origins,
+    allowHeaders: ["Authorization", "Content-Type", "Range"],
+    exposeHeaders: ["Content-Length", "Content-Range", "Accept-Ranges", "Retry-After"],
+    maxAge: 600,
+  });
+  app.use("*", async (c, next) => {
+    if (c.req.method === "OPTIONS") return corsHeaders(c, next);
+    // Onto the answer once it exists. Run before the route, hono's cors creates `c.res` early, and
+    // Hono then rebuilds the route's Response to merge its headers in: on Node every playlist body
+    // went through a stream copy, most of a path-form playlist's CPU (docs/design-notes.md).
+    await next();
+    await corsHeaders(c, async () => {});
+  });
 
   // Before auth, routing and validators: no body is read past its cap by anything.
   app.use("*", limitRequestBody);

@@ -66,27 +66,19 @@ export const workerHttp: Bench = {
       const runs = { "path-form playlist": pathPlaylist, "query-form playlist": queryPlaylist, "nginx playlist": nginxPlaylist, "worker segment": workerSegment, "nginx segment": nginxSegment };
       for (const [what, r] of Object.entries(runs)) if (r.errors) throw new Error(`${what}: ${r.errors} failed requests`);
       const note = `${CONNECTIONS} connections, ${SECONDS} s each, loopback, worker (node-server) and nginx one process each`;
+      const playlistRow = (form: string, r: typeof pathPlaylist): BenchRow => ({
+        bench: "worker http",
+        metric: `signed 1,800-segment playlist, ${form}, requests/s`,
+        unit: "req/s",
+        ours: r.rps,
+        baselineName: "nginx static file",
+        baseline: nginxPlaylist.rps,
+        ratio: r.rps / nginxPlaylist.rps,
+        note: `${cpu(r, nginxPlaylist)}; ${note}`,
+      });
       return [
-        {
-          bench: "worker http",
-          metric: "signed 1,800-segment playlist, path form (stored bytes), requests/s",
-          unit: "req/s",
-          ours: pathPlaylist.rps,
-          baselineName: "nginx static file",
-          baseline: nginxPlaylist.rps,
-          ratio: pathPlaylist.rps / nginxPlaylist.rps,
-          note: `${cpu(pathPlaylist, nginxPlaylist)}; ${note}`,
-        },
-        {
-          bench: "worker http",
-          metric: "signed 1,800-segment playlist, query form (rewritten), requests/s",
-          unit: "req/s",
-          ours: queryPlaylist.rps,
-          baselineName: "nginx static file",
-          baseline: nginxPlaylist.rps,
-          ratio: queryPlaylist.rps / nginxPlaylist.rps,
-          note: `${cpu(queryPlaylist, nginxPlaylist)}; ${note}`,
-        },
+        playlistRow("path form (stored bytes)", pathPlaylist),
+        playlistRow("query form (rewritten)", queryPlaylist),
         {
           bench: "worker http",
           metric: "1 MB segment through the gate, MB/s",

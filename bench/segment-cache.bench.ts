@@ -13,7 +13,7 @@ import { startS3rverBucket } from "../contracts/src/testing/s3rver-bucket.ts";
 import { generateTestPattern, packageVod } from "../transcode-node/src/index.ts";
 import { startFaultProxy } from "../tests/faults/fault-proxy.ts";
 import type { Bench, BenchRow } from "./types.ts";
-import { startWorkerProcess } from "./viewers.bench.ts";
+import { startWorkerProcess } from "./worker-process.ts";
 
 const VIEWERS = 50;
 const SOURCE_SECONDS = 60;

@@ -4,19 +4,17 @@
 // playlist, the media playlists, the init segments, then the segments in order; at the end it
 // starts over. Figures count the HLS requests (both sides make the same ones); errors count every
 // failed or non-2xx request, /stream included (goal: 0).
-import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { generateTestPattern, packageVod } from "../transcode-node/src/index.ts";
-import { freePort, startNginx } from "../tests/helpers/nginx.ts";
+import { startNginx } from "../tests/helpers/nginx.ts";
+import { startWorkerProcess } from "./worker-process.ts";
 import { percentile, type Bench, type BenchRow } from "./types.ts";
 
 const SECONDS = Number(process.env["BENCH_LOAD_SECONDS"] ?? 60);
 const VIEWERS = Number(process.env["BENCH_LOAD_VIEWERS"] ?? 200);
 const SOURCE_SECONDS = 60;
-const WORKER_ENTRY = fileURLToPath(new URL("../worker/src/runtime/node.ts", import.meta.url));
 
 interface LoadResult {
   requests: number;
@@ -89,31 +87,6 @@ async function loadTest(masterUrl: () => Promise<string>): Promise<LoadResult> {
   await Promise.all(Array.from({ length: VIEWERS }, viewer));
   const elapsed = (performance.now() - started) / 1000;
   return { requests: latencies.length, errors, rps: latencies.length / elapsed, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), ...(firstError ? { firstError } : {}) };
-}
-
-/** The worker's Node entry in a process of its own, so the load generator does not share its event loop. */
-export async function startWorkerProcess(env: Record<string, string>): Promise<{ url: string; close(): Promise<void> }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", WORKER_ENTRY], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  await new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk;
-      if (/listening on http/.test(output)) resolve();
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`the worker exited with ${code}:\n${output}`)));
-  });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.kill("SIGTERM");
-      await exited;
-    },
-  };
 }
 
 export const viewers: Bench = {

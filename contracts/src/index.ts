@@ -6,4 +6,5 @@ export * from "./package-layout.ts";
 export * from "./package-meta.ts";
 export * from "./stream-response.ts";
 export * from "./stream-token-param.ts";
+export * from "./signed-path.ts";
 export * from "./node-api.ts";

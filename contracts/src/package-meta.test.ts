@@ -20,4 +20,10 @@ describe("meta.json schema", () => {
     const { peakBps: _, ...rendition } = meta.renditions[0]!;
     expect(() => parsePackageMeta(JSON.stringify({ ...meta, renditions: [rendition] }), "k")).toThrow(/renditions\[0\]\.peakBps/);
   });
+
+  it("reads a version 2 meta.json (written before relativeUris) as not known to be relative", () => {
+    const { relativeUris: _, ...old } = samplePackageMeta();
+    expect(parsePackageMeta(JSON.stringify({ ...old, version: 2 }), "k")).toEqual({ ...old, version: 2, relativeUris: false });
+    expect(parsePackageMeta(JSON.stringify(samplePackageMeta()), "k").relativeUris).toBe(true);
+  });
 });

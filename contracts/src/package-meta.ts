@@ -13,16 +13,23 @@ export type Backend = z.infer<typeof BackendSchema>;
 export const SegmentTypeSchema = z.enum(["fmp4", "ts"]);
 export type SegmentType = z.infer<typeof SegmentTypeSchema>;
 
-export const PACKAGE_META_VERSION = 2;
+/** Version 3 added `relativeUris`; version 2 metas still parse (as not relative: nothing was recorded). */
+export const PACKAGE_META_VERSION = 3;
 
 const positive = z.number().positive();
 
 export const PackageMetaSchema = z.object({
-  version: z.literal(PACKAGE_META_VERSION),
+  version: z.union([z.literal(2), z.literal(PACKAGE_META_VERSION)]),
   sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be the source's SHA-256 in hex"),
   createdAt: z.iso.datetime(),
   /** The master playlist's file name below the package prefix. */
   master: z.string().min(1),
+  /**
+   * Every URI in every playlist of the package is relative and stays below its prefix, as the packager
+   * writes them: a player resolving them against a playlist's URL keeps a token carried in the path,
+   * so the worker can serve the stored bytes unrewritten. False when not recorded (version 2, other tools).
+   */
+  relativeUris: z.boolean().default(false),
   /** Which writer made it; absent in packages written by a packaging job before sessions existed. */
   origin: z.enum(["job", "on-demand-session"]).optional(),
   /** The probed source (the node's MediaInfo) and its file name; readers rely on the named fields. */

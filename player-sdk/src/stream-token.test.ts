@@ -38,6 +38,26 @@ describe("StreamToken", () => {
     expect(token.sign(`${HLS}v0/seg.m4s`)).toBe(`${HLS}v0/seg.m4s`); // unsigned URLs stay unsigned
   });
 
+  it("substitutes the current token into the path of URLs under any token it was handed, and leaves every other URL alone", () => {
+    const { token } = tokenWith();
+    const path = (t: string, file: string) => `https://api.example/hls/${t}/${file}`;
+    token.set(path("k.1.v1.p..A", "master.m3u8"), Date.now() + 60_000);
+    token.set(path("k.2.v1.p..B", "master.m3u8"), Date.now() + 60_000);
+    // hls.js resolves against the playlist it fetched, with the first token or a later one.
+    expect(token.sign(path("k.1.v1.p..A", "v0/seg%20one.m4s"))).toBe(path("k.2.v1.p..B", "v0/seg%20one.m4s"));
+    expect(token.sign(path("k.1.v1.p..A", "v0/index.m3u8?_HLS_msn=3"))).toBe(path("k.2.v1.p..B", "v0/index.m3u8?_HLS_msn=3"));
+    expect(token.sign(path("k.9.v2.p..C", "seg.m4s"))).toBe(path("k.9.v2.p..C", "seg.m4s")); // not a token of ours
+    expect(token.sign("https://cdn.example/hls/k.1.v1.p..A/seg.m4s")).toBe("https://cdn.example/hls/k.1.v1.p..A/seg.m4s");
+    expect(token.sign("https://api.example/hls/v1/seg.m4s?sig=X")).toBe("https://api.example/hls/v1/seg.m4s?sig=X"); // no query form was handed out
+  });
+
+  it("keeps substituting query-form URLs after the worker switches to the path form (a session's package is ready)", () => {
+    const { token } = tokenWith();
+    token.set(url("master.m3u8", "S1"), Date.now() + 60_000);
+    token.set("https://api.example/hls/k.2.v1.p..B/master.m3u8", Date.now() + 60_000);
+    expect(token.sign(url("v0-live/seg_00003.m4s", "S1"))).toBe(url("v0-live/seg_00003.m4s", "k.2.v1.p..B"));
+  });
+
   it("refreshes a fifth of the lifetime before expiry (8 s token: 1.6 s ahead) and keeps doing so", async () => {
     vi.useFakeTimers();
     const { token, fetchFresh, onRefreshed } = tokenWith();

@@ -1,7 +1,9 @@
-// The stream token (the `sig` query parameter on every /hls URL): refreshed ahead of expiry and
-// when the worker rejects it, and substituted into every request hls.js makes, so playback never
-// reloads its source (which would empty the buffer).
+// The stream token on every /hls URL, in the path (`/hls/<token>/…`, where relative URIs in
+// playlists inherit it) or in the `sig` query parameter: refreshed ahead of expiry and when the
+// worker rejects it, and substituted into every request hls.js makes, in the form that request
+// carries it, so playback never reloads its source (which would empty the buffer).
 import { backoffDelay } from "./backoff.ts";
+import { HLS_ROOT, pathTokenOf, tokenOf, withToken } from "@edgestream/contracts/signed-path";
 import { STREAM_TOKEN_PARAM } from "@edgestream/contracts/stream-token-param";
 
 export type RefreshReason = "ahead" | "rejected" | "native";
@@ -20,7 +22,11 @@ export interface StreamTokenDeps {
 export class StreamToken {
   sig = "";
   expiresAt = 0;
+  /** Query form: the video's folder on the worker (`<origin>/hls/<vid>/`); empty until a query-form URL was set. */
   private scope = "";
+  private origin = "";
+  /** Path form: every token this player was handed, since hls.js resolves URLs against playlists fetched with any of them. */
+  private pathTokens = new Set<string>();
   private pending: Promise<void> | null = null;
   private failures = 0;
 
@@ -29,9 +35,12 @@ export class StreamToken {
   /** Takes the token from a manifest URL and plans the next refresh ahead of `expiresAt`. */
   set(manifestUrl: string, expiresAt: number): void {
     const url = new URL(manifestUrl);
-    this.sig = url.searchParams.get(STREAM_TOKEN_PARAM) ?? "";
-    // Only URLs below the video's /hls/<id>/ folder on the same origin carry this token.
-    this.scope = url.origin + url.pathname.slice(0, url.pathname.indexOf("/", 5) + 1);
+    this.sig = tokenOf(url) ?? "";
+    this.origin = url.origin;
+    // Only URLs on the same origin below the video's /hls/<id>/ folder, or below /hls/<a token of ours>/, carry this token.
+    const inPath = pathTokenOf(url.pathname);
+    if (inPath !== undefined) this.pathTokens.add(inPath);
+    else this.scope = url.origin + url.pathname.slice(0, url.pathname.indexOf("/", HLS_ROOT.length) + 1);
     this.expiresAt = expiresAt;
     const now = (this.deps.now ?? Date.now)();
     const { aheadSeconds } = this.deps;
@@ -44,11 +53,11 @@ export class StreamToken {
 
   /** The URL with the current token, for URLs this token covers; others are left alone. */
   sign(url: string): string {
-    if (!this.sig || !url.startsWith(this.scope)) return url;
+    if (!this.sig || !url.startsWith(this.origin + HLS_ROOT)) return url;
     const u = new URL(url);
-    if (!u.searchParams.has(STREAM_TOKEN_PARAM)) return url;
-    u.searchParams.set(STREAM_TOKEN_PARAM, this.sig);
-    return u.href;
+    const inPath = pathTokenOf(u.pathname);
+    const ours = inPath !== undefined ? this.pathTokens.has(inPath) : this.scope !== "" && url.startsWith(this.scope) && u.searchParams.has(STREAM_TOKEN_PARAM);
+    return ours ? withToken(u, this.sig).href : url;
   }
 
   /** Resolves when no refresh is under way (at most `capMs` later), so a request goes out with the freshest token. */

@@ -5,6 +5,7 @@ import { rm } from "node:fs/promises";
 import { and, eq } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pathTokenOf, tokenOf } from "@edgestream/contracts";
 import { schema } from "@edgestream/worker";
 import { startStack, type RunningStack } from "../../demo/stack.ts";
 import { launchChromium } from "../helpers/browser.ts";
@@ -80,7 +81,7 @@ async function waitForPlayback(page: Page, pastSeconds = 0.5, { timeoutMs = 30_0
 }
 
 /** Fields of a stream token (`kid.exp.vid.src.sub.mac`) that the test reads: its expiry, unix seconds. */
-const tokenExp = (url: string) => Number(new URL(url).searchParams.get("sig")!.split(".")[1]);
+const tokenExp = (url: string) => Number(tokenOf(new URL(url))!.split(".")[1]);
 
 describe("player SDK in Chromium against the worker", () => {
   it(
@@ -112,13 +113,16 @@ describe("player SDK in Chromium against the worker", () => {
         expect(log.hls.mediaAttaching, context).toBe(1);
         expect(log.hls.flushes.filter((f) => f.endOffset > f.currentTime), context).toEqual([]);
 
+        // The packaged sample plays in the path form: every request carries its token in the path
+        // (relative URIs in unrewritten playlists), so a refresh is a path substitution.
+        expect(run.hls.filter((r) => pathTokenOf(new URL(r.url).pathname) === undefined), context).toEqual([]);
         // Tokens did expire under it: segments kept coming with tokens issued after the first one
         // had died (a token's expiry is its issue time + TTL), each served.
-        const segments = run.hls.filter((r) => /\.m4s\?/.test(r.url));
+        const segments = run.hls.filter((r) => /\.m4s$/.test(new URL(r.url).pathname));
         const firstExp = Math.min(...segments.map((r) => tokenExp(r.url)));
         const later = segments.filter((r) => r.status === 200 && tokenExp(r.url) >= firstExp + TOKEN_TTL_SECONDS);
         expect(later.length, context).toBeGreaterThanOrEqual(3);
-        const sigs = new Set(segments.filter((r) => r.status === 200).map((r) => new URL(r.url).searchParams.get("sig")));
+        const sigs = new Set(segments.filter((r) => r.status === 200).map((r) => tokenOf(new URL(r.url))));
         expect(sigs.size, context).toBeGreaterThanOrEqual(3);
       }
       // Ahead of expiry: refreshed several times, and no request is ever rejected.

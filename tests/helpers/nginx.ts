@@ -21,6 +21,8 @@ export async function freePort(): Promise<number> {
 
 export interface RunningNginx {
   url: string;
+  /** The master process (its workers are its children). */
+  pid: number;
   close(): Promise<void>;
 }
 
@@ -65,6 +67,7 @@ http {
   }
   return {
     url,
+    pid: child.pid!,
     close: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once("exit", resolve));

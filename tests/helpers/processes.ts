@@ -11,6 +11,8 @@ export interface ProcessInfo {
   state: string;
   /** The command line, NUL separators as spaces. */
   cmdline: string;
+  /** CPU time used so far, user + system, in seconds (clock ticks of 1/100 s on Linux). */
+  cpuSeconds: number;
 }
 
 /** The environment variable every process of one test run inherits (set by the global setup). */
@@ -21,7 +23,7 @@ async function read(pid: number): Promise<ProcessInfo | undefined> {
     const stat = await readFile(`/proc/${pid}/stat`, "utf8");
     const after = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     const cmdline = (await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "")).split("\0").join(" ").trim();
-    return { pid, ppid: Number(after[1]), pgrp: Number(after[2]), state: after[0]!, cmdline };
+    return { pid, ppid: Number(after[1]), pgrp: Number(after[2]), state: after[0]!, cmdline, cpuSeconds: (Number(after[11]) + Number(after[12])) / 100 };
   } catch {
     return undefined; // gone between the listing and the read
   }

@@ -13,13 +13,6 @@ export function tempDataDir(label: string): Promise<string> {
   return mkdtemp(join(tmpdir(), `edgestream-${label}-`));
 }
 
-/** Replaces the stream token (the `sig` parameter) of a URL. */
-export function withSig(url: string, token: string): string {
-  const u = new URL(url);
-  u.searchParams.set("sig", token);
-  return u.href;
-}
-
 /** The same token with one character in the middle of its MAC changed (every bit of it counts). */
 export function tamper(token: string): string {
   const at = token.length - 10;

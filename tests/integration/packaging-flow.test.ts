@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateTestPattern } from "@edgestream/transcode-node";
 import type { RunningWorker } from "@edgestream/worker/node";
+import { tokenOf } from "@edgestream/contracts";
 import { parseStreamSource } from "../../worker/src/signing/stream-source.ts";
 import { NODE_SECRET, startPair, viewerToken as login, type Pair } from "../helpers/node-pair.ts";
 import { tempDataDir } from "../helpers/stack.ts";
@@ -193,7 +194,7 @@ describe("playing before packaging, through an on-demand session", () => {
     expect((await fetch(new URL(uris[2]!.replace(oldSig, renewedSig), variant))).status).toBe(200);
     expect(settled.status).toBe(200);
     const ready = new URL(settled.body["manifestUrl"] as string, pair.worker.url);
-    expect(ready.searchParams.get("sig")!.split(".")[3]).toMatch(/^[0-9a-f]{64}$/); // src: the content address, not the node
+    expect(tokenOf(ready)!.split(".")[3]).toMatch(/^[0-9a-f]{64}$/); // src: the content address, not the node
     expect((await fetch(ready)).status).toBe(200);
   });
 });

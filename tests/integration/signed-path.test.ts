@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateTestPattern, sha256File } from "@edgestream/transcode-node";
 import { insertVideo, signStreamToken } from "@edgestream/worker";
 import { startNodeWorker, type RunningWorker } from "@edgestream/worker/node";
-import { tamper, TEST_SECRETS, tempDataDir, withSig } from "../helpers/stack.ts";
+import { tokenOf, withToken } from "@edgestream/contracts";
+import { tamper, TEST_SECRETS, tempDataDir } from "../helpers/stack.ts";
 
 const CLI = fileURLToPath(new URL("../../transcode-node/src/cli.ts", import.meta.url));
 let dataDir: string;
@@ -63,36 +64,45 @@ function urisOf(playlist: string): string[] {
   return uris;
 }
 
-/** The file in storage behind a signed URL: its path below /hls/clip1/, under the package's prefix. */
+/** The file in storage behind a signed URL: its path below /hls/<token>/ (or /hls/clip1/), under the package's prefix. */
 function storedPath(url: URL): string {
-  return join(worker.settings.storageDir, sha, ...url.pathname.replace("/hls/clip1/", "").split("/"));
+  return join(worker.settings.storageDir, sha, ...url.pathname.split("/").slice(3));
 }
 
 /** Walks master → media playlists → every referenced file, fetching each through the worker. */
 async function walk(masterUrl: string) {
-  const token = new URL(masterUrl).searchParams.get("sig")!;
+  const texts = new Map<string, string>();
+  const token = tokenOf(new URL(masterUrl))!;
   const master = await fetch(masterUrl);
   expect(master.status).toBe(200);
   expect(master.headers.get("cache-control")).toBe("no-cache");
-  const playlists = urisOf(await master.text());
+  const masterText = await master.text();
+  const playlists = urisOf(masterText);
+  texts.set(new URL(masterUrl).pathname, masterText);
   const files: URL[] = [];
   for (const playlist of playlists) {
-    expect(new URL(playlist, masterUrl).searchParams.get("sig")).toBe(token);
+    expect(tokenOf(new URL(playlist, masterUrl))).toBe(token);
     const mediaUrl = new URL(playlist, masterUrl);
     const media = await fetch(mediaUrl);
     expect(media.status).toBe(200);
-    for (const uri of urisOf(await media.text())) {
+    const mediaText = await media.text();
+    texts.set(mediaUrl.pathname, mediaText);
+    for (const uri of urisOf(mediaText)) {
       const url = new URL(uri, mediaUrl);
-      expect(url.searchParams.get("sig")).toBe(token);
+      expect(tokenOf(url)).toBe(token);
       files.push(url);
     }
   }
-  return { playlists, files };
+  return { playlists, files, texts };
 }
 
 describe("signed playback path over HTTP", () => {
   it("serves every playlist and segment, each URI signed, bytes identical to storage", async () => {
-    const { playlists, files } = await walk(await streamManifestUrl());
+    const masterUrl = await streamManifestUrl();
+    // The packager recorded relativeUris: the token travels in the path, playlists go out as stored.
+    expect(new URL(masterUrl).pathname).toBe(`/hls/${tokenOf(new URL(masterUrl))}/master.m3u8`);
+    const { playlists, files, texts } = await walk(masterUrl);
+    for (const [path, text] of texts) expect(text).toBe(await readFile(storedPath(new URL(path, worker.url)), "utf8"));
     // The ladder of a 180p source is one video rung plus the audio group.
     expect(playlists.map((p) => p.split("?")[0]).sort()).toEqual(["180p/index.m3u8", "audio/index.m3u8"]);
     expect(files.length).toBeGreaterThanOrEqual(2 * 4); // per playlist: init + 3 segments of a 9 s clip
@@ -118,22 +128,22 @@ describe("signed playback path over HTTP", () => {
   it("answers 403 for a tampered signature and 410 for an expired one, no-store with CORS", async () => {
     const masterUrl = await streamManifestUrl();
     const { files } = await walk(masterUrl);
-    const segmentUrl = files.find((url) => /seg_\d+\.m4s$/.test(url.pathname))!.href.replace(/\?.*/, "");
-    const token = new URL(masterUrl).searchParams.get("sig")!;
+    const segmentUrl = files.find((url) => /seg_\d+\.m4s$/.test(url.pathname))!;
+    const token = tokenOf(new URL(masterUrl))!;
     const headers = { Origin: "https://some-site.example" };
 
-    const tampered = await fetch(withSig(segmentUrl, tamper(token)), { headers });
+    const tampered = await fetch(withToken(segmentUrl, tamper(token)), { headers });
     expect(tampered.status).toBe(403);
     expect(tampered.headers.get("cache-control")).toBe("no-store");
     expect(tampered.headers.get("access-control-allow-origin")).toBe("*");
 
     const expiredToken = await signStreamToken(worker.deps.keyring, { exp: Math.floor(Date.now() / 1000) - 600, vid: "clip1", src: sha });
-    const expired = await fetch(withSig(segmentUrl, expiredToken), { headers });
+    const expired = await fetch(withToken(segmentUrl, expiredToken), { headers });
     expect(expired.status).toBe(410);
     expect(expired.headers.get("cache-control")).toBe("no-store");
     expect(expired.headers.get("access-control-allow-origin")).toBe("*");
 
-    const unsigned = await fetch(new URL("180p/index.m3u8", masterUrl));
+    const unsigned = await fetch(`${worker.url}/hls/clip1/180p/index.m3u8`);
     expect(unsigned.status).toBe(403);
   });
 

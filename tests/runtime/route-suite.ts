@@ -2,9 +2,10 @@
 // workerd (miniflare, with D1 and R2) and Deno. Each runtime file provides a target that can seed
 // storage directly (as the transcode node would) and the suite does everything else through the API.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tokenOf, withToken } from "@edgestream/contracts";
 import { samplePackageMeta } from "@edgestream/contracts/testing/package-meta-fixture";
 import { createKeyring, parseSigningKeys, signStreamToken } from "@edgestream/worker";
-import { tamper, TEST_SECRETS, withSig } from "../helpers/stack.ts";
+import { tamper, TEST_SECRETS } from "../helpers/stack.ts";
 import { startCuttingProxy } from "../helpers/cutting-proxy.ts";
 import { tusUpload } from "../helpers/tus-client.ts";
 
@@ -26,8 +27,11 @@ const FILES: Record<string, string> = {
   "v0/init.mp4": "INIT-BYTES",
   "v0/seg_00000.m4s": "SEGMENT-ZERO-0123456789",
   "v0/seg_00001.m4s": "SEGMENT-ONE",
-  "meta.json": JSON.stringify(samplePackageMeta({ source: { ...samplePackageMeta().source, durationSec: 6 } })),
+  // Made by a tool that does not promise relative URIs: the query form, playlists rewritten.
+  "meta.json": JSON.stringify(samplePackageMeta({ relativeUris: false, source: { ...samplePackageMeta().source, durationSec: 6 } })),
 };
+/** The same package as the packager writes it (relativeUris): the path form, playlists as stored. */
+const RELATIVE_FILES: Record<string, string> = { ...FILES, "meta.json": JSON.stringify(samplePackageMeta()) };
 
 export function describeRoutes(runtime: string, start: () => Promise<RuntimeTarget>): void {
   describe(`worker routes under ${runtime}`, () => {
@@ -44,6 +48,7 @@ export function describeRoutes(runtime: string, start: () => Promise<RuntimeTarg
     beforeAll(async () => {
       target = await start();
       for (const [path, body] of Object.entries(FILES)) await target.seed(`pkg1/${path}`, body);
+      for (const [path, body] of Object.entries(RELATIVE_FILES)) await target.seed(`pkg2/${path}`, body);
       alice = await login("alice");
       bob = await login("bob");
     });
@@ -84,6 +89,21 @@ export function describeRoutes(runtime: string, start: () => Promise<RuntimeTarg
       }
     });
 
+    it("hands out the path form for a package with relative URIs and serves its playlists as stored", async () => {
+      const created = await api("/api/videos", { method: "POST", body: JSON.stringify({ title: "Relative", storageKey: "pkg2" }) });
+      const { id } = (await created.json()) as { id: string };
+      const master = new URL(((await (await api(`/api/videos/${id}/stream`)).json()) as { manifestUrl: string }).manifestUrl, target.url);
+      const token = tokenOf(master)!;
+      expect(master.pathname).toBe(`/hls/${token}/master.m3u8`);
+      expect(await (await fetch(master)).text()).toBe(RELATIVE_FILES["master.m3u8"]);
+      const media = new URL("v0/index.m3u8", master);
+      expect(await (await fetch(media)).text()).toBe(RELATIVE_FILES["v0/index.m3u8"]);
+      for (const file of ["init.mp4", "seg_00000.m4s", "seg_00001.m4s"]) expect(await (await fetch(new URL(file, media))).text()).toBe(RELATIVE_FILES[`v0/${file}`]);
+      const gone = await fetch(withToken(new URL("seg_00000.m4s", media), tamper(token)));
+      expect([gone.status, gone.headers.get("cache-control")]).toEqual([403, "no-store"]);
+      expect((await api(`/api/videos/${id}`, { method: "DELETE" })).status).toBe(204);
+    });
+
     it("answers Range requests with 206 and past-the-end ones with 416", async () => {
       const segment = new URL("v0/seg_00000.m4s", await manifestUrl()).href.replace(/\?.*/, "") + new URL(await manifestUrl()).search;
       const part = await fetch(segment, { headers: { Range: "bytes=8-11" } });
@@ -96,13 +116,13 @@ export function describeRoutes(runtime: string, start: () => Promise<RuntimeTarg
     it("answers 403 for a tampered token or a climbing path and 410 for an expired token, no-store with CORS", async () => {
       const master = await manifestUrl();
       const token = new URL(master).searchParams.get("sig")!;
-      const segment = new URL("v0/seg_00000.m4s", master).href.replace(/\?.*/, "");
+      const segment = new URL(`v0/seg_00000.m4s?sig=${token}`, master);
       const origin = { Origin: "https://site.example" };
-      const forbidden = await fetch(withSig(segment, tamper(token)), { headers: origin });
+      const forbidden = await fetch(withToken(segment, tamper(token)), { headers: origin });
       expect([forbidden.status, forbidden.headers.get("cache-control"), forbidden.headers.get("access-control-allow-origin")]).toEqual([403, "no-store", "*"]);
       const { secrets, currentKid } = parseSigningKeys(TEST_SECRETS.SIGNING_KEYS);
       const expiredToken = await signStreamToken(await createKeyring(secrets, currentKid), { exp: Math.floor(Date.now() / 1000) - 600, vid: videoId, src: "pkg1" });
-      const gone = await fetch(withSig(segment, expiredToken), { headers: origin });
+      const gone = await fetch(withToken(segment, expiredToken), { headers: origin });
       expect([gone.status, gone.headers.get("cache-control"), gone.headers.get("access-control-allow-origin")]).toEqual([410, "no-store", "*"]);
       expect((await fetch(`${target.url}/hls/${videoId}/v0/%2e%2e/%2e%2e/pkg1/meta.json?sig=${token}`)).status).toBe(403);
     });

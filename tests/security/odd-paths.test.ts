@@ -1,6 +1,7 @@
 // Long and odd request targets against the real Node worker, as raw bytes on a socket (so nothing
 // cleans them up first): never a 5xx, always the JSON error with CORS and nosniff, no-store on
 // /hls and on what Node's own parser refuses, and never a server path in a message.
+import { tokenOf } from "@edgestream/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rawRequest } from "./raw-http.ts";
 import { startSecurityWorker, type SecurityWorker } from "./worker.ts";
@@ -15,7 +16,7 @@ beforeAll(async () => {
   jwt = await w.login("alice");
   videoId = await w.seedVideo(jwt);
   const stream = (await (await fetch(`${w.worker.url}/api/videos/${videoId}/stream`, { headers: { Authorization: `Bearer ${jwt}` } })).json()) as { manifestUrl: string };
-  sig = new URL(stream.manifestUrl, w.worker.url).searchParams.get("sig")!;
+  sig = tokenOf(new URL(stream.manifestUrl, w.worker.url))!; // valid in the query form too
 });
 afterAll(() => w?.close());
 

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ffprobeJson, parseMasterPlaylist, readRendition } from "../../tests/helpers/media.ts";
+import { isSafeKey, MASTER_PLAYLIST } from "@edgestream/contracts";
 import { MediaInputError } from "./errors.ts";
 import { packageVod, type PackageResult } from "./package-vod.ts";
 import { generateZoo, type ZOO } from "./testing/zoo.ts";
@@ -17,6 +18,11 @@ beforeAll(async () => {
   zoo = await generateZoo(dir);
 }, 60_000);
 afterAll(() => rm(dir, { recursive: true, force: true }));
+
+/** Every URI a player fetches from a playlist: URI lines and quoted URI attributes. */
+function playlistUris(text: string): string[] {
+  return text.split(/\r?\n/).flatMap((line) => (line.startsWith("#") ? [...line.matchAll(/[:,]URI="([^"]*)"/g)].map((m) => m[1]!) : line.trim() ? [line.trim()] : []));
+}
 
 const PROFILE_HEX: Record<string, string> = { High: "64", Main: "4D", "Constrained Baseline": "42", Baseline: "42" };
 
@@ -63,7 +69,14 @@ async function verifyPackage(result: PackageResult, fps: number) {
     for (const v of master.variants) expect(v.attrs["CODECS"]).toMatch(/,mp4a\.40\.2$/);
   }
   const meta = JSON.parse(await readFile(join(out, "meta.json"), "utf8"));
-  expect(meta).toMatchObject({ version: 2, sha256: result.sha256, segmentSeconds: target, segmentType: result.plan.segmentType });
+  expect(meta).toMatchObject({ version: 3, relativeUris: true, sha256: result.sha256, segmentSeconds: target, segmentType: result.plan.segmentType });
+  // relativeUris is a promise the worker relies on (it serves these playlists unrewritten, the token
+  // in the path): every URI in them is a plain key below the package's prefix.
+  const playlists = [MASTER_PLAYLIST, ...master.variants.map((v) => v.uri), ...(audioUri ? [audioUri] : [])];
+  for (const playlist of playlists) {
+    const folder = playlist.includes("/") ? playlist.slice(0, playlist.lastIndexOf("/") + 1) : "";
+    for (const uri of playlistUris(await readFile(join(out, playlist), "utf8"))) expect(isSafeKey(folder + uri), `${playlist}: ${uri}`).toBe(true);
+  }
   return { master, report, audio, meta };
 }
 

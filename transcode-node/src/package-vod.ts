@@ -117,6 +117,9 @@ export async function packageInto(workDir: string, options: PackageCoreOptions):
     sha256,
     createdAt: new Date().toISOString(),
     master: MASTER_PLAYLIST,
+    // Every playlist names its files by relative paths (ffmpeg's segment names, our master): a
+    // token in the URL path reaches every file, and the worker serves the playlists as stored.
+    relativeUris: true,
     origin: "job",
     source: { name: basename(input), ...info },
     segmentSeconds: plan.segmentSeconds,

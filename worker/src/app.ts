@@ -40,15 +40,20 @@ export function createApp(appDeps: AppDeps) {
 
   app.use("*", securityHeaders);
   // Every answer carries CORS headers, errors included: a CORS-less 410 hides the status from the player.
-  app.use(
-    "*",
-    cors({
-      origin: origins.includes("*") ? "*" : origins,
-      allowHeaders: ["Authorization", "Content-Type", "Range", ...TUS_HEADERS],
-      exposeHeaders: ["Content-Length", "Content-Range", "Accept-Ranges", "Retry-After", ...TUS_RESPONSE_HEADERS],
-      maxAge: 600,
-    }),
-  );
+  const corsHeaders = cors({
+    origin: origins.includes("*") ? "*" : origins,
+    allowHeaders: ["Authorization", "Content-Type", "Range", ...TUS_HEADERS],
+    exposeHeaders: ["Content-Length", "Content-Range", "Accept-Ranges", "Retry-After", ...TUS_RESPONSE_HEADERS],
+    maxAge: 600,
+  });
+  app.use("*", async (c, next) => {
+    if (c.req.method === "OPTIONS") return corsHeaders(c, next);
+    // Onto the answer once it exists. Run before the route, hono's cors creates `c.res` early, and
+    // Hono then rebuilds the route's Response to merge its headers in: on Node every playlist body
+    // went through a stream copy, most of a path-form playlist's CPU (docs/design-notes.md).
+    await next();
+    await corsHeaders(c, async () => {});
+  });
 
   // Before auth, routing and validators: no body is read past its cap by anything.
   app.use("*", limitRequestBody);
@@ -74,7 +79,7 @@ export function createApp(appDeps: AppDeps) {
     info: {
       title: "EdgeStream worker",
       version: "0.1.0",
-      description: "Signed HLS for private video. Playlists and segments live under /hls/{videoId}/… and need the `sig` stream token from /stream.",
+      description: "Signed HLS for private video. Playlists and segments live under /hls/{token}/… (path form) or /hls/{videoId}/…?sig= (query form), with the stream token from /stream.",
     },
   });
 

@@ -43,7 +43,9 @@ export function resolveRange(range: RangeRequest, size: number): { offset: numbe
   return { offset: range.offset, length };
 }
 
-const SAFE_KEY = /^[A-Za-z0-9_][A-Za-z0-9._-]*(\/[A-Za-z0-9_][A-Za-z0-9._-]*)*$/;
+// A space may sit inside a name (packages made by other tools have "seg one.ts"); a name still starts
+// with a letter, digit or underscore.
+const SAFE_KEY = /^[A-Za-z0-9_][A-Za-z0-9._ -]*(\/[A-Za-z0-9_][A-Za-z0-9._ -]*)*$/;
 /** S3 and R2 allow 1024-byte keys; a file system allows 255-byte names. */
 export const MAX_KEY_LENGTH = 1024;
 const MAX_KEY_PART_LENGTH = 255;

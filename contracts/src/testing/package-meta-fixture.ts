@@ -8,6 +8,7 @@ export function samplePackageMeta(overrides: Partial<PackageMeta> = {}): Package
     sha256: "a".repeat(64),
     createdAt: "2026-01-01T00:00:00.000Z",
     master: MASTER_PLAYLIST,
+    relativeUris: true,
     origin: "job",
     source: { name: "clip.mp4", formatName: "mov,mp4,m4a,3gp,3g2,mj2", durationSec: 4, sizeBytes: 1000 },
     segmentSeconds: 2,

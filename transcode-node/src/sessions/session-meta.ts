@@ -21,6 +21,9 @@ export function buildSessionMeta(p: SessionPackage, createdAt: Date): PackageMet
     sha256: p.sha256,
     createdAt: createdAt.toISOString(),
     master: MASTER_PLAYLIST,
+    // Every playlist names its files by relative paths (ffmpeg's segment names, our master): a
+    // token in the URL path reaches every file, and the worker serves the playlists as stored.
+    relativeUris: true,
     origin: "on-demand-session",
     source: p.source,
     segmentSeconds: p.segmentSeconds,

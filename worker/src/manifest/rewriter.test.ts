@@ -53,6 +53,11 @@ describe("rewritePlaylist", () => {
     expect(rewritePlaylist(line, opts)).toBe('#EXT-X-MEDIA:TYPE=SUBTITLES,NAME="a, b=c",GROUP-ID="s",URI="subs/en.m3u8?sig=TOKEN"');
   });
 
+  it("keeps a UTF-8 BOM of a byte string (EF BB BF) and never reads it as a URI", () => {
+    const output = rewritePlaylist("\xef\xbb\xbf#EXTM3U\n#EXTINF:4,caf\xe9\nseg.m4s\n", { param: "sig", value: "TOKEN" });
+    expect(output).toBe("\xef\xbb\xbf#EXTM3U\n#EXTINF:4,caf\xe9\nseg.m4s?sig=TOKEN\n");
+  });
+
   it("keeps a BOM, CR-only line ends, comments, blank lines and unknown tags byte for byte", () => {
     const input = "\uFEFF#EXTM3U\r# a comment\r\r#EXT-X-UNKNOWN:URI=\"x.m4s\"\r#EXTINF:4,\r  seg.m4s  \r";
     const output = rewritePlaylist(input, opts);

@@ -1,6 +1,7 @@
 // Signs an HLS playlist by adding one query parameter to every same-origin URI — URI lines and
 // the URI="…" attribute of the tags that carry one — and leaves every other byte as it was
 // (BOM, CRLF, comments, unknown tags, attribute order, other origins, existing queries and fragments).
+// The route hands it a byte string (manifest/byte-string.ts), so bytes in any encoding come back as stored.
 // Hand-written because playlist parsers (m3u8-parser, hls.js) build a model and cannot re-emit the
 // original bytes; this is a single pass over lines that never allocates a model.
 
@@ -37,7 +38,7 @@ export function rewritePlaylist(text: string, options: RewriteOptions): string {
   const suffix = `?${options.param}=${options.value}`;
   const length = text.length;
   let copied = 0;
-  let lineStart = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let lineStart = bomLength(text);
   let nextLf = -1;
   let nextCr = -1;
   while (lineStart <= length) {
@@ -70,6 +71,12 @@ export function rewritePlaylist(text: string, options: RewriteOptions): string {
   if (copied === 0) return text;
   out.push(text.slice(copied));
   return out.join("");
+}
+
+/** A BOM, as decoded text (U+FEFF) or as a byte string of UTF-8 (EF BB BF): copied, never read as a URI. */
+function bomLength(text: string): number {
+  if (text.charCodeAt(0) === 0xfeff) return 1;
+  return text.startsWith("\xef\xbb\xbf") ? 3 : 0;
 }
 
 function indexOrEnd(text: string, needle: string, from: number): number {

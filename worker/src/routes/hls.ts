@@ -1,9 +1,11 @@
-// The signed path: playlists (rewritten so every URI carries the token) and the segment gate.
+// The signed path: playlists and the segment gate. Query form (/hls/<vid>/<file>?sig=): playlists
+// rewritten so every URI carries the token. Path form (/hls/<token>/<file>): playlists as stored.
 // No database and no JWT here: the token alone says what may be read and where it lives.
 import { z } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import { rewriteThumbnailTrack } from "../manifest/vtt-rewriter.ts";
-import { PlaylistCache } from "../manifest/playlist-cache.ts";
+import { bytesToByteString, byteStringToBytes } from "../manifest/byte-string.ts";
+import { CachedPlaylist, PlaylistCache } from "../manifest/playlist-cache.ts";
 import { HttpError } from "../errors.ts";
 import type { AppDeps, AppEnv } from "../env.ts";
 import { contentTypeFor } from "../http/content-type.ts";
@@ -11,22 +13,30 @@ import { parseRangeHeader } from "../http/range.ts";
 import { rewritePlaylist, withParam, type RewriteOptions } from "../manifest/rewriter.ts";
 import { parseHlsPath } from "../signing/hls-path.ts";
 import { nginxSignedUrl } from "../signing/nginx-secure-link.ts";
-import { HLS_ROOT, streamScope, verifyStreamToken } from "../signing/stream-token.ts";
-import { isSessionFile, RangeNotSatisfiableError, STREAM_TOKEN_PARAM } from "@edgestream/contracts";
+import { streamScope } from "../signing/stream-token.ts";
+import { VerifiedTokens } from "../signing/verified-tokens.ts";
+import { HLS_ROOT, isSessionFile, RangeNotSatisfiableError, STREAM_TOKEN_PARAM } from "@edgestream/contracts";
 import { nowSeconds } from "../clock.ts";
 import type { Context } from "hono";
 
-/** The signed path in the OpenAPI document (served by a plain route: it has no JSON to validate). */
+/**
+ * The signed path in the OpenAPI document (served by a plain route: it has no JSON to validate). One
+ * template for both forms: OpenAPI counts /hls/{id}/… and /hls/{token}/… as the same path.
+ */
 export const HLS_PATH_DOC = {
   method: "get" as const,
   path: `${HLS_ROOT}{id}/{path}`,
-  summary: "Signed playlists, segments, thumbnails: needs the sig token from /stream",
+  summary: "Signed playlists, segments, thumbnails: the stream token from /stream in the path or in sig",
   description:
-    "Playlists (.m3u8) and thumbnail tracks (.vtt) come back with every URI signed (Cache-Control: no-cache). " +
-    "Other files stream from storage with Range support (Cache-Control: immutable). 403: invalid or missing token; 410: expired token; both no-store.",
+    "Path form, /hls/{token}/{path} (the manifestUrl /stream hands out for packages with relative URIs): playlists come back as their stored bytes, their relative URIs inheriting the token. " +
+    "Query form, /hls/{videoId}/{path}?sig={token}: playlists (.m3u8) and thumbnail tracks (.vtt) come back with every URI signed. Both Cache-Control: no-cache. " +
+    "Other files stream from storage with Range support (Cache-Control: immutable). 403: invalid or missing token, or a hostile path; 410: expired token; both no-store.",
   request: {
-    params: z.object({ id: z.string(), path: z.string().openapi({ example: "v0/seg_00001.m4s" }) }),
-    query: z.object({ [STREAM_TOKEN_PARAM]: z.string() }),
+    params: z.object({
+      id: z.string().openapi({ description: "the stream token (path form) or the video id (query form)" }),
+      path: z.string().openapi({ example: "v0/seg_00001.m4s" }),
+    }),
+    query: z.object({ [STREAM_TOKEN_PARAM]: z.string().optional().openapi({ description: "the stream token, in the query form" }) }),
   },
   responses: {
     200: { description: "the playlist or the bytes" },
@@ -49,6 +59,7 @@ function deny(status: 403 | 410, code: string, message: string): HttpError {
 export function hlsRoutes(deps: AppDeps) {
   const now = () => nowSeconds(deps);
   const cache = new PlaylistCache();
+  const tokens = new VerifiedTokens(deps.keyring);
   const selfOrigins = deps.config.PUBLIC_ORIGINS.split(",").map((o) => o.trim().replace(/\/+$/, "")).filter(Boolean);
   const app = new Hono<AppEnv>();
   // No answer about a signed path may be cached when it is an error: a fresh token must fix it.
@@ -60,30 +71,33 @@ export function hlsRoutes(deps: AppDeps) {
     const url = new URL(c.req.url);
     const path = parseHlsPath(url.pathname);
     if (!path) throw deny(403, "bad_path", "this path cannot be signed");
-    const token = url.searchParams.get(STREAM_TOKEN_PARAM);
+    const token = path.form === "path" ? path.token : url.searchParams.get(STREAM_TOKEN_PARAM);
     if (!token) throw deny(403, "missing_signature", `the URL carries no "${STREAM_TOKEN_PARAM}" token`);
-    const verdict = await verifyStreamToken(deps.keyring, token, path.path, now(), deps.config.CLOCK_SKEW_SECONDS);
+    const verdict = await tokens.verify(token, path.path, now(), deps.config.CLOCK_SKEW_SECONDS);
     if (!verdict.ok) {
       if (verdict.reason === "expired") throw deny(410, "expired", "the stream token has expired: ask /stream for a fresh one");
       throw deny(403, "invalid_signature", `the stream token is not valid here (${verdict.reason})`);
     }
+    // Query form: every URI of a playlist gets the token. Path form: relative URIs inherit it from
+    // the playlist's URL, so playlists go out as stored.
+    const signing: RewriteOptions | null = path.form === "query" ? { param: STREAM_TOKEN_PARAM, value: token, selfOrigins } : null;
     const { src, session, sub } = verdict.claims;
-    if (session !== undefined) return fromNodeSession(c, deps, { session, sub }, path.rest, token, selfOrigins);
+    if (session !== undefined) return fromNodeSession(c, deps, { session, sub }, path.rest, signing);
     const key = `${src}/${path.rest}`;
 
     const rewrite = path.rest.endsWith(".m3u8") ? rewritePlaylist : path.rest.endsWith(".vtt") ? rewriteThumbnailTrack : null;
     if (rewrite) {
-      const text = await readPlaylist(deps, cache, key);
-      const options: RewriteOptions = { param: STREAM_TOKEN_PARAM, value: token, selfOrigins };
+      const playlist = await readPlaylist(deps, cache, key);
+      const headers = { "Content-Type": contentTypeFor(key), "Cache-Control": "no-cache" };
+      if (!signing) return c.body(playlist.bytes, 200, headers);
       const nginxSecret = deps.config.NGINX_SECURE_LINK_SECRET;
       if (nginxSecret) {
         // A VOD player fetches each playlist once and cannot swap a token into an md5 link, so nginx
         // links outlive the stream token: for NGINX_LINK_TTL_SECONDS from now, at least.
         const linkExp = Math.max(verdict.claims.exp, now() + deps.config.NGINX_LINK_TTL_SECONDS);
-        options.mapUri = nginxMapper(path.vid, path.rest, src, token, linkExp, nginxSecret, deps.config.NGINX_MEDIA_URL);
+        signing.mapUri = nginxMapper(verdict.claims.vid, path.rest, src, token, linkExp, nginxSecret, deps.config.NGINX_MEDIA_URL);
       }
-      const signed = rewrite(text, options);
-      return c.body(signed, 200, { "Content-Type": contentTypeFor(key), "Cache-Control": "no-cache" });
+      return c.body(byteStringToBytes(rewrite(playlist.byteString(), signing)), 200, headers);
     }
 
     const range = parseRangeHeader(c.req.header("Range"));
@@ -131,8 +145,8 @@ function nginxMapper(vid: string, playlist: string, src: string, token: string, 
   };
 }
 
-/** A playlist's source text: from the cache when storage still has the same version, else read and kept. */
-async function readPlaylist(deps: AppDeps, cache: PlaylistCache, key: string): Promise<string> {
+/** A playlist's stored bytes: from the cache when storage still has the same version, else read and kept. */
+async function readPlaylist(deps: AppDeps, cache: PlaylistCache, key: string): Promise<CachedPlaylist> {
   const head = await deps.storage.head(key);
   if (!head) throw new HttpError(404, "not_found", "no such playlist");
   if (head.size > MAX_PLAYLIST_BYTES) throw new HttpError(502, "playlist_too_large", "the stored playlist is too large to sign");
@@ -140,9 +154,9 @@ async function readPlaylist(deps: AppDeps, cache: PlaylistCache, key: string): P
   if (cached !== undefined) return cached;
   const object = await deps.storage.get(key);
   if (!object) throw new HttpError(404, "not_found", "no such playlist");
-  const text = await new Response(object.body).text();
-  if (head.etag && object.etag === head.etag) cache.set(key, head.etag, text);
-  return text;
+  const bytes = new Uint8Array(await new Response(object.body).arrayBuffer());
+  if (head.etag && object.etag === head.etag) return cache.set(key, head.etag, bytes);
+  return new CachedPlaylist(bytes);
 }
 
 /**
@@ -150,7 +164,7 @@ async function readPlaylist(deps: AppDeps, cache: PlaylistCache, key: string): P
  * ones, segments streamed through. Every request renews the viewer's lease (the token's viewer).
  * "Not ready yet" from the node is a 503 the player retries, never cached.
  */
-async function fromNodeSession(c: Context<AppEnv>, deps: AppDeps, claims: { session: string; sub?: string }, rest: string, token: string, selfOrigins: string[]): Promise<Response> {
+async function fromNodeSession(c: Context<AppEnv>, deps: AppDeps, claims: { session: string; sub?: string }, rest: string, signing: RewriteOptions | null): Promise<Response> {
   if (!deps.transcoder) throw new HttpError(404, "not_found", "on-demand sessions are not configured here");
   // Only what a player fetches: playlists, the init segment and media segments (not the node's API).
   if (!isSessionFile(rest)) throw new HttpError(404, "not_found", "no such file in a session");
@@ -167,8 +181,9 @@ async function fromNodeSession(c: Context<AppEnv>, deps: AppDeps, claims: { sess
     throw new HttpError(502, "node_error", `the transcode node answered HTTP ${response.status}`);
   }
   if (rest.endsWith(".m3u8")) {
-    const signed = rewritePlaylist(await response.text(), { param: STREAM_TOKEN_PARAM, value: token, selfOrigins });
-    return c.body(signed, 200, { "Content-Type": contentTypeFor(rest), "Cache-Control": "no-cache" });
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    const body = signing ? byteStringToBytes(rewritePlaylist(bytesToByteString(bytes), signing)) : bytes;
+    return c.body(body, 200, { "Content-Type": contentTypeFor(rest), "Cache-Control": "no-cache" });
   }
   const headers: Record<string, string> = { "Content-Type": contentTypeFor(rest), "Cache-Control": SEGMENT_CACHE };
   const length = response.headers.get("Content-Length");

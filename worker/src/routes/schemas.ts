@@ -34,7 +34,7 @@ export const ImportVideoSchema = z
     storageKey: z
       .string()
       .max(MAX_KEY_LENGTH)
-      .refine(isSafeKey, "must be a plain storage key: folder names of letters, digits, . _ - (at most 255 each), no .. and no empty parts"),
+      .refine(isSafeKey, "must be a plain storage key: folder names of letters, digits, . _ - and spaces (at most 255 each), no .. and no empty parts"),
     visibility: z.enum(VISIBILITIES).default("private"),
   })
   .openapi("ImportVideo");

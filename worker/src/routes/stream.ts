@@ -9,6 +9,7 @@ import type { AppDeps, AppEnv } from "../env.ts";
 import { resolvePlayback } from "../playback/resolve.ts";
 import { keepOrIssueSessionId } from "../signing/session-id.ts";
 import { signFiles } from "../signing/stream-url.ts";
+import { RelativeUrisCache } from "../storage/relative-uris.ts";
 import { bearer, errorResponses, jsonContent } from "./openapi-helpers.ts";
 import { ErrorSchema, StreamQuery, StreamSchema, VideoIdParam } from "./schemas.ts";
 
@@ -31,6 +32,7 @@ const stream = createRoute({
 
 export function streamRoutes(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>();
+  const relativeUris = new RelativeUrisCache();
 
   app.openapi(stream, async (c) => {
     const viewer = c.get("viewer");
@@ -53,7 +55,10 @@ export function streamRoutes(deps: AppDeps) {
     const stored = playback.kind === "stored";
     const source = stored ? { src: playback.storagePrefix } : { session: playback.sessionId };
     const files = await signFiles(deps.keyring, { exp, vid: video.id, sub: viewer.id, ...source });
-    const manifestUrl = files.url(MASTER_PLAYLIST);
+    // The path form where the package's playlists need no rewriting (relative URIs inherit the token):
+    // they are served as stored bytes. nginx mode needs the rewriter (md5 links), so does anything else.
+    const pathForm = stored && !deps.config.NGINX_SECURE_LINK_SECRET && (await relativeUris.check(deps.storage, playback.storagePrefix));
+    const manifestUrl = pathForm ? files.pathUrl(MASTER_PLAYLIST) : files.url(MASTER_PLAYLIST);
     if (video.status !== "ready") {
       // Played through a node session while the package is being made.
       c.header("Retry-After", String(GENERATING_RETRY_AFTER_SECONDS));

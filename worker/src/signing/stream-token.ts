@@ -6,6 +6,7 @@
 //      segment gate needs no database
 // sub: optional viewer binding, base64url of the viewer id ("" when unbound)
 // mac: base64url HMAC-SHA256 over everything before the last dot.
+import { HLS_ROOT } from "@edgestream/contracts";
 import { decodeBase64Url, encodeBase64Url } from "./base64url.ts";
 import type { Keyring } from "./keyring.ts";
 import { formatStreamSource, parseStreamSource, type StreamSource } from "./stream-source.ts";
@@ -19,9 +20,6 @@ export type VerifyResult = { ok: true; claims: StreamClaims } | { ok: false; rea
 
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 const encoder = new TextEncoder();
-
-/** The root of every signed path. */
-export const HLS_ROOT = "/hls/";
 
 export function streamScope(vid: string): string {
   return `${HLS_ROOT}${vid}/`;
@@ -38,17 +36,11 @@ export async function signStreamToken(keyring: Keyring, claims: StreamGrant): Pr
   return `${payload}.${encodeBase64Url(new Uint8Array(mac))}`;
 }
 
-/**
- * Verifies a token for a request path that is already normalised (see hls-path.ts).
- * Order matters: only a token whose MAC and scope are valid can be "expired" (410); all else is 403.
- */
-export async function verifyStreamToken(
-  keyring: Keyring,
-  token: string,
-  path: string,
-  nowSeconds: number,
-  leewaySeconds: number,
-): Promise<VerifyResult> {
+/** A token's claims once its format and MAC are checked; scope and expiry are not judged here. */
+export type AuthenticResult = { ok: true; claims: StreamClaims } | { ok: false; reason: "malformed" | "unknown-key" | "bad-signature" };
+
+/** Checks a token's format and MAC (constant time) and reads its claims. */
+export async function authenticateStreamToken(keyring: Keyring, token: string): Promise<AuthenticResult> {
   const fields = token.split(".");
   if (fields.length !== 6) return { ok: false, reason: "malformed" };
   const [kid, expText, vid, src, subText, macText] = fields as [string, string, string, string, string, string];
@@ -65,10 +57,29 @@ export async function verifyStreamToken(
   const payload = encoder.encode(token.slice(0, token.length - macText.length - 1));
   // crypto.subtle.verify compares in constant time.
   if (!(await crypto.subtle.verify("HMAC", key, mac, payload))) return { ok: false, reason: "bad-signature" };
-  if (!path.startsWith(streamScope(vid))) return { ok: false, reason: "out-of-scope" };
-  const exp = Number(expText);
-  const claims: StreamClaims = { kid, exp, vid, ...source };
+  const claims: StreamClaims = { kid, exp: Number(expText), vid, ...source };
   if (subBytes.length) claims.sub = new TextDecoder().decode(subBytes);
-  if (nowSeconds > exp + leewaySeconds) return { ok: false, reason: "expired" };
   return { ok: true, claims };
+}
+
+/** Judges authentic claims for a request path: out of scope is 403, expired (past the leeway) is 410. */
+export function checkStreamGrant(claims: StreamClaims, path: string, nowSeconds: number, leewaySeconds: number): VerifyResult {
+  if (!path.startsWith(streamScope(claims.vid))) return { ok: false, reason: "out-of-scope" };
+  if (nowSeconds > claims.exp + leewaySeconds) return { ok: false, reason: "expired" };
+  return { ok: true, claims };
+}
+
+/**
+ * Verifies a token for a request path that is already normalised (see hls-path.ts).
+ * Order matters: only a token whose MAC and scope are valid can be "expired" (410); all else is 403.
+ */
+export async function verifyStreamToken(
+  keyring: Keyring,
+  token: string,
+  path: string,
+  nowSeconds: number,
+  leewaySeconds: number,
+): Promise<VerifyResult> {
+  const authentic = await authenticateStreamToken(keyring, token);
+  return authentic.ok ? checkStreamGrant(authentic.claims, path, nowSeconds, leewaySeconds) : authentic;
 }

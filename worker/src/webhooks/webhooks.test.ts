@@ -85,7 +85,7 @@ describe("webhooks", () => {
     expect(delivery!.nextAttemptAt!.getTime() - clockMs).toBe(30_000);
 
     clockMs += 29_000; // not due yet
-    expect(await runPeriodicWork(t.deps)).toEqual({ webhooksDelivered: 0, webhooksPruned: 0, daysRolledUp: [], failed: [] });
+    expect(await runPeriodicWork(t.deps)).toEqual({ webhooksDelivered: 0, webhooksPruned: 0, daysRolledUp: [], uploadsExpired: 0, failed: [] });
     expect(receiver.received).toHaveLength(1);
     clockMs += 1_000;
     expect(await runPeriodicWork(t.deps)).toMatchObject({ webhooksDelivered: 0 });

@@ -1,5 +1,6 @@
 // <edgestream-player video-id="…" token="…"> for pages without a build step. Attributes map to
 // createPlayer options; every player event is re-dispatched as `edgestream-<event>` (detail = payload).
+import type { Controls } from "./controls/control-bar.ts";
 import { PlayerEvent } from "./events.ts";
 import type { HlsConstructor, PlayerOptions } from "./options.ts";
 import { createPlayer, type Player } from "./player.ts";
@@ -8,6 +9,8 @@ const Base = (globalThis.HTMLElement ?? class {}) as typeof HTMLElement;
 
 export class EdgestreamPlayerElement extends Base {
   static observedAttributes = ["video-id", "token", "api-base"];
+  /** The element's own control bar, set by the `controls` entry point; native controls without it. */
+  static controls: ((element: EdgestreamPlayerElement, player: Player) => Controls) | undefined;
   /** The running player (null until video-id and a token are set). */
   player: Player | null = null;
   /** Set instead of the token attribute to refresh viewer tokens. */
@@ -15,6 +18,7 @@ export class EdgestreamPlayerElement extends Base {
   /** Set to load hls.js your own way (the `hls-src` attribute covers pages without a bundler). */
   loadHls: (() => Promise<HlsConstructor>) | undefined;
   readonly video: HTMLVideoElement;
+  private bar: Controls | null = null;
 
   constructor() {
     super();
@@ -30,8 +34,13 @@ export class EdgestreamPlayerElement extends Base {
   }
 
   disconnectedCallback(): void {
+    this.stop();
+  }
+
+  private stop(): void {
+    this.bar?.destroy();
     this.player?.destroy();
-    this.player = null;
+    this.bar = this.player = null;
   }
 
   attributeChangedCallback(): void {
@@ -39,15 +48,15 @@ export class EdgestreamPlayerElement extends Base {
   }
 
   private start(): void {
-    this.player?.destroy();
-    this.player = null;
+    this.stop();
+    const bar = EdgestreamPlayerElement.controls;
     const a = (name: string) => this.getAttribute(name);
     const has = (name: string) => this.hasAttribute(name);
     const videoId = a("video-id");
     const token = a("token");
     if (!videoId || (!token && !this.getToken)) return;
     const v = this.video;
-    v.controls = !has("nocontrols");
+    v.controls = !has("nocontrols") && !bar;
     v.muted = has("muted");
     v.playsInline = true;
     if (a("poster")) v.poster = a("poster")!;
@@ -65,6 +74,7 @@ export class EdgestreamPlayerElement extends Base {
     };
     try {
       const player = (this.player = createPlayer(v, options));
+      if (bar && !has("nocontrols")) this.bar = bar(this, player);
       for (const event of Object.values(PlayerEvent)) {
         player.on(event, (detail) => this.dispatchEvent(new CustomEvent(`edgestream-${event}`, { detail })));
       }

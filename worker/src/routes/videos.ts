@@ -17,7 +17,7 @@ import { ErrorSchema, ImportVideoSchema, UpdateVideoSchema, UploadQuery, VideoId
 /** At most this many generating videos are refreshed from the node per list request. */
 const REFRESH_IN_LIST = 10;
 
-export function toPublicVideo(video: Video): z.infer<typeof VideoSchema> {
+export function toPublicVideo(video: Video, viewerId: string): z.infer<typeof VideoSchema> {
   return {
     id: video.id,
     title: video.title,
@@ -25,6 +25,9 @@ export function toPublicVideo(video: Video): z.infer<typeof VideoSchema> {
     visibility: video.visibility,
     durationMs: video.durationMs,
     createdAt: video.createdAt.toISOString(),
+    progress: video.progress,
+    error: video.status === "failed" ? video.error : null,
+    owned: video.ownerId === viewerId,
   };
 }
 
@@ -107,13 +110,14 @@ export function videoRoutes(deps: AppDeps) {
     const rows = await listVisibleVideos(deps.db, c.get("viewer").id);
     // Asking for the list is asking: bring a few packaging videos up to date with their jobs.
     const fresh = await Promise.all(rows.map((v, i) => (v.status === "generating" && i < REFRESH_IN_LIST ? refreshVideo(deps, v) : v)));
-    return c.json({ videos: fresh.map(toPublicVideo) }, 200);
+    const viewerId = c.get("viewer").id;
+    return c.json({ videos: fresh.map((v) => toPublicVideo(v, viewerId)) }, 200);
   });
 
   app.openapi(get, async (c) => {
     const video = await findVisibleVideo(deps.db, c.req.valid("param").id, c.get("viewer").id);
     if (!video) throw new HttpError(404, "not_found", "no such video");
-    return c.json(toPublicVideo(await refreshVideo(deps, video)), 200);
+    return c.json(toPublicVideo(await refreshVideo(deps, video), c.get("viewer").id), 200);
   });
 
   app.openapi(create, async (c) => {
@@ -164,14 +168,14 @@ export function videoRoutes(deps: AppDeps) {
       throw new HttpError(415, "unsupported_media_type", "send JSON {title, storageKey}, or the file itself as video/*, audio/* or application/octet-stream");
     }
     const video = await videoAdded(deps, await insertVideo(deps.db, row));
-    return c.json(toPublicVideo(video), 201);
+    return c.json(toPublicVideo(video, viewer.id), 201);
   });
 
   app.openapi(update, async (c) => {
     const video = await ownVideo(deps, c.req.valid("param").id, c.get("viewer"));
     const changes = c.req.valid("json");
     await updateVideo(deps.db, video.id, changes);
-    return c.json(toPublicVideo({ ...video, ...changes }), 200);
+    return c.json(toPublicVideo({ ...video, ...changes }, video.ownerId), 200);
   });
 
   app.openapi(remove, async (c) => {

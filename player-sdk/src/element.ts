@@ -4,6 +4,7 @@ import type { Controls } from "./controls/control-bar.ts";
 import { PlayerEvent } from "./events.ts";
 import type { HlsConstructor, PlayerOptions } from "./options.ts";
 import { createPlayer, type Player } from "./player.ts";
+import type { StreamInfo } from "./stream-api.ts";
 
 const Base = (globalThis.HTMLElement ?? class {}) as typeof HTMLElement;
 
@@ -15,6 +16,8 @@ export class EdgestreamPlayerElement extends Base {
   player: Player | null = null;
   /** Set instead of the token attribute to refresh viewer tokens. */
   getToken: (() => string | Promise<string>) | undefined;
+  /** Set to a /stream answer fetched ahead (prewarm()'s `stream`): the player starts from it. */
+  stream: StreamInfo | undefined;
   /** Set to load hls.js your own way (the `hls-src` attribute covers pages without a bundler). */
   loadHls: (() => Promise<HlsConstructor>) | undefined;
   readonly video: HTMLVideoElement;
@@ -68,6 +71,7 @@ export class EdgestreamPlayerElement extends Base {
       ...(this.getToken ? { getToken: this.getToken } : { token: token! }),
       ...(a("start-position") ? { startPosition: Number(a("start-position")) } : {}),
       ...(a("buffer") ? { buffer: a("buffer") as "low" } : {}),
+      ...(this.stream ? { stream: this.stream } : {}),
       // Without a bundler, "hls.js" is no module name the browser knows: hls-src gives its URL.
       ...(this.loadHls ? { loadHls: this.loadHls } : {}),
       ...(hlsSrc && !this.loadHls ? { loadHls: async () => ((await import(/* @vite-ignore */ hlsSrc)) as { default: HlsConstructor }).default } : {}),

@@ -324,6 +324,7 @@ describe("controls", () => {
     ]);
     player.setQuality(1);
     expect(player.quality).toBe(1);
+    expect(hls.calls).toContain("currentLevel=1"); // a chosen rung shows at once, not after the buffer ahead
     const change = nextEvent(player, PlayerEvent.QualityChange);
     hls.fire("LEVEL_SWITCHED", { level: 1 });
     expect(await change).toEqual({ level: { index: 1, height: 720, width: 1280, bitrate: 2_500_000 }, auto: false });

@@ -45,13 +45,13 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-const playhead = () => page.evaluate(() => document.querySelector("video")!.currentTime);
+const playhead = () => page.evaluate(() => document.querySelector("edgestream-player")!.video.currentTime);
 const failed = () => page.evaluate(() => document.querySelector("#status.error")?.textContent ?? null);
 
 describe("on-demand session in Chromium", () => {
   it("starts playing a video that is not packaged yet", async () => {
     await page.goto(`${stack.demoUrl}?play=${videoId}`);
-    await page.waitForFunction(() => (document.querySelector("video")?.currentTime ?? 0) > 2 || document.querySelector("#status.error"), null, { timeout: 60_000 });
+    await page.waitForFunction(() => (document.querySelector("edgestream-player")?.video?.currentTime ?? 0) > 2 || document.querySelector("#status.error"), null, { timeout: 60_000 });
     expect(await failed()).toBeNull();
     expect(await playhead()).toBeGreaterThan(2);
     const status = await fetch(`${stack.worker.url}/healthz`);
@@ -60,9 +60,9 @@ describe("on-demand session in Chromium", () => {
 
   it("seeks far ahead, to 80 %, and plays on from there", async () => {
     await page.evaluate(() => {
-      document.querySelector("video")!.currentTime = 48;
+      document.querySelector("edgestream-player")!.video.currentTime = 48;
     });
-    await page.waitForFunction(() => (document.querySelector("video")?.currentTime ?? 0) > 50 || document.querySelector("#status.error"), null, { timeout: 60_000 });
+    await page.waitForFunction(() => (document.querySelector("edgestream-player")?.video?.currentTime ?? 0) > 50 || document.querySelector("#status.error"), null, { timeout: 60_000 });
     expect(await failed()).toBeNull();
     expect(await playhead()).toBeGreaterThan(50);
     expect(segmentRequests).toContain("seg_00012"); // 48 s: served by an encoder restarted there

@@ -3,7 +3,7 @@
 // --edgestream-radius, --edgestream-focus. Parts (::part) for everything else: controls, button,
 // seek, time, menu, preview.
 export const CONTROLS_CSS = `
-:host{position:relative;--_accent:var(--edgestream-accent,#4f8cff);--_fg:var(--edgestream-fg,#fff);--_focus:var(--edgestream-focus,#ffd24a);--_r:var(--edgestream-radius,6px)}
+:host{position:relative;container-type:inline-size;--_accent:var(--edgestream-accent,#4f8cff);--_fg:var(--edgestream-fg,#fff);--_focus:var(--edgestream-focus,#ffd24a);--_r:var(--edgestream-radius,6px)}
 .bar{position:absolute;left:0;right:0;bottom:0;display:flex;flex-wrap:wrap;align-items:center;gap:4px 8px;padding:24px 10px 8px;
  font:500 13px/1.2 var(--edgestream-font,system-ui,sans-serif);color:var(--_fg);
  background:var(--edgestream-bar-bg,linear-gradient(transparent,rgba(0,0,0,.75)));transition:opacity .2s}
@@ -25,5 +25,5 @@ svg{width:20px;height:20px;fill:currentColor;vertical-align:middle}
 .preview[hidden]{display:none}
 .frame{border:2px solid var(--_fg);border-radius:4px;background-repeat:no-repeat;box-shadow:0 2px 8px rgba(0,0,0,.5)}
 .frame[hidden]{display:none}
-.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+@container (max-width:480px){.bar{gap:2px 4px;padding:16px 6px 4px}.vol{display:none}select{padding:0 2px;font-size:12px}.time{font-size:12px}}
 `;

@@ -25,5 +25,5 @@ svg{width:20px;height:20px;fill:currentColor;vertical-align:middle}
 .preview[hidden]{display:none}
 .frame{border:2px solid var(--_fg);border-radius:4px;background-repeat:no-repeat;box-shadow:0 2px 8px rgba(0,0,0,.5)}
 .frame[hidden]{display:none}
-@container (max-width:480px){.bar{gap:2px 4px;padding:16px 6px 4px}.vol{display:none}select{padding:0 2px;font-size:12px}.time{font-size:12px}}
+@container (max-width:480px){.bar{gap:2px;padding:16px 4px 4px}.vol{display:none}button{min-width:28px;padding:0 4px}select{padding:0;font-size:12px}.time{font-size:11px;padding:0 2px}}
 `;

@@ -7,9 +7,11 @@ import { createPlayer, type Player } from "./player.ts";
 import type { StreamInfo } from "./stream-api.ts";
 
 const Base = (globalThis.HTMLElement ?? class {}) as typeof HTMLElement;
+/** A hover this long counts as interest (`preload="hover"`). */
+export const PRELOAD_HOVER_MS = 300;
 
 export class EdgestreamPlayerElement extends Base {
-  static observedAttributes = ["video-id", "token", "api-base"];
+  static observedAttributes = ["video-id", "token", "api-base", "preload"];
   /** The element's own control bar, set by the `controls` entry point; native controls without it. */
   static controls: ((element: EdgestreamPlayerElement, player: Player) => Controls) | undefined;
   /** The running player (null until video-id and a token are set). */
@@ -22,6 +24,9 @@ export class EdgestreamPlayerElement extends Base {
   loadHls: (() => Promise<HlsConstructor>) | undefined;
   readonly video: HTMLVideoElement;
   private bar: Controls | null = null;
+  /** With `preload`, the player starts once the element is seen or hovered a moment; then this is set. */
+  private wanted = false;
+  private waiting: (() => void) | null = null;
 
   constructor() {
     super();
@@ -38,6 +43,31 @@ export class EdgestreamPlayerElement extends Base {
 
   disconnectedCallback(): void {
     this.stop();
+    this.waiting?.();
+  }
+
+  /** `preload` ("visible", the default, or "hover"): start when on screen, or after a hover of PRELOAD_HOVER_MS. */
+  private waitForInterest(): void {
+    if (this.waiting) return;
+    const wake = () => {
+      this.waiting?.();
+      this.wanted = true;
+      this.start();
+    };
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const enter = () => (timer = setTimeout(wake, PRELOAD_HOVER_MS));
+    const leave = () => clearTimeout(timer);
+    this.addEventListener("pointerenter", enter);
+    this.addEventListener("pointerleave", leave);
+    const seen = this.getAttribute("preload") !== "hover" && globalThis.IntersectionObserver ? new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && wake()) : null;
+    seen?.observe(this);
+    this.waiting = () => {
+      clearTimeout(timer);
+      this.removeEventListener("pointerenter", enter);
+      this.removeEventListener("pointerleave", leave);
+      seen?.disconnect();
+      this.waiting = null;
+    };
   }
 
   private stop(): void {
@@ -58,6 +88,7 @@ export class EdgestreamPlayerElement extends Base {
     const videoId = a("video-id");
     const token = a("token");
     if (!videoId || (!token && !this.getToken)) return;
+    if (has("preload") && !this.wanted) return this.waitForInterest();
     const v = this.video;
     v.controls = !has("nocontrols") && !bar;
     v.muted = has("muted");

@@ -1,26 +1,11 @@
 // <edgestream-player> under happy-dom with the fake hls.js (testing/fake-hls.ts; happy-dom has no MSE).
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { EdgestreamPlayerElement, PRELOAD_HOVER_MS } from "./element.ts";
+import { restoreElementPage, stubElementPage } from "./testing/element-env.ts";
 import { FakeHls, loadFakeHls } from "./testing/fake-hls.ts";
 
-beforeEach(() => {
-  FakeHls.instances = [];
-  vi.stubGlobal("MediaSource", { isTypeSupported: () => true });
-  vi.spyOn(navigator, "sendBeacon").mockReturnValue(true);
-  vi.stubGlobal(
-    "fetch",
-    vi.fn(async (url: URL) =>
-      String(url).endsWith("/stream")
-        ? Response.json({ status: "ready", manifestUrl: "https://api.example/hls/v1/master.m3u8?sig=T", expiresAt: "2099-01-01T00:00:00Z", sessionId: "s1" })
-        : Response.json({ positionSec: null, durationSec: null }),
-    ),
-  );
-});
-afterEach(() => {
-  document.body.replaceChildren();
-  vi.unstubAllGlobals();
-  vi.restoreAllMocks();
-});
+beforeEach(() => stubElementPage());
+afterEach(restoreElementPage);
 
 const create = (attributes: Record<string, string>) => {
   const element = document.createElement("edgestream-player");

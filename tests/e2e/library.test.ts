@@ -12,6 +12,7 @@ import { generateTestPattern } from "@edgestream/transcode-node";
 import { startStack, type RunningStack } from "../../demo/stack.ts";
 import { launchChromium } from "../helpers/browser.ts";
 import { TEST_SECRETS, tempDataDir } from "../helpers/stack.ts";
+import { demoSignIn } from "../helpers/viewer-api.ts";
 
 const OUTPUT = fileURLToPath(new URL("./output/", import.meta.url));
 const VIEWER = "demo"; // the sample's owner
@@ -44,8 +45,7 @@ afterAll(async () => {
 const shot = (name: string) => page.screenshot({ path: join(OUTPUT, `${name}.png`), fullPage: true });
 /** The worker's API as the test's own viewer (from Node: the page's console stays the page's). */
 async function api(path: string, init: RequestInit = {}): Promise<{ status: number; body: any }> {
-  const login = await fetch(`${stack.worker.url}/api/auth/demo-login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ name: VIEWER }) });
-  const { token } = (await login.json()) as { token: string };
+  const token = await demoSignIn(stack.worker.url, VIEWER);
   const response = await fetch(`${stack.worker.url}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), Authorization: `Bearer ${token}` } });
   return { status: response.status, body: response.status === 204 ? null : await response.json() };
 }

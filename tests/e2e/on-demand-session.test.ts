@@ -1,7 +1,7 @@
 // A video that is not packaged yet, played in Chromium through an on-demand session: /stream answers
 // 202 with a session manifest, the player starts at once, and a far seek is served by a restarted
 // encoder. The worker proxies and signs everything; no job packages the video (on-first-view).
-import { readFile, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,6 +9,7 @@ import { generateTestPattern } from "@edgestream/transcode-node";
 import { startStack, type RunningStack } from "../../demo/stack.ts";
 import { launchChromium } from "../helpers/browser.ts";
 import { TEST_SECRETS, tempDataDir } from "../helpers/stack.ts";
+import { demoSignIn, uploadFile } from "../helpers/viewer-api.ts";
 
 let dataDir: string;
 let stack: RunningStack;
@@ -23,14 +24,7 @@ beforeAll(async () => {
   // MPEG-4 Part 2: not playable by browsers, so only a transcode (here: the session) can play it.
   const source = join(dataDir, "upload.mkv");
   await generateTestPattern(source, { seconds: 60, width: 320, height: 180, fps: 25, videoArgs: ["-c:v", "mpeg4", "-q:v", "6"] });
-  const login = await fetch(`${stack.worker.url}/api/auth/demo-login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: '{"name":"demo"}' });
-  const { token } = (await login.json()) as { token: string };
-  const upload = await fetch(`${stack.worker.url}/api/videos?title=Fresh%20upload&visibility=public`, {
-    method: "POST",
-    headers: { Authorization: `Bearer ${token}`, "Content-Type": "video/x-matroska" },
-    body: await readFile(source),
-  });
-  videoId = ((await upload.json()) as { id: string }).id;
+  videoId = await uploadFile(stack.worker.url, await demoSignIn(stack.worker.url, "demo"), source, "Fresh upload", "video/x-matroska");
   browser = await launchChromium();
   page = await browser.newPage();
   page.on("request", (request) => {

@@ -2,7 +2,7 @@
 // playlist, first segment), so a video nobody has played yet (on-first-view: no job, no session)
 // has its on-demand session running before play; the player page then starts from that /stream
 // answer without asking again.
-import { readFile, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,6 +10,7 @@ import { generateTestPattern } from "@edgestream/transcode-node";
 import { startStack, type RunningStack } from "../../demo/stack.ts";
 import { launchChromium } from "../helpers/browser.ts";
 import { TEST_SECRETS, tempDataDir } from "../helpers/stack.ts";
+import { demoSignIn, uploadFile } from "../helpers/viewer-api.ts";
 
 let dataDir: string;
 let stack: RunningStack;
@@ -25,14 +26,8 @@ beforeAll(async () => {
   // MPEG-4 Part 2: only a transcode (here: the session) can play it.
   const source = join(dataDir, "fresh.mkv");
   await generateTestPattern(source, { seconds: 20, width: 320, height: 180, fps: 25, videoArgs: ["-c:v", "mpeg4", "-q:v", "6"] });
-  const login = await fetch(`${stack.worker.url}/api/auth/demo-login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: '{"name":"demo"}' });
-  token = ((await login.json()) as { token: string }).token;
-  const upload = await fetch(`${stack.worker.url}/api/videos?title=Fresh%20upload&visibility=public`, {
-    method: "POST",
-    headers: { Authorization: `Bearer ${token}`, "Content-Type": "video/x-matroska" },
-    body: await readFile(source),
-  });
-  videoId = ((await upload.json()) as { id: string }).id;
+  token = await demoSignIn(stack.worker.url, "demo");
+  videoId = await uploadFile(stack.worker.url, token, source, "Fresh upload", "video/x-matroska");
   browser = await launchChromium();
   page = await browser.newPage();
   page.on("response", (response) => responses.push({ url: response.url(), status: response.status() }));

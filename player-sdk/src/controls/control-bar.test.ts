@@ -2,36 +2,19 @@
 // tests/e2e/library.test.ts under Chromium, where hover previews and rung switches are checked).
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import "./index.ts";
+import { READY_STREAM, restoreElementPage, stubElementPage } from "../testing/element-env.ts";
 import { FakeHls, loadFakeHls } from "../testing/fake-hls.ts";
 
 const TRACK = "WEBVTT\n\n00:00:00.000 --> 00:00:04.000\nsprite-001.jpg?sig=T#xywh=0,0,160,90\n\n00:00:04.000 --> 00:00:08.000\nsprite-001.jpg?sig=T#xywh=160,0,160,90\n";
 
-beforeEach(() => {
-  FakeHls.instances = [];
-  vi.stubGlobal("MediaSource", { isTypeSupported: () => true });
-  vi.spyOn(navigator, "sendBeacon").mockReturnValue(true);
-  vi.stubGlobal(
-    "fetch",
-    vi.fn(async (url: URL | string) => {
-      const path = new URL(String(url)).pathname;
-      if (path.endsWith("/stream"))
-        return Response.json({
-          status: "ready",
-          manifestUrl: "https://api.example/hls/v1/master.m3u8?sig=T",
-          thumbnailsUrl: "https://api.example/hls/v1/thumbnails/thumbnails.vtt?sig=T",
-          expiresAt: "2099-01-01T00:00:00Z",
-          sessionId: "s1",
-        });
-      if (path.endsWith(".vtt")) return new Response(TRACK);
-      return Response.json({ positionSec: null, durationSec: null });
-    }),
-  );
-});
-afterEach(() => {
-  document.body.replaceChildren();
-  vi.unstubAllGlobals();
-  vi.restoreAllMocks();
-});
+beforeEach(() =>
+  stubElementPage((path) => {
+    if (path.endsWith("/stream")) return Response.json({ ...READY_STREAM, thumbnailsUrl: "https://api.example/hls/v1/thumbnails/thumbnails.vtt?sig=T" });
+    if (path.endsWith(".vtt")) return new Response(TRACK);
+    return undefined;
+  }),
+);
+afterEach(restoreElementPage);
 
 async function mount() {
   const element = document.createElement("edgestream-player");

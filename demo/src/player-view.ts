@@ -47,6 +47,7 @@ export function showPlayer(main: HTMLElement, id: string, autoplay: boolean): ()
     }
     if (!alive) return;
     rememberWatched(id);
+    if (video.error) fact("Failure reason", video.error);
     renderHead(head, video);
     if (video.owned) renderOwner(owner, video, head);
     // A card hovered a moment ago pre-warmed this video: its /stream answer goes to the player.

@@ -11,10 +11,20 @@ export function videoStatus(v: VideoSummary): string {
     case "generating":
       return `Processing · ${percent(v.progress)}`;
     case "failed":
-      return `Couldn't process this video: ${v.error ?? "unknown reason"}`;
+      return `Couldn't process this video: ${failureWords(v.error)}`;
     default:
       return "Ready";
   }
+}
+
+/** The worker's failure reasons, said for a viewer (the exact reason stays in the technical details). */
+export function failureWords(error: string | null): string {
+  if (!error) return "the reason is unknown.";
+  if (/not a media file/.test(error)) return "this file isn't a video or audio file we can read.";
+  if (/playlist, not a video/.test(error)) return "this is a playlist, not a video. Upload the video file itself.";
+  if (/empty/.test(error)) return "the file is empty.";
+  if (/not answered|unreachable/.test(error)) return "the processing server stopped answering. Try uploading it again later.";
+  return error;
 }
 
 export const VISIBILITY_WORDS: Record<VideoSummary["visibility"], string> = {

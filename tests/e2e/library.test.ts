@@ -169,6 +169,17 @@ describe("the demo library in Chromium", () => {
     expect(await card.locator(".status").textContent()).toBe("Ready");
   });
 
+  it("says in plain words why an upload could not be processed", async () => {
+    // The pointer rests on the upload button, as after choosing a file (a card hovered a moment is pre-warmed).
+    await page.locator("label[for=file]").hover();
+    await page.locator("#file").setInputFiles({ name: "Notes.mp4", mimeType: "video/mp4", buffer: Buffer.from("these are meeting notes, not a video\n".repeat(40)) });
+    const card = page.locator(".card[data-status=failed]", { has: page.locator("h2", { hasText: "Notes" }) });
+    await card.waitFor({ timeout: 120_000 });
+    const words = await card.locator(".status").textContent();
+    expect(words).toBe("Couldn't process this video: this file isn't a video or audio file we can read.");
+    await shot("library-failed-desktop");
+  });
+
   it("lets the owner rename, change sharing and delete a video", async () => {
     const holiday = ((await api("/api/videos")).body as { videos: { id: string; title: string }[] }).videos.find((v) => v.title === "Holiday")!;
     await page.goto(`${stack.demoUrl}#/watch/${holiday.id}`);

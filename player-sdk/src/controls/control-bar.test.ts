@@ -82,6 +82,22 @@ describe("control bar", () => {
     expect(q("[part=preview]").textContent).toContain("0:06");
   });
 
+  it("answers keys on the player: arrows seek 5 s, M mutes; keys in a focused control stay the control's", async () => {
+    const { element, q } = await mount();
+    Object.defineProperty(element.video, "duration", { value: 60, configurable: true });
+    element.video.currentTime = 20;
+    const key = (target: EventTarget, k: string) => target.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true, composed: true, cancelable: true }));
+    key(element, "ArrowRight");
+    expect(element.video.currentTime).toBe(25);
+    key(element, "ArrowLeft");
+    key(element, "ArrowLeft");
+    expect(element.video.currentTime).toBe(15);
+    key(element, "m");
+    expect(element.video.muted).toBe(true);
+    key(q("input[aria-label=Seek]"), "ArrowRight"); // the range moves itself, natively
+    expect(element.video.currentTime).toBe(15);
+  });
+
   it("leaves nothing behind when the element is removed, and none with nocontrols", async () => {
     const { element, root } = await mount();
     element.remove();

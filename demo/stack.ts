@@ -7,13 +7,14 @@ import { randomBytes } from "node:crypto";
 import { join, resolve } from "node:path";
 import { startNodeWorker, type RunningWorker } from "@edgestream/worker/node";
 import { startNodeServer } from "../transcode-node/src/server.ts";
-import { ensureSampleVideo } from "./sample-video.ts";
+import { ensureSampleVideo, patternSample } from "./sample-video.ts";
 
 export interface StackOptions {
   dataDir?: string;
   workerPort?: number;
   demoPort?: number;
   host?: string;
+  /** A plain 360p test pattern this long instead of the showcase sample (720p with motion, three rungs). */
   sampleSeconds?: number;
   /** Extra worker settings (e.g. STREAM_TOKEN_TTL_SECONDS); DEMO_MODE is always on here. */
   env?: Record<string, string>;
@@ -63,7 +64,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   let vite: ViteDevServer | undefined;
   try {
     const sampleVideoId = await ensureSampleVideo(worker.deps.db, worker.settings, {
-      ...(options.sampleSeconds ? { seconds: options.sampleSeconds } : {}),
+      ...(options.sampleSeconds ? { spec: patternSample(options.sampleSeconds) } : {}),
       ...(options.log ? { log: options.log } : {}),
     });
     // Vite's dev server exits the process on SIGTERM (and on stdin's end) by itself, racing the

@@ -1,26 +1,11 @@
 // <edgestream-player> under happy-dom with the fake hls.js (testing/fake-hls.ts; happy-dom has no MSE).
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { EdgestreamPlayerElement } from "./element.ts";
+import { EdgestreamPlayerElement, PRELOAD_HOVER_MS } from "./element.ts";
+import { restoreElementPage, stubElementPage } from "./testing/element-env.ts";
 import { FakeHls, loadFakeHls } from "./testing/fake-hls.ts";
 
-beforeEach(() => {
-  FakeHls.instances = [];
-  vi.stubGlobal("MediaSource", { isTypeSupported: () => true });
-  vi.spyOn(navigator, "sendBeacon").mockReturnValue(true);
-  vi.stubGlobal(
-    "fetch",
-    vi.fn(async (url: URL) =>
-      String(url).endsWith("/stream")
-        ? Response.json({ status: "ready", manifestUrl: "https://api.example/hls/v1/master.m3u8?sig=T", expiresAt: "2099-01-01T00:00:00Z", sessionId: "s1" })
-        : Response.json({ positionSec: null, durationSec: null }),
-    ),
-  );
-});
-afterEach(() => {
-  document.body.replaceChildren();
-  vi.unstubAllGlobals();
-  vi.restoreAllMocks();
-});
+beforeEach(() => stubElementPage());
+afterEach(restoreElementPage);
 
 const create = (attributes: Record<string, string>) => {
   const element = document.createElement("edgestream-player");
@@ -53,6 +38,50 @@ describe("<edgestream-player>", () => {
     element.setAttribute("video-id", "v2");
     expect(first.status).toBe("destroyed");
     expect(element.player).not.toBe(first);
+  });
+
+  it("with preload=hover, starts only after a hover of a moment (a passing pointer does not count)", () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      const element = create({ "api-base": "https://api.example", "video-id": "v1", token: "JWT", preload: "hover" });
+      document.body.append(element);
+      expect(element.player).toBeNull();
+      element.dispatchEvent(new Event("pointerenter"));
+      vi.advanceTimersByTime(PRELOAD_HOVER_MS - 1);
+      element.dispatchEvent(new Event("pointerleave"));
+      vi.advanceTimersByTime(PRELOAD_HOVER_MS);
+      expect(element.player).toBeNull();
+      element.dispatchEvent(new Event("pointerenter"));
+      vi.advanceTimersByTime(PRELOAD_HOVER_MS);
+      expect(element.player).not.toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("with preload, starts once the element is on screen", () => {
+    const observers: { callback: (entries: { isIntersecting: boolean }[]) => void; disconnected: boolean }[] = [];
+    vi.stubGlobal(
+      "IntersectionObserver",
+      class {
+        record: (typeof observers)[number];
+        constructor(callback: (entries: { isIntersecting: boolean }[]) => void) {
+          observers.push((this.record = { callback, disconnected: false }));
+        }
+        observe() {}
+        disconnect() {
+          this.record.disconnected = true;
+        }
+      },
+    );
+    const element = create({ "api-base": "https://api.example", "video-id": "v1", token: "JWT", preload: "" });
+    document.body.append(element);
+    expect(element.player).toBeNull();
+    observers[0]!.callback([{ isIntersecting: false }]);
+    expect(element.player).toBeNull();
+    observers[0]!.callback([{ isIntersecting: true }]);
+    expect(element.player).not.toBeNull();
+    expect(observers[0]!.disconnected).toBe(true);
   });
 
   it("tells the page, rather than throwing, when its attributes are wrong", () => {

@@ -1,5 +1,6 @@
 // Player options: defaults merged with what the page passes, validated once with messages that say what to fix.
 import type { HlsConfig } from "hls.js";
+import type { StreamInfo } from "./stream-api.ts";
 
 export type HlsConstructor = typeof import("hls.js").default;
 
@@ -60,6 +61,8 @@ export interface PlayerOptions {
   hlsConfig?: Partial<HlsConfig>;
   /** How hls.js is loaded; defaults to a dynamic import so the core stays small. */
   loadHls?: () => Promise<HlsConstructor>;
+  /** A /stream answer already fetched (by prewarm()): played without asking again while its token is valid. */
+  stream?: StreamInfo;
 }
 
 export interface ResolvedOptions {
@@ -79,6 +82,7 @@ export interface ResolvedOptions {
   maxPollIntervalMs: number;
   hlsConfig: Partial<HlsConfig>;
   loadHls: () => Promise<HlsConstructor>;
+  stream: StreamInfo | undefined;
 }
 
 const fail = (message: string): never => {
@@ -132,5 +136,6 @@ export function resolveOptions(options: PlayerOptions): ResolvedOptions {
     maxPollIntervalMs: num("maxPollIntervalMs", o.maxPollIntervalMs, 10_000),
     hlsConfig: o.hlsConfig ?? {},
     loadHls: o.loadHls ?? (async () => (await import("hls.js")).default),
+    stream: o.stream,
   };
 }

@@ -131,6 +131,36 @@ describe("readiness", () => {
     expect(player.status).toBe("ready");
   });
 
+  it("shows the package's poster and offers the /stream answer (thumbnails track) to the page", async () => {
+    const answer = { ...READY, posterUrl: "https://api.example/hls/v1/thumbnails/poster.jpg?sig=T1", thumbnailsUrl: "https://api.example/hls/v1/thumbnails/thumbnails.vtt?sig=T1" };
+    serve([json(200, answer)]);
+    const player = make();
+    expect(player.stream).toBeNull();
+    await nextEvent(player, PlayerEvent.Ready);
+    expect(video.poster).toBe(answer.posterUrl);
+    expect(player.stream).toMatchObject({ thumbnailsUrl: answer.thumbnailsUrl });
+  });
+
+  it("keeps a poster the page set itself", async () => {
+    serve([json(200, { ...READY, posterUrl: "https://api.example/hls/v1/thumbnails/poster.jpg?sig=T1" })]);
+    video.poster = "https://site.example/own.jpg";
+    await nextEvent(make(), PlayerEvent.Ready);
+    expect(video.poster).toBe("https://site.example/own.jpg");
+  });
+
+  it("plays a pre-warmed /stream answer without asking again, and asks when its token has expired", async () => {
+    serve([json(200, { ...READY, manifestUrl: "https://api.example/hls/v1/master.m3u8?sig=FRESH" })]);
+    const warm = make({ stream: { ...READY, manifestUrl: "https://api.example/hls/v1/master.m3u8?sig=WARM" } as never });
+    await nextEvent(warm, PlayerEvent.Ready);
+    expect(FakeHls.instances[0]!.source).toBe("https://api.example/hls/v1/master.m3u8?sig=WARM");
+    expect(warm.sessionId).toBe("s1");
+    expect(streamCalls()).toBe(0);
+    const stale = make({ stream: { ...READY, manifestUrl: "https://api.example/hls/v1/master.m3u8?sig=OLD", expiresAt: "2000-01-01T00:00:00Z" } as never });
+    await nextEvent(stale, PlayerEvent.Ready);
+    expect(FakeHls.instances[1]!.source).toBe("https://api.example/hls/v1/master.m3u8?sig=FRESH");
+    expect(streamCalls()).toBe(1);
+  });
+
   it("emits a fatal server error with the packaging failure's reason", async () => {
     serve([json(422, { status: "failed", error: "the source has no video or audio" })]);
     const player = make();
@@ -294,6 +324,7 @@ describe("controls", () => {
     ]);
     player.setQuality(1);
     expect(player.quality).toBe(1);
+    expect(hls.calls).toContain("currentLevel=1"); // a chosen rung shows at once, not after the buffer ahead
     const change = nextEvent(player, PlayerEvent.QualityChange);
     hls.fire("LEVEL_SWITCHED", { level: 1 });
     expect(await change).toEqual({ level: { index: 1, height: 720, width: 1280, bitrate: 2_500_000 }, auto: false });

@@ -29,6 +29,8 @@ export interface Player {
   readonly levels: QualityLevel[];
   /** The fixed rendition index, or "auto" for adaptive bitrate. */
   readonly quality: number | "auto";
+  /** The /stream answer being played (posterUrl, thumbnailsUrl for a scrubbing preview), once known. */
+  readonly stream: StreamInfo | null;
   on: Emitter["on"];
   once: Emitter["once"];
   off: Emitter["off"];
@@ -172,6 +174,9 @@ class Coordinator implements Player {
   get quality() {
     return this.current?.quality() ?? "auto";
   }
+  get stream() {
+    return this.info;
+  }
 
   // Arrow properties, as the object this player used to be: `button.onclick = player.pause` keeps working.
   play = () => this.ready.then(() => this.video.play());
@@ -232,11 +237,15 @@ class Coordinator implements Player {
   private async start(): Promise<void> {
     this.setStatus("loading");
     const resume = resumePosition(this.o, () => this.getJwt(), this.scope.signal); // in parallel with /stream: it must not delay the first frame
-    const next = await this.poller.run();
+    // A pre-warmed answer (prewarm()) is played as it is while its token lives: the requests it made are cached.
+    const given = this.o.stream;
+    const fresh = given?.status !== "failed" && given?.manifestUrl && Date.parse(given.expiresAt ?? "") > Date.now() + 5000;
+    const next = fresh ? given : await this.poller.run();
     if (!next) return;
     if (next.status === "failed") return this.report("server", "packaging-failed", new Error(next.error), true);
     this.info = next;
     this.session ??= next.sessionId;
+    if (next.status === "ready" && next.posterUrl && !this.video.poster) this.video.poster = next.posterUrl;
     this.token.set(next.manifestUrl!, Date.parse(next.expiresAt ?? "") || 0);
     await this.attach(next.manifestUrl!, await resume);
   }

@@ -46,14 +46,14 @@ export class Scope {
   }
 
   /** Adds a listener that destroy() removes; a `once` listener removes itself when it fires. */
-  listen(target: EventTarget, name: string, fn: () => void, once = false): void {
+  listen(target: EventTarget, name: string, fn: (event: Event) => void, once = false): void {
     const off = () => {
       target.removeEventListener(name, handler);
       this.undo.delete(off);
     };
-    const handler = () => {
+    const handler = (event: Event) => {
       if (once) off();
-      fn();
+      fn(event);
     };
     target.addEventListener(name, handler);
     this.undo.add(off);

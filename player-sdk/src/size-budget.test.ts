@@ -11,6 +11,12 @@ import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const CORE_BUDGET_BYTES = 8 * 1024;
+/** What each optional entry adds on top of what the page already loads (the core, or the element). */
+const ENTRY_BUDGETS = [
+  { entry: "controls.js", on: "element.js", bytes: 5 * 1024 },
+  { entry: "thumbnails.js", on: "index.js", bytes: 1024 },
+  { entry: "prewarm.js", on: "index.js", bytes: 1024 },
+];
 let out: string;
 
 beforeAll(async () => {
@@ -42,6 +48,24 @@ describe("package size", () => {
     expect(size).toBeLessThanOrEqual(CORE_BUDGET_BYTES);
   });
 
+  for (const { entry, on, bytes } of ENTRY_BUDGETS) {
+    it(`keeps ${entry} within ${bytes / 1024} KB gzipped on top of ${on}`, async () => {
+      const base = await staticGraph(on);
+      const own = new Map([...(await staticGraph(entry))].filter(([name]) => !base.has(name) || name === entry));
+      const size = gzipSize(own);
+      console.log(`${entry} adds ${[...own.keys()].join(" + ")} = ${size} B gzip`);
+      expect(own.has(entry)).toBe(true);
+      expect(size).toBeLessThanOrEqual(bytes);
+    });
+  }
+
+  it("keeps the control bar, thumbnails and prewarm out of the core and the bare element", async () => {
+    for (const entry of ["index.js", "element.js"]) {
+      const code = [...(await staticGraph(entry)).values()].join("\n");
+      expect(code).not.toMatch(/#xywh|Video controls|EXT-X-MAP/);
+    }
+  });
+
   it("loads hls.js only through a dynamic import, and never ffmpeg.wasm for playback", async () => {
     const core = [...(await staticGraph("index.js")).values()].join("\n");
     expect(core).toMatch(/import\(\s*["'`]hls\.js["'`]\s*\)/);
@@ -51,11 +75,11 @@ describe("package size", () => {
     expect(preview).toMatch(/import\(\s*["'`]@ffmpeg\/ffmpeg["'`]\s*\)/);
   });
 
-  it("builds the three entries of the exports map", async () => {
+  it("builds the six entries of the exports map", async () => {
     const names = await readdir(out);
-    expect(names).toEqual(expect.arrayContaining(["index.js", "element.js", "preview.js"]));
+    expect(names).toEqual(expect.arrayContaining(["index.js", "element.js", "preview.js", "controls.js", "thumbnails.js", "prewarm.js"]));
     const pkg = JSON.parse(await readFile(fileURLToPath(new URL("../package.json", import.meta.url)), "utf8"));
-    expect(Object.keys(pkg.exports)).toEqual([".", "./preview", "./element"]);
+    expect(Object.keys(pkg.exports)).toEqual([".", "./preview", "./element", "./controls", "./thumbnails", "./prewarm"]);
     for (const entry of Object.values(pkg.exports) as { import: string }[]) expect(names).toContain(entry.import.replace("./dist/", ""));
   });
 });

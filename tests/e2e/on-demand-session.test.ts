@@ -1,7 +1,7 @@
 // A video that is not packaged yet, played in Chromium through an on-demand session: /stream answers
 // 202 with a session manifest, the player starts at once, and a far seek is served by a restarted
 // encoder. The worker proxies and signs everything; no job packages the video (on-first-view).
-import { readFile, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,6 +9,7 @@ import { generateTestPattern } from "@edgestream/transcode-node";
 import { startStack, type RunningStack } from "../../demo/stack.ts";
 import { launchChromium } from "../helpers/browser.ts";
 import { TEST_SECRETS, tempDataDir } from "../helpers/stack.ts";
+import { demoSignIn, uploadFile } from "../helpers/viewer-api.ts";
 
 let dataDir: string;
 let stack: RunningStack;
@@ -23,14 +24,7 @@ beforeAll(async () => {
   // MPEG-4 Part 2: not playable by browsers, so only a transcode (here: the session) can play it.
   const source = join(dataDir, "upload.mkv");
   await generateTestPattern(source, { seconds: 60, width: 320, height: 180, fps: 25, videoArgs: ["-c:v", "mpeg4", "-q:v", "6"] });
-  const login = await fetch(`${stack.worker.url}/api/auth/demo-login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: '{"name":"demo"}' });
-  const { token } = (await login.json()) as { token: string };
-  const upload = await fetch(`${stack.worker.url}/api/videos?title=Fresh%20upload&visibility=public`, {
-    method: "POST",
-    headers: { Authorization: `Bearer ${token}`, "Content-Type": "video/x-matroska" },
-    body: await readFile(source),
-  });
-  videoId = ((await upload.json()) as { id: string }).id;
+  videoId = await uploadFile(stack.worker.url, await demoSignIn(stack.worker.url, "demo"), source, "Fresh upload", "video/x-matroska");
   browser = await launchChromium();
   page = await browser.newPage();
   page.on("request", (request) => {
@@ -45,13 +39,13 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-const playhead = () => page.evaluate(() => document.querySelector("video")!.currentTime);
+const playhead = () => page.evaluate(() => document.querySelector("edgestream-player")!.video.currentTime);
 const failed = () => page.evaluate(() => document.querySelector("#status.error")?.textContent ?? null);
 
 describe("on-demand session in Chromium", () => {
   it("starts playing a video that is not packaged yet", async () => {
     await page.goto(`${stack.demoUrl}?play=${videoId}`);
-    await page.waitForFunction(() => (document.querySelector("video")?.currentTime ?? 0) > 2 || document.querySelector("#status.error"), null, { timeout: 60_000 });
+    await page.waitForFunction(() => (document.querySelector("edgestream-player")?.video?.currentTime ?? 0) > 2 || document.querySelector("#status.error"), null, { timeout: 60_000 });
     expect(await failed()).toBeNull();
     expect(await playhead()).toBeGreaterThan(2);
     const status = await fetch(`${stack.worker.url}/healthz`);
@@ -60,9 +54,9 @@ describe("on-demand session in Chromium", () => {
 
   it("seeks far ahead, to 80 %, and plays on from there", async () => {
     await page.evaluate(() => {
-      document.querySelector("video")!.currentTime = 48;
+      document.querySelector("edgestream-player")!.video.currentTime = 48;
     });
-    await page.waitForFunction(() => (document.querySelector("video")?.currentTime ?? 0) > 50 || document.querySelector("#status.error"), null, { timeout: 60_000 });
+    await page.waitForFunction(() => (document.querySelector("edgestream-player")?.video?.currentTime ?? 0) > 50 || document.querySelector("#status.error"), null, { timeout: 60_000 });
     expect(await failed()).toBeNull();
     expect(await playhead()).toBeGreaterThan(50);
     expect(segmentRequests).toContain("seg_00012"); // 48 s: served by an encoder restarted there

@@ -38,19 +38,19 @@ describe("signed playback in Chromium", () => {
     await page.goto(`${stack.demoUrl}?play=${stack.sampleVideoId}`);
     // Stop waiting as soon as the player reports an error, so a broken path fails fast and says why.
     await page.waitForFunction(
-      () => (document.querySelector("video")?.currentTime ?? 0) > 3 || document.querySelector("#status.error"),
+      () => (document.querySelector("edgestream-player")?.video?.currentTime ?? 0) > 3 || document.querySelector("#status.error"),
       null,
       { timeout: 60_000 },
     );
-    expect(await page.textContent("#status")).toBe("playing");
-    expect(await page.evaluate(() => document.querySelector("video")!.currentTime)).toBeGreaterThan(3);
+    expect(await page.textContent("#status")).toBe("Playing");
+    expect(await page.evaluate(() => document.querySelector("edgestream-player")!.video.currentTime)).toBeGreaterThan(3);
 
     const segments = mediaResponses.filter((r) => /\.m4s$/.test(new URL(r.url()).pathname));
     expect(segments.length).toBeGreaterThanOrEqual(1);
     expect(mediaResponses.every((r) => r.status() === 200)).toBe(true);
     // The packaged sample plays in the path form: the token is in every path, playlists unrewritten.
     expect(mediaResponses.every((r) => pathTokenOf(new URL(r.url()).pathname))).toBe(true);
-    expect(await page.evaluate(() => document.querySelector("video")!.error)).toBeNull();
+    expect(await page.evaluate(() => document.querySelector("edgestream-player")!.video.error)).toBeNull();
   });
 
   it("gets 403 for a tampered segment URL and 410 for an expired one, readable cross-origin", async () => {

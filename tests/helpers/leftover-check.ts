@@ -15,6 +15,8 @@ const SETTLE_MS = 5000;
 
 export default function setup(): () => Promise<void> {
   const runId = randomUUID();
+  // The demo's generated sample outlives runs on purpose (demo/sample-video.ts): its cache sits beside the run's folder.
+  process.env["EDGESTREAM_SAMPLE_CACHE"] ??= join(tmpdir(), "edgestream-sample-cache");
   const runTmp = mkdtempSync(join(tmpdir(), "edgestream-run-"));
   process.env[RUN_MARKER] = runId;
   process.env["TMPDIR"] = runTmp;

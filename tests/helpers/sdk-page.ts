@@ -17,6 +17,7 @@ export async function startSdkPages(workerUrl: string): Promise<SdkPageServer> {
       alias: {
         "@edgestream/player-sdk/preview": fileURLToPath(new URL("../../player-sdk/src/preview/index.ts", import.meta.url)),
         "@edgestream/player-sdk/element": fileURLToPath(new URL("../../player-sdk/src/element.ts", import.meta.url)),
+        "@edgestream/player-sdk/prewarm": fileURLToPath(new URL("../../player-sdk/src/prewarm/index.ts", import.meta.url)),
         "@edgestream/player-sdk": fileURLToPath(new URL("../../player-sdk/src/index.ts", import.meta.url)),
       },
     },

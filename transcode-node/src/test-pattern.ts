@@ -14,6 +14,8 @@ export interface TestPatternOptions {
   width?: number;
   height?: number;
   fps?: number;
+  /** A lavfi graph to use instead of the test pattern (testsrc2), e.g. a scene with motion. */
+  videoSource?: string;
   /** Include a 48 kHz tone (default true). */
   audio?: boolean;
   /** Video encoder arguments; default H.264 8-bit 4:2:0 with a keyframe every 2 s. */
@@ -32,7 +34,7 @@ export async function generateTestPattern(path: string, options: TestPatternOpti
   const temp = `${path}.partial${extname(path)}`;
   const args = [
     "-hide_banner", "-loglevel", "error", "-y",
-    "-f", "lavfi", "-i", `testsrc2=size=${width}x${height}:rate=${fps}`,
+    "-f", "lavfi", "-i", options.videoSource ?? `testsrc2=size=${width}x${height}:rate=${fps}`,
     ...(audio ? ["-f", "lavfi", "-i", "sine=frequency=440:beep_factor=4:sample_rate=48000"] : []),
     "-t", String(seconds), ...videoArgs, ...audioArgs,
     ...(audio ? ["-shortest"] : []),

@@ -8,7 +8,8 @@ import { POSTER_FILE, THUMBNAIL_DIR, THUMBNAIL_TRACK } from "@edgestream/contrac
 import { runFfmpeg } from "./ffmpeg-process.ts";
 import { inputArgs } from "./input-policy.ts";
 import { concatInput, readMediaPlaylist } from "./media-playlist.ts";
-import type { PackagePlan } from "./plan.ts";
+import type { PackageMeta } from "@edgestream/contracts";
+import type { PackagePlan, VideoPlan } from "./plan.ts";
 
 export interface ThumbnailOptions {
   /** Seconds between thumbnails (default: the segment duration). */
@@ -106,7 +107,15 @@ export function buildPosterArgs(input: string, out: string, atSec: number, width
   ];
 }
 
-export async function makeThumbnails(workDir: string, plan: PackagePlan, durationSec: number, options: ThumbnailOptions = {}): Promise<ThumbnailResult | null> {
+/** What the thumbnail pass reads of a plan: the renditions' folders and sizes, the segment grid and type. */
+export type ThumbnailPlan = Pick<PackagePlan, "segmentSeconds" | "segmentType"> & { video: Pick<VideoPlan, "renditions"> | null };
+
+/** The `thumbnails` entry of meta.json for a thumbnail pass's result. */
+export function thumbnailsMeta(result: ThumbnailResult): NonNullable<PackageMeta["thumbnails"]> {
+  return { poster: result.poster, track: result.track, ...result.layout, sprites: result.layout.sprites.map((s) => `${THUMBNAIL_DIR}/${s}`) };
+}
+
+export async function makeThumbnails(workDir: string, plan: ThumbnailPlan, durationSec: number, options: ThumbnailOptions = {}): Promise<ThumbnailResult | null> {
   const video = plan.video;
   if (!video) return null;
   const top = video.renditions[0]!;

@@ -75,7 +75,10 @@ export class HlsEngine implements PlaybackEngine {
   }
 
   setQuality(level: number | "auto"): void {
-    if (this.hls) this.hls.nextLevel = level === "auto" ? -1 : level;
+    if (!this.hls) return;
+    // A rung the viewer picks shows at once (the buffer ahead is replaced); back to auto, ABR takes over from the next segment.
+    if (level === "auto") this.hls.nextLevel = -1;
+    else this.hls.currentLevel = level;
   }
 
   destroy(): void {

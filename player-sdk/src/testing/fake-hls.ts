@@ -51,6 +51,11 @@ export class FakeHls {
     this.autoLevelEnabled = level === -1;
     this.nextLoadLevel = level;
   }
+  /** hls.js switches at once (flushing the buffer ahead); recorded, the level as nextLevel. */
+  set currentLevel(level: number) {
+    this.calls.push(`currentLevel=${level}`);
+    this.nextLevel = level;
+  }
   on(event: string, handler: (event: string, data: unknown) => void) {
     this.handlers.set(event, handler);
   }

@@ -12,6 +12,8 @@ export interface SessionPackage {
   backend: Backend;
   hasAudio: boolean;
   profile: { name: string; width: number; height: number; fps: number; maxBitrateKbps: number };
+  /** Poster and thumbnails made from the session's rendition (session-thumbnails.ts), when they could be. */
+  thumbnails?: PackageMeta["thumbnails"];
 }
 
 export function buildSessionMeta(p: SessionPackage, createdAt: Date): PackageMeta {
@@ -48,6 +50,6 @@ export function buildSessionMeta(p: SessionPackage, createdAt: Date): PackageMet
         mode: "transcode",
       },
     ],
-    thumbnails: null,
+    thumbnails: p.thumbnails ?? null,
   } satisfies PackageMeta);
 }

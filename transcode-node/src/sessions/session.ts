@@ -21,6 +21,7 @@ import { launchRun, park, wake, type EncoderRun } from "./encoder-run.ts";
 import { doneStretches, endsAtStored, INIT_INDEX, keepAhead, onRunExit, planStart, segmentsAhead, steer, type Snapshot } from "./scheduler.ts";
 import type { SessionEncode } from "./session-args.ts";
 import { buildSessionMeta } from "./session-meta.ts";
+import { makeSessionThumbnails } from "./session-thumbnails.ts";
 import { publishSessionPackage, SegmentStore, sessionFileName } from "./segment-store.ts";
 import { buildSessionMasterPlaylist, buildSessionMediaPlaylist, segmentCount } from "./vod-playlist.ts";
 
@@ -367,7 +368,14 @@ export class Session {
 
   private async complete(prefix: string): Promise<void> {
     const { storage, profile, source, segmentSeconds, hasAudio } = this.init;
-    const meta = buildSessionMeta({ sha256: prefix, source, segmentSeconds, segments: this.segments, backend: this.backend, hasAudio, profile }, new Date());
+    // A job's package already there keeps its own thumbnails; otherwise this one gets a poster and thumbnails too.
+    const thumbnails = (await storage.head(`${prefix}/${MASTER_PLAYLIST}`))
+      ? null
+      : await makeSessionThumbnails({ storage, prefix, workDir: this.init.workDir, profile, segments: this.segments, segmentSeconds, durationSec: this.init.durationSec, mediaPlaylist: this.mediaPlaylist() }).catch((error: Error) => {
+          console.warn(`session ${this.id}: no thumbnails for the finished package: ${error.message}`);
+          return null;
+        });
+    const meta = buildSessionMeta({ sha256: prefix, source, segmentSeconds, segments: this.segments, backend: this.backend, hasAudio, profile, thumbnails }, new Date());
     const published = await publishSessionPackage({ storage, prefix, profile, meta, mediaPlaylist: this.mediaPlaylist(), masterPlaylist: this.masterPlaylist() });
     this.status = "completed";
     if (published) this.emit({ type: "ManifestUpdated", storagePrefix: prefix });

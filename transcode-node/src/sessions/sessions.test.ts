@@ -222,6 +222,11 @@ describe("sessions on one node", () => {
 
     const meta = parsePackageMeta(await readFile(join(stored, "meta.json"), "utf8"), "meta.json");
     expect(meta).toMatchObject({ origin: "on-demand-session", sha256: done.storagePrefix, segmentSeconds: expect.any(Number), source: { durationSec: 6 } });
+    // Scrubbable like a job's package: a poster and a sprite track made from the session's rendition.
+    expect(meta.thumbnails).toMatchObject({ poster: "thumbnails/poster.jpg", track: "thumbnails/thumbnails.vtt", sprites: ["thumbnails/sprite-001.jpg"], count: 2 });
+    expect((await readdir(join(stored, "thumbnails"))).sort()).toEqual(["poster.jpg", "sprite-001.jpg", "thumbnails.vtt"]);
+    expect(await readFile(join(stored, "thumbnails", "thumbnails.vtt"), "utf8")).toMatch(/00:00:04\.000 --> 00:00:06\.000\nsprite-001\.jpg#xywh=\d+,0,\d+,\d+/);
+    expect((await ffprobeJson(join(stored, "thumbnails", "poster.jpg"))).streams[0]).toMatchObject({ codec_name: "mjpeg", width: 160, height: 90 });
 
     // The session wrote a complete meta.json: a job on the same bytes deduplicates onto it and reports
     // the package's real facts, not fields that were never written.

@@ -37,7 +37,7 @@ export async function sessionFor(deps: AppDeps, video: Video, viewerId: string):
     if (session.status === "completed" && session.storagePrefix && !video.jobId) {
       const facts = await readPackageMeta(deps.storage, session.storagePrefix);
       if (facts) {
-        const ready = { storagePrefix: session.storagePrefix, durationMs: facts.durationMs, sourceSha256: facts.sourceSha256 };
+        const ready = { storagePrefix: session.storagePrefix, durationMs: facts.durationMs, sourceSha256: facts.sourceSha256, posterPath: facts.posterPath, thumbnailsPath: facts.thumbnailsPath };
         return { video: await markReady(deps, video, ready), session };
       }
     }

@@ -107,12 +107,16 @@ describe("resolvePlayback with on-demand sessions", () => {
   it("moves the video to ready from storage once its session completed and stored the package", async () => {
     const { deps, node, video } = await setup(SESSIONS_PACKAGE, { status: "generating", nodeSessionId: "s1" });
     // What a finished session writes: a meta.json complete under the contracts schema.
-    const meta = samplePackageMeta({ origin: "on-demand-session", sha256: "cd".repeat(32) });
+    const meta = samplePackageMeta({
+      origin: "on-demand-session",
+      sha256: "cd".repeat(32),
+      thumbnails: { poster: "thumbnails/poster.jpg", track: "thumbnails/thumbnails.vtt", sprites: ["thumbnails/sprite-001.jpg"], intervalSec: 4, width: 160, height: 90, columns: 10, rows: 10, count: 1 },
+    });
     await writePackage(deps, "pkg2", { ...meta, source: { ...meta.source, durationSec: 2.5 } });
     node.sessions.set("s1", { id: "s1", status: "completed", progress: 1, storagePrefix: "pkg2" });
     const playback = await resolvePlayback(deps, video, { viewerId: "alice" });
     expect(playback).toMatchObject({ kind: "stored", storagePrefix: "pkg2" });
-    expect(await stored(deps)).toMatchObject({ status: "ready", storagePrefix: "pkg2", durationMs: 2500, sourceSha256: "cd".repeat(32) });
+    expect(await stored(deps)).toMatchObject({ status: "ready", storagePrefix: "pkg2", durationMs: 2500, sourceSha256: "cd".repeat(32), posterPath: meta.thumbnails!.poster, thumbnailsPath: meta.thumbnails!.track });
     expect(node.heartbeats).toEqual([{ id: "s1", lease: "alice" }]);
   });
 

@@ -3,7 +3,10 @@ import type { z } from "@hono/zod-openapi";
 import type { Video } from "../db/schema.ts";
 import type { VideoSchema } from "./schemas.ts";
 
-export function toPublicVideo(video: Video): z.infer<typeof VideoSchema> {
+export type PublicVideo = Omit<z.infer<typeof VideoSchema>, "owned">;
+
+/** What anyone told about the video sees (webhook receivers included). */
+export function toPublicVideo(video: Video): PublicVideo {
   return {
     id: video.id,
     title: video.title,
@@ -11,5 +14,12 @@ export function toPublicVideo(video: Video): z.infer<typeof VideoSchema> {
     visibility: video.visibility,
     durationMs: video.durationMs,
     createdAt: video.createdAt.toISOString(),
+    progress: video.progress,
+    error: video.status === "failed" ? video.error : null,
   };
+}
+
+/** The video as one viewer sees it: whether it is theirs (the demo's owner actions). */
+export function toViewerVideo(video: Video, viewerId: string): z.infer<typeof VideoSchema> {
+  return { ...toPublicVideo(video), owned: video.ownerId === viewerId };
 }

@@ -22,6 +22,12 @@ export const VideoSchema = z
     visibility: z.enum(VISIBILITIES),
     durationMs: z.number().int().nullable(),
     createdAt: z.string().openapi({ format: "date-time" }),
+    /** Packaging progress, 0 to 1 (1 once ready). */
+    progress: z.number(),
+    /** Why packaging failed, in words for the viewer (null unless failed). */
+    error: z.string().nullable(),
+    /** Whether the asking viewer owns it (may rename, change visibility, delete). */
+    owned: z.boolean(),
   })
   .openapi("Video");
 

@@ -142,6 +142,16 @@ describe("sharing and deleting", () => {
     expect(list.videos).toEqual([]);
   });
 
+  it("tells each viewer whether they own a video, with its progress and no reason unless it failed", async () => {
+    const id = await importAs("alice", "p1", "public");
+    const mine = (await (await t.app.request(`/api/videos/${id}`, bearer(alice))).json()) as Record<string, unknown>;
+    expect(mine).toMatchObject({ id, owned: true, progress: 1, error: null, status: "ready" });
+    const list = (await (await t.app.request("/api/videos", bearer(bob))).json()) as { videos: Record<string, unknown>[] };
+    expect(list.videos).toEqual([expect.objectContaining({ id, owned: false })]);
+    const renamed = (await (await t.app.request(`/api/videos/${id}`, jsonBody(alice, "PATCH", { title: "New" }))).json()) as Record<string, unknown>;
+    expect(renamed).toMatchObject({ title: "New", owned: true });
+  });
+
   it("lets only the owner change or delete a video", async () => {
     const id = await importAs("alice", "p1", "public");
     expect((await t.app.request(`/api/videos/${id}`, jsonBody(bob, "PATCH", { title: "Mine now" }))).status).toBe(404);

@@ -13,7 +13,7 @@ import { refreshVideo, videoAdded } from "../playback/resolve.ts";
 import { isSignablePrefix } from "../signing/stream-source.ts";
 import { videoDeleted } from "../webhooks/video-events.ts";
 import { bearer, errorResponses, jsonContent } from "./openapi-helpers.ts";
-import { toPublicVideo } from "./public-video.ts";
+import { toViewerVideo } from "./public-video.ts";
 import { ErrorSchema, ImportVideoSchema, UpdateVideoSchema, UploadQuery, VideoIdParam, VideoListSchema, VideoSchema } from "./schemas.ts";
 
 /** At most this many generating videos are refreshed from the node per list request. */
@@ -98,13 +98,14 @@ export function videoRoutes(deps: AppDeps) {
     const rows = await listVisibleVideos(deps.db, c.get("viewer").id);
     // Asking for the list is asking: bring a few packaging videos up to date with their jobs.
     const fresh = await Promise.all(rows.map((v, i) => (v.status === "generating" && i < REFRESH_IN_LIST ? refreshVideo(deps, v) : v)));
-    return c.json({ videos: fresh.map(toPublicVideo) }, 200);
+    const viewerId = c.get("viewer").id;
+    return c.json({ videos: fresh.map((v) => toViewerVideo(v, viewerId)) }, 200);
   });
 
   app.openapi(get, async (c) => {
     const video = await findVisibleVideo(deps.db, c.req.valid("param").id, c.get("viewer").id);
     if (!video) throw new HttpError(404, "not_found", "no such video");
-    return c.json(toPublicVideo(await refreshVideo(deps, video)), 200);
+    return c.json(toViewerVideo(await refreshVideo(deps, video), c.get("viewer").id), 200);
   });
 
   app.openapi(create, async (c) => {
@@ -155,14 +156,14 @@ export function videoRoutes(deps: AppDeps) {
       throw new HttpError(415, "unsupported_media_type", "send JSON {title, storageKey}, or the file itself as video/*, audio/* or application/octet-stream");
     }
     const video = await videoAdded(deps, await insertVideo(deps.db, row));
-    return c.json(toPublicVideo(video), 201);
+    return c.json(toViewerVideo(video, viewer.id), 201);
   });
 
   app.openapi(update, async (c) => {
     const video = await ownVideo(deps, c.req.valid("param").id, c.get("viewer"));
     const changes = c.req.valid("json");
     await updateVideo(deps.db, video.id, changes);
-    return c.json(toPublicVideo({ ...video, ...changes }), 200);
+    return c.json(toViewerVideo({ ...video, ...changes }, video.ownerId), 200);
   });
 
   app.openapi(remove, async (c) => {

@@ -1,0 +1,77 @@
+// The demo's calls to the worker (same origin through Vite's proxy), with the viewer's JWT.
+export interface VideoSummary {
+  id: string;
+  title: string;
+  status: "pending" | "generating" | "ready" | "failed";
+  visibility: "public" | "unlisted" | "private";
+  durationMs: number | null;
+  createdAt: string;
+  progress: number;
+  error: string | null;
+  owned: boolean;
+}
+
+/** A refusal from the worker, with its message (already in plain words) and code (for the details). */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+let jwt = "";
+
+export async function signIn(name: string): Promise<void> {
+  const response = await fetch("/api/auth/demo-login", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ name }) });
+  if (!response.ok) throw new ApiError("We couldn't sign you in. Is the demo server running?", `demo-login ${response.status}`, response.status);
+  jwt = ((await response.json()) as { token: string }).token;
+}
+
+export const token = () => jwt;
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(path, {
+    method,
+    headers: { Authorization: `Bearer ${jwt}`, ...(body ? { "Content-Type": "application/json" } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  if (response.status === 204) return undefined as T;
+  const json = (await response.json().catch(() => null)) as (T & { error?: { code: string; message: string } }) | null;
+  if (!response.ok) throw new ApiError(json?.error?.message ?? "The server did not answer as expected.", json?.error?.code ?? `http ${response.status}`, response.status);
+  return json as T;
+}
+
+export const listVideos = async () => (await call<{ videos: VideoSummary[] }>("GET", "/api/videos")).videos;
+export const getVideo = (id: string) => call<VideoSummary>("GET", `/api/videos/${encodeURIComponent(id)}`);
+export const updateVideo = (id: string, changes: Partial<Pick<VideoSummary, "title" | "visibility">>) => call<VideoSummary>("PATCH", `/api/videos/${encodeURIComponent(id)}`, changes);
+export const deleteVideo = (id: string) => call<void>("DELETE", `/api/videos/${encodeURIComponent(id)}`);
+export const savedProgress = (id: string) => call<{ positionSec: number | null; durationSec: number | null }>("GET", `/api/videos/${encodeURIComponent(id)}/progress`);
+export const posterOf = async (id: string) => (await call<{ posterUrl?: string }>("GET", `/api/videos/${encodeURIComponent(id)}/stream`)).posterUrl;
+
+export interface Upload {
+  done: Promise<VideoSummary>;
+  cancel(): void;
+}
+
+/** Streams a file to the worker with progress (XMLHttpRequest: fetch reports no upload progress). */
+export function uploadVideo(file: File, title: string, onProgress: (fraction: number) => void): Upload {
+  const xhr = new XMLHttpRequest();
+  const done = new Promise<VideoSummary>((resolve, reject) => {
+    xhr.upload.onprogress = (event) => event.lengthComputable && onProgress(event.loaded / event.total);
+    xhr.onload = () => {
+      const body = JSON.parse(xhr.responseText || "null") as (VideoSummary & { error?: { code: string; message: string } }) | null;
+      if (xhr.status === 201 && body) resolve(body);
+      else reject(new ApiError(body?.error?.message ?? "The upload was refused.", body?.error?.code ?? `http ${xhr.status}`, xhr.status));
+    };
+    xhr.onerror = () => reject(new ApiError("The upload stopped: the connection was lost.", "network", 0));
+    xhr.onabort = () => reject(new ApiError("Upload cancelled.", "cancelled", 0));
+  });
+  xhr.open("POST", `/api/videos?${new URLSearchParams({ title, visibility: "public" })}`);
+  xhr.setRequestHeader("Authorization", `Bearer ${jwt}`);
+  xhr.setRequestHeader("Content-Type", file.type || "application/octet-stream");
+  xhr.send(file);
+  return { done, cancel: () => xhr.abort() };
+}

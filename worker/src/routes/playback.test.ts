@@ -164,6 +164,7 @@ describe("OpenAPI", () => {
       "/api/auth/demo-login",
       "/api/events",
       "/api/sessions/{id}/heartbeat",
+      "/api/uploads/tus",
       "/api/videos",
       "/api/videos/{id}",
       "/api/videos/{id}/analytics",

@@ -11,6 +11,9 @@ import { HttpError } from "./errors.ts";
 import { StorageUnavailableError } from "@edgestream/contracts";
 import { limitRequestBody } from "./http/body-limit.ts";
 import { privateAnswers, securityHeaders } from "./http/security-headers.ts";
+import { adminFleetRoutes, requireAdmin } from "./fleet/admin-routes.ts";
+import { requireFleet, requireNode, requireRegistrationSecret } from "./fleet/node-auth.ts";
+import { nodeRegistrationRoutes, nodeRoutes } from "./fleet/node-routes.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -59,6 +62,14 @@ export function createApp(appDeps: AppDeps) {
   app.route("/api/videos", progressRoutes(deps));
   app.route("/api", eventRoutes(deps));
   app.route("/", hlsRoutes(deps));
+  // The fleet (issue 12): nodes with their own credentials; operators with an admin JWT.
+  app.use("/api/nodes/*", privateAnswers, requireFleet(deps));
+  app.use("/api/nodes/register", requireRegistrationSecret(deps));
+  app.route("/api/nodes", nodeRegistrationRoutes(deps));
+  app.use("/api/nodes/*", requireNode(deps));
+  app.route("/api/nodes", nodeRoutes(deps));
+  app.use("/api/admin/*", privateAnswers, requireViewer(auth), requireAdmin(deps));
+  app.route("/api/admin", adminFleetRoutes(deps));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   app.openAPIRegistry.registerPath(HLS_PATH_DOC);

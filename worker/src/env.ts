@@ -1,6 +1,7 @@
 // Types shared by the app and its routes: the dependencies a runtime entry provides, and Hono's Env.
 import type { AppConfig } from "./config.ts";
 import type { Database } from "./db/database.ts";
+import type { TranscodeNode } from "./db/schema.ts";
 import type { Keyring } from "./signing/keyring.ts";
 import type { StorageDriver } from "@edgestream/contracts";
 import type { TranscodeClient } from "./transcode/node-client.ts";
@@ -24,5 +25,6 @@ export interface AppDeps {
 }
 
 export type AppEnv = {
-  Variables: { viewer: Viewer };
+  /** `node` is set on /api/nodes/* routes after the node's credential was checked (fleet/node-auth.ts). */
+  Variables: { viewer: Viewer; node: TranscodeNode };
 };

@@ -1,7 +1,7 @@
 // The database schema, as code. Migrations in worker/drizzle/ are generated from it by drizzle-kit
 // (`npm run db:generate`); never edit them by hand.
 import { sql } from "drizzle-orm";
-import type { JobResult } from "@edgestream/contracts";
+import { NODE_REPORTED_STATUSES, type JobResult } from "@edgestream/contracts";
 import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 export const VIDEO_STATUSES = ["pending", "generating", "ready", "failed"] as const;
@@ -81,8 +81,6 @@ export const playbackEvents = sqliteTable(
   (table) => [index("playback_events_video_idx").on(table.videoId, table.at), index("playback_events_session_idx").on(table.sessionId)],
 );
 
-export const NODE_STATUSES = ["healthy", "draining"] as const;
-
 /**
  * Transcode nodes that registered with the worker (issue 12), with what they last said they can do.
  * `lost` is not stored: it is read from `last_seen_at` (the worker has no background task).
@@ -95,7 +93,7 @@ export const transcodeNodes = sqliteTable("transcode_nodes", {
   credentialHash: text("credential_hash").notNull().unique(),
   /** PUBLIC_URL: where the worker reaches the node for sessions; null behind NAT (jobs only). */
   url: text("url"),
-  status: text("status", { enum: NODE_STATUSES }).notNull().default("healthy"),
+  status: text("status", { enum: NODE_REPORTED_STATUSES }).notNull().default("healthy"),
   /** Working encoders from the node's real detection (`libx264`, `h264_nvenc`, …). */
   encoders: text("encoders", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
   /** Whether one of them is a hardware encoder: transcodes prefer such a node. */

@@ -1,7 +1,7 @@
 // Queries on videos. Visibility rules live here so every route applies the same ones.
 import { and, desc, eq, ne, or } from "drizzle-orm";
 import type { Database } from "./database.ts";
-import { playbackEvents, playbackProgress, videos, type NewVideo, type Video } from "./schema.ts";
+import { jobs, playbackEvents, playbackProgress, videos, type NewVideo, type Video } from "./schema.ts";
 
 export async function insertVideo(db: Database, video: NewVideo): Promise<Video> {
   const [row] = await db.insert(videos).values(video).returning();
@@ -24,6 +24,10 @@ export async function listVisibleVideos(db: Database, viewerId: string): Promise
     .orderBy(desc(videos.createdAt));
 }
 
+export async function findVideo(db: Database, id: string): Promise<Video | undefined> {
+  return db.query.videos.findFirst({ where: eq(videos.id, id) });
+}
+
 export async function findVideoBySource(db: Database, sha256: string): Promise<Video | undefined> {
   return db.query.videos.findFirst({ where: eq(videos.sourceSha256, sha256) });
 }
@@ -44,6 +48,7 @@ export async function isPrefixShared(db: Database, prefix: string, exceptId: str
 /** Removes a video and everything recorded about it (explicitly: not every driver enforces foreign keys). */
 export async function deleteVideoRows(db: Database, id: string): Promise<void> {
   await db.delete(playbackEvents).where(eq(playbackEvents.videoId, id));
+  await db.delete(jobs).where(eq(jobs.videoId, id));
   await db.delete(playbackProgress).where(eq(playbackProgress.videoId, id));
   await db.delete(videos).where(eq(videos.id, id));
 }

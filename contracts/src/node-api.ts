@@ -119,7 +119,7 @@ export const NodeReportSchema = z
     /** Whether one of them is a hardware encoder: transcodes go to such a node first. */
     hardware: z.boolean(),
     slots: z.array(DeviceSlotsSchema).max(16),
-    /** Video ids of the jobs running and sessions open on the node. */
+    /** Video ids of the fleet jobs running on the node, and ids of its open sessions (a node session does not know its video). */
     runningJobs: VideoIds,
     runningSessions: VideoIds,
     /** One-minute load average over the CPU count. */
@@ -189,7 +189,7 @@ export const FleetNodeSchema = z.object({
   slots: z.array(DeviceSlotsSchema),
   freeJobSlots: z.number(),
   freeSessionSlots: z.number(),
-  /** Video ids the node is packaging (from the job leases) and serving sessions for (from its heartbeat). */
+  /** Video ids the node is packaging (from the job leases), and its open sessions' ids (from its heartbeat). */
   packaging: z.array(z.string()),
   sessions: z.array(z.string()),
   load: z.number(),

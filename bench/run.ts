@@ -9,9 +9,10 @@ import { sessions } from "./sessions.bench.ts";
 import { player } from "./player.bench.ts";
 import { viewers } from "./viewers.bench.ts";
 import { churn } from "./churn.bench.ts";
+import { fleet } from "./fleet.bench.ts";
 import type { Bench, BenchRow } from "./types.ts";
 
-const BENCHES: Bench[] = [manifestSigning, workerHttp, transcode, sessions, player, viewers, churn];
+const BENCHES: Bench[] = [manifestSigning, workerHttp, transcode, sessions, player, viewers, churn, fleet];
 
 const only = process.argv.slice(2);
 const rows: BenchRow[] = [];

@@ -69,6 +69,10 @@ describe("a fleet of three transcode nodes", () => {
     expect(stored.filter((key) => key.endsWith(`/${MASTER_PLAYLIST}`) && key.split("/").length === 2)).toEqual([`${prefix}/${MASTER_PLAYLIST}`]);
     const manifest = await fetch(`${stack.worker.url}${(await stack.stream(videoId)).body.manifestUrl}`);
     expect(manifest.status).toBe(200);
+    // The Node entry's /metrics counts the same state.
+    const metrics = await (await fetch(`${stack.worker.url}/metrics`)).text();
+    expect(metrics).toContain('edgestream_fleet_jobs{state="succeeded"} 3\n');
+    expect(metrics).toContain('edgestream_fleet_nodes{status="lost"} 1\n');
   });
 
   it("lets a draining node (SIGUSR2) finish its job while the next upload goes to another node", async () => {

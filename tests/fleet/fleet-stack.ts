@@ -8,14 +8,19 @@ import { TEST_REGISTRATION_SECRET } from "../../worker/src/testing/fleet-node.ts
 import { startChild, type Child } from "../faults/child-process.ts";
 import { until } from "../helpers/processes.ts";
 import { TEST_SECRETS } from "../helpers/stack.ts";
+import { freePort } from "../helpers/entry-process.ts";
+
+/** Every node's NODE_SECRET; the worker's TRANSCODE_NODE_SECRET for routed sessions. */
+export const FLEET_NODE_SECRET = "n".repeat(40);
 
 export interface FleetStack {
   worker: RunningWorker;
   token: string;
   nodes: Map<string, Child>;
-  startNode(name: string): Promise<Child>;
+  /** `extraEnv` on top of the defaults; `publicUrl` gives the node a fixed port and PUBLIC_URL (sessions). */
+  startNode(name: string, options?: { extraEnv?: Record<string, string>; publicUrl?: boolean }): Promise<Child>;
   nodesView(): Promise<FleetNode[]>;
-  upload(bytes: Uint8Array, title: string): Promise<string>;
+  upload(bytes: Uint8Array, title: string, visibility?: "private" | "public"): Promise<string>;
   stream(id: string): Promise<{ status: number; body: { status: string; progress?: number; manifestUrl?: string; error?: string } }>;
   close(): Promise<void>;
 }
@@ -40,11 +45,14 @@ export async function startFleet(dataDir: string, workerEnv: Record<string, stri
     worker,
     token,
     nodes,
-    async startNode(name) {
+    async startNode(name, options = {}) {
+      const port = options.publicUrl ? await freePort() : 0;
       const env = {
-        NODE_SECRET: "n".repeat(40), PORT: "0", STORAGE_DIR: join(dataDir, "storage"), WORK_DIR: join(dataDir, `work-${name}`),
+        ...(options.publicUrl ? { PUBLIC_URL: `http://127.0.0.1:${port}` } : {}),
+        NODE_SECRET: FLEET_NODE_SECRET, PORT: String(port), STORAGE_DIR: join(dataDir, "storage"), WORK_DIR: join(dataDir, `work-${name}`),
         HWACCEL: "software", LADDER: "360,240", WORKER_URL: worker.url, NODE_REGISTRATION_SECRET: TEST_REGISTRATION_SECRET,
         NODE_NAME: name, FLEET_CLAIM_INTERVAL_MS: "200",
+        ...options.extraEnv,
       };
       const child = await startChild("transcode-node/src/server.ts", env, /registered with/);
       nodes.set(name, child);
@@ -55,8 +63,8 @@ export async function startFleet(dataDir: string, workerEnv: Record<string, stri
       if (response.status !== 200) throw new Error(`GET /api/admin/nodes answered ${response.status}`);
       return ((await response.json()) as { nodes: FleetNode[] }).nodes;
     },
-    async upload(bytes, title) {
-      const response = await fetch(`${worker.url}/api/videos?title=${encodeURIComponent(title)}`, {
+    async upload(bytes, title, visibility = "private") {
+      const response = await fetch(`${worker.url}/api/videos?title=${encodeURIComponent(title)}&visibility=${visibility}`, {
         method: "POST",
         headers: { ...auth, "Content-Type": "video/x-matroska" },
         body: bytes as Uint8Array<ArrayBuffer>,

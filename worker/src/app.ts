@@ -14,6 +14,7 @@ import { privateAnswers, securityHeaders } from "./http/security-headers.ts";
 import { adminFleetRoutes, requireAdmin } from "./fleet/admin-routes.ts";
 import { requireFleet, requireNode, requireRegistrationSecret } from "./fleet/node-auth.ts";
 import { nodeRegistrationRoutes, nodeRoutes } from "./fleet/node-routes.ts";
+import { createFleetTranscoder } from "./fleet/session-routing.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -24,10 +25,7 @@ import { videoRoutes } from "./routes/videos.ts";
 
 export function createApp(appDeps: AppDeps) {
   const { config } = appDeps;
-  const deps: AppDeps =
-    appDeps.transcoder || !config.TRANSCODE_NODE_URL
-      ? appDeps
-      : { ...appDeps, transcoder: createTranscodeClient(config.TRANSCODE_NODE_URL, config.TRANSCODE_NODE_SECRET!) };
+  const deps: AppDeps = appDeps.transcoder ? appDeps : { ...appDeps, ...transcoderFor(appDeps) };
   const origins = deps.config.CORS_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean);
   const auth = createViewerAuth(deps.config);
   const app = new OpenAPIHono<AppEnv>({
@@ -101,6 +99,14 @@ export function createApp(appDeps: AppDeps) {
     return new HttpError(500, "internal", "something went wrong on our side; try again").getResponse();
   });
   return app;
+}
+
+/** One node (TRANSCODE_NODE_URL), or the fleet's routed sessions (NODE_REGISTRATION_SECRET + TRANSCODE_NODE_SECRET), or none. */
+function transcoderFor(deps: AppDeps): Pick<AppDeps, "transcoder"> {
+  const { config } = deps;
+  if (config.TRANSCODE_NODE_URL) return { transcoder: createTranscodeClient(config.TRANSCODE_NODE_URL, config.TRANSCODE_NODE_SECRET!) };
+  if (config.NODE_REGISTRATION_SECRET && config.TRANSCODE_NODE_SECRET) return { transcoder: createFleetTranscoder(deps, config.TRANSCODE_NODE_SECRET) };
+  return {};
 }
 
 function invalidInput(error: ZodError): HttpError {

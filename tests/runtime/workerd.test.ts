@@ -8,12 +8,16 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { Miniflare } from "miniflare";
-import { describeRoutes, SUITE_ENV } from "./route-suite.ts";
+import { describeFleetRoutes, FLEET_SUITE_ENV } from "./fleet-suite.ts";
+import { describeRoutes, SUITE_ENV, type RuntimeTarget } from "./route-suite.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const run = promisify(execFile);
 
-describeRoutes("workerd (miniflare, D1 + R2)", async () => {
+describeRoutes("workerd (miniflare, D1 + R2)", () => startWorkerd(SUITE_ENV));
+describeFleetRoutes("workerd (miniflare, D1 + R2)", () => startWorkerd({ ...SUITE_ENV, ...FLEET_SUITE_ENV }));
+
+async function startWorkerd(bindings: Record<string, string>): Promise<RuntimeTarget> {
   const out = await mkdtemp(join(tmpdir(), "edgestream-cf-"));
   await run(join(ROOT, "node_modules", ".bin", "wrangler"), ["deploy", "--dry-run", "--outdir", out], {
     cwd: ROOT,
@@ -29,7 +33,7 @@ describeRoutes("workerd (miniflare, D1 + R2)", async () => {
     compatibilityFlags: ["nodejs_compat"],
     d1Databases: ["DB"],
     r2Buckets: ["MEDIA"],
-    bindings: SUITE_ENV,
+    bindings,
   });
   // What `wrangler d1 migrations apply` does: every generated migration, statement by statement.
   const db = await mf.getD1Database("DB");
@@ -50,4 +54,4 @@ describeRoutes("workerd (miniflare, D1 + R2)", async () => {
       await rm(out, { recursive: true, force: true });
     },
   };
-});
+}

@@ -157,6 +157,8 @@ export const JobClaimSchema = z.object({
   source: z.object({ storageKey: z.string() }),
   /** Known once a node has probed the source; null before. */
   needsTranscode: z.boolean().nullable(),
+  /** Another healthy node with a hardware encoder has a free job slot: a software node that finds a transcode hands it back. */
+  preferHardware: z.boolean(),
   attempts: z.number(),
 });
 export type JobClaim = z.infer<typeof JobClaimSchema>;

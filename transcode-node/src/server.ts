@@ -56,7 +56,7 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
   });
   const { port } = server.address() as AddressInfo;
   const fleet = config.WORKER_URL && config.NODE_REGISTRATION_SECRET
-    ? new FleetAgent({ config: { ...config, WORKER_URL: config.WORKER_URL, NODE_REGISTRATION_SECRET: config.NODE_REGISTRATION_SECRET }, queue, sessions, hardware })
+    ? new FleetAgent({ config: { ...config, WORKER_URL: config.WORKER_URL, NODE_REGISTRATION_SECRET: config.NODE_REGISTRATION_SECRET }, queue, sessions, hardware, storage })
     : undefined;
   fleet?.start();
   return {

@@ -4,12 +4,13 @@
 // stop() (SIGTERM) hands every running job back at once; drain() (SIGUSR2) stops claiming and lets
 // running jobs finish.
 import { cpus, loadavg } from "node:os";
-import type { JobClaim, JobOutcome, JobRequest, NodeReport } from "@edgestream/contracts";
+import type { JobClaim, JobOutcome, JobRequest, NodeReport, StorageDriver } from "@edgestream/contracts";
 import { redactPaths } from "../errors.ts";
 import type { HardwareRegistry } from "../hw-registry.ts";
 import type { NodeConfig } from "../service/config.ts";
 import type { JobQueue } from "../service/job-queue.ts";
 import type { SessionRegistry } from "../sessions/session-registry.ts";
+import { sourceNeedsTranscode } from "./source-needs-transcode.ts";
 import { createWorkerApi, LeaseLostError, WorkerApiError, type WorkerApi } from "./worker-api.ts";
 
 export interface FleetAgentDeps {
@@ -17,6 +18,7 @@ export interface FleetAgentDeps {
   queue: JobQueue<JobRequest>;
   sessions: SessionRegistry;
   hardware: HardwareRegistry;
+  storage: StorageDriver;
   log?: (line: string) => void;
 }
 
@@ -47,6 +49,11 @@ export class FleetAgent {
 
   get id(): string | undefined {
     return this.nodeId;
+  }
+
+  /** Claims now rather than at the next FLEET_CLAIM_INTERVAL_MS tick (tests; an operator's nudge). */
+  poll(): Promise<void> {
+    return this.claimWhileFree();
   }
 
   /** Registers (retrying until the worker answers), then runs the heartbeat, claim and renewal loops. */
@@ -164,13 +171,30 @@ export class FleetAgent {
           await this.api.release(this.credential, claim.jobId, claim.leaseId).catch(() => {});
           break;
         }
-        this.run(claim);
+        await this.take(claim);
       }
     } catch (error) {
       this.log(`claim failed: ${(error as Error).message}`);
     } finally {
       this.claiming = false;
     }
+  }
+
+  /**
+   * A software node that is told a hardware node is free probes a source nobody has probed yet, and
+   * hands a transcode back (the worker then keeps it for the hardware node); anything else runs here.
+   */
+  private async take(claim: JobClaim): Promise<void> {
+    if (claim.preferHardware && claim.needsTranscode === null) {
+      const { config, storage } = this.deps;
+      const needs = await sourceNeedsTranscode(storage, claim.source.storageKey, { workRoot: config.WORK_DIR, probeTimeoutMs: config.PROBE_TIMEOUT_MS }).catch(() => false);
+      if (needs) {
+        await this.api.release(this.credential!, claim.jobId, claim.leaseId, true);
+        this.log(`job ${claim.jobId} needs a transcode and a hardware node is free: handed back`);
+        return;
+      }
+    }
+    this.run(claim);
   }
 
   private run(claim: JobClaim): void {

@@ -50,7 +50,8 @@ export function createWorkerApi(workerUrl: string, timeoutMs = 10_000) {
     },
     progress: async (credential: string, jobId: string, leaseId: string, progress: number) => ok(await post(`/jobs/${jobId}/progress`, credential, { leaseId, progress })),
     finish: async (credential: string, jobId: string, outcome: JobOutcome) => ok(await post(`/jobs/${jobId}/result`, credential, outcome)),
-    release: async (credential: string, jobId: string, leaseId: string) => ok(await post(`/jobs/${jobId}/release`, credential, { leaseId })),
+    release: async (credential: string, jobId: string, leaseId: string, needsTranscode?: boolean) =>
+      ok(await post(`/jobs/${jobId}/release`, credential, { leaseId, ...(needsTranscode === undefined ? {} : { needsTranscode }) })),
   };
 }
 

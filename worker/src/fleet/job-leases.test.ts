@@ -40,7 +40,7 @@ describe("fleet jobs", () => {
     expect(await videoOf(t, videoId)).toMatchObject({ status: "generating" });
 
     const claim = await node.claim();
-    expect(claim).toMatchObject({ videoId, source: { storageKey: `uploads/${videoId}/source` }, needsTranscode: null, attempts: 1, leaseExpiresAt: new Date((START + 30) * 1000).toISOString() });
+    expect(claim).toMatchObject({ videoId, source: { storageKey: `uploads/${videoId}/source` }, needsTranscode: null, preferHardware: false, attempts: 1, leaseExpiresAt: new Date((START + 30) * 1000).toISOString() });
     expect(await node.claim()).toBeNull(); // one job, already leased
 
     clock += 20;
@@ -111,6 +111,7 @@ describe("fleet jobs", () => {
     const gpu = await registerTestNode(request, "gpu", gpuReport);
     await upload(t);
     const probed = (await cpu.claim())!;
+    expect(probed.preferHardware).toBe(true); // unprobed, and a hardware node is free: worth probing
     // The claiming node probed: a transcode, and a hardware node is free, so it hands the job back.
     expect((await cpu.release(probed.jobId, probed.leaseId, true)).status).toBe(204);
     expect(await cpu.claim()).toBeNull();

@@ -38,9 +38,7 @@ export async function claimJob(deps: AppDeps, claimant: Claimant): Promise<Fleet
   const claimable = (alias: string) =>
     sql.raw(`(${alias}status = 'queued' OR (${alias}status = 'running' AND ${alias}lease_expires_at < ${now} AND ${alias}attempts < ${alias}max_attempts))`);
   const next = sql`(SELECT j.id FROM jobs j WHERE ${claimable("j.")}
-    AND (j.needs_transcode IS NOT 1 OR ${claimant.hardware ? 1 : 0} = 1 OR NOT EXISTS (
-      SELECT 1 FROM transcode_nodes n WHERE n.hardware = 1 AND n.status = 'healthy' AND n.free_job_slots > 0
-        AND n.last_seen_at >= ${aliveSince(deps.config, now)} AND n.id <> ${claimant.nodeId}))
+    AND (j.needs_transcode IS NOT 1 OR ${claimant.hardware ? 1 : 0} = 1 OR NOT ${freeHardwareNode(deps, claimant.nodeId, now)})
     ORDER BY j.created_at, j.id LIMIT 1)`;
   const [job] = await deps.db
     .update(jobs)
@@ -56,6 +54,18 @@ export async function claimJob(deps: AppDeps, claimant: Claimant): Promise<Fleet
     .where(and(sql`${jobs.id} = ${next}`, claimable("")))
     .returning();
   return job;
+}
+
+/** SQL: another healthy node with a working hardware encoder reports a free job slot. */
+function freeHardwareNode(deps: AppDeps, exceptNodeId: string, now: number) {
+  return sql`EXISTS (SELECT 1 FROM transcode_nodes n WHERE n.hardware = 1 AND n.status = 'healthy' AND n.free_job_slots > 0
+    AND n.last_seen_at >= ${aliveSince(deps.config, now)} AND n.id <> ${exceptNodeId})`;
+}
+
+/** Whether a software node should hand a transcode back: a free hardware node would take it now. */
+export async function hardwareNodeFree(deps: AppDeps, exceptNodeId: string): Promise<boolean> {
+  const [row] = await deps.db.all<{ free: number }>(sql`SELECT ${freeHardwareNode(deps, exceptNodeId, nowMs(deps))} AS free`);
+  return Boolean(row?.free);
 }
 
 const underLease = (id: string, leaseId: string) => and(eq(jobs.id, id), eq(jobs.leaseId, leaseId), eq(jobs.status, "running"));

@@ -20,7 +20,7 @@ import type { AppDeps, AppEnv } from "../env.ts";
 import { refreshVideo } from "../playback/resolve.ts";
 import { jsonContent } from "../routes/openapi-helpers.ts";
 import { ErrorSchema } from "../routes/schemas.ts";
-import { claimJob, finishJob, releaseJob, releaseNodeJobs, reportProgress } from "./job-leases.ts";
+import { claimJob, hardwareNodeFree, finishJob, releaseJob, releaseNodeJobs, reportProgress } from "./job-leases.ts";
 import { nodeStatus } from "./node-status.ts";
 import { recordHeartbeat, registerNode } from "./registry.ts";
 
@@ -87,7 +87,7 @@ function fenced(job: FleetJob | undefined): FleetJob {
   return job;
 }
 
-function claimView(job: FleetJob): JobClaim {
+function claimView(job: FleetJob, preferHardware: boolean): JobClaim {
   return {
     jobId: job.id,
     leaseId: job.leaseId!,
@@ -95,6 +95,7 @@ function claimView(job: FleetJob): JobClaim {
     videoId: job.videoId,
     source: { storageKey: job.sourceKey },
     needsTranscode: job.needsTranscode,
+    preferHardware,
     attempts: job.attempts,
   };
 }
@@ -119,7 +120,10 @@ export function nodeRoutes(deps: AppDeps) {
       const node = c.get("node");
       if (nodeStatus(deps.config, node, nowMs(deps)) !== "healthy") return c.body(null, 204);
       const job = await claimJob(deps, { nodeId: node.id, hardware: node.hardware });
-      return job ? c.json(claimView(job), 200) : c.body(null, 204);
+      if (!job) return c.body(null, 204);
+      // Only a software node with a job nobody has probed yet needs to know.
+      const preferHardware = !node.hardware && job.needsTranscode === null && (await hardwareNodeFree(deps, node.id));
+      return c.json(claimView(job, preferHardware), 200);
     })
     .openapi(progress, async (c) => {
       const job = fenced(await reportProgress(deps, c.req.valid("param").id, c.req.valid("json")));

@@ -48,10 +48,9 @@ export async function startFleet(dataDir: string, workerEnv: Record<string, stri
     async startNode(name, options = {}) {
       const port = options.publicUrl ? await freePort() : 0;
       const env = {
+        ...fleetNodeEnv(dataDir, worker.url, name),
         ...(options.publicUrl ? { PUBLIC_URL: `http://127.0.0.1:${port}` } : {}),
-        NODE_SECRET: FLEET_NODE_SECRET, PORT: String(port), STORAGE_DIR: join(dataDir, "storage"), WORK_DIR: join(dataDir, `work-${name}`),
-        HWACCEL: "software", LADDER: "360,240", WORKER_URL: worker.url, NODE_REGISTRATION_SECRET: TEST_REGISTRATION_SECRET,
-        NODE_NAME: name, FLEET_CLAIM_INTERVAL_MS: "200",
+        PORT: String(port),
         ...options.extraEnv,
       };
       const child = await startChild("transcode-node/src/server.ts", env, /registered with/);
@@ -81,6 +80,15 @@ export async function startFleet(dataDir: string, workerEnv: Record<string, stri
       nodes.clear();
       await worker.close();
     },
+  };
+}
+
+/** A fleet node's settings: software encoding, a small ladder, storage shared with the worker, its own work folder. */
+export function fleetNodeEnv(dataDir: string, workerUrl: string, name: string): Record<string, string> {
+  return {
+    NODE_SECRET: FLEET_NODE_SECRET, PORT: "0", STORAGE_DIR: join(dataDir, "storage"), WORK_DIR: join(dataDir, `work-${name}`),
+    HWACCEL: "software", LADDER: "360,240", WORKER_URL: workerUrl, NODE_REGISTRATION_SECRET: TEST_REGISTRATION_SECRET,
+    NODE_NAME: name, FLEET_CLAIM_INTERVAL_MS: "200",
   };
 }
 

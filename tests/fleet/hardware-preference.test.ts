@@ -9,10 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateTestPattern, HardwareRegistry } from "@edgestream/transcode-node";
 import { schema } from "@edgestream/worker";
 import { startNodeServer, type RunningNode } from "../../transcode-node/src/server.ts";
-import { TEST_REGISTRATION_SECRET } from "../../worker/src/testing/fleet-node.ts";
 import { until } from "../helpers/processes.ts";
 import { tempDataDir } from "../helpers/stack.ts";
-import { FLEET_NODE_SECRET, fleetUntil, startFleet, type FleetStack } from "./fleet-stack.ts";
+import { fleetNodeEnv, fleetUntil, startFleet, type FleetStack } from "./fleet-stack.ts";
 
 let dataDir: string;
 let stack: FleetStack;
@@ -29,10 +28,7 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-const nodeEnv = (name: string, claimIntervalMs: number) => ({
-  NODE_SECRET: FLEET_NODE_SECRET, PORT: "0", STORAGE_DIR: join(dataDir, "storage"), WORK_DIR: join(dataDir, `work-${name}`), HWACCEL: "software",
-  LADDER: "180", WORKER_URL: stack.worker.url, NODE_REGISTRATION_SECRET: TEST_REGISTRATION_SECRET, NODE_NAME: name, FLEET_CLAIM_INTERVAL_MS: String(claimIntervalMs),
-});
+const nodeEnv = (name: string, claimIntervalMs: number) => ({ ...fleetNodeEnv(dataDir, stack.worker.url, name), LADDER: "180", FLEET_CLAIM_INTERVAL_MS: String(claimIntervalMs) });
 
 describe("the hardware preference", () => {
   it("hands a transcode found by a software node back to a free hardware node, without counting an attempt", async () => {

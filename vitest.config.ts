@@ -1,6 +1,6 @@
-// One vitest run, ten projects: unit tests beside the code (Node for contracts, worker and transcode-node,
+// One vitest run, eleven projects: unit tests beside the code (Node for contracts, worker and transcode-node,
 // happy-dom for the player SDK), then cross-package integration, security (hostile input over HTTP),
-// fault injection, the route suite under Node/workerd/Deno, the stop of every long-running entry,
+// fault injection, the transcode fleet, the route suite under Node/workerd/Deno, the stop of every long-running entry,
 // and browser (Chromium) tests.
 import { defineConfig } from "vitest/config";
 
@@ -51,6 +51,16 @@ export default defineConfig({
           environment: "node",
           testTimeout: 180_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          // The transcode fleet: a worker and three real node processes on loopback sharing storage; nodes killed, drained, stopped.
+          name: "fleet",
+          include: ["tests/fleet/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 300_000,
+          hookTimeout: 180_000,
         },
       },
       {

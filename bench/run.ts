@@ -11,9 +11,10 @@ import { viewers } from "./viewers.bench.ts";
 import { churn } from "./churn.bench.ts";
 import { segmentCache } from "./segment-cache.bench.ts";
 import { analytics } from "./analytics.bench.ts";
+import { fleet } from "./fleet.bench.ts";
 import type { Bench, BenchRow } from "./types.ts";
 
-const BENCHES: Bench[] = [manifestSigning, workerHttp, transcode, sessions, player, viewers, churn, segmentCache, analytics];
+const BENCHES: Bench[] = [manifestSigning, workerHttp, transcode, sessions, player, viewers, churn, segmentCache, analytics, fleet];
 
 const only = process.argv.slice(2);
 const rows: BenchRow[] = [];

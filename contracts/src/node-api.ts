@@ -1,4 +1,4 @@
-// The transcode node's HTTP API as it is today (transcode-node/README.md): job and session requests
+// The transcode node's HTTP API (transcode-node/README.md): job and session requests
 // the node validates, and the answers the worker's client parses. Errors are ErrorEnvelope.
 import { z } from "zod";
 import { BackendSchema, SegmentTypeSchema } from "./package-meta.ts";
@@ -94,3 +94,106 @@ export const NodeSessionStateSchema = z.object({
   leaseRenewedAt: z.record(z.string(), z.string()),
 });
 export type NodeSessionState = z.infer<typeof NodeSessionStateSchema>;
+
+// ── The fleet (issue 12): nodes register with the worker, heartbeat, and pull jobs. ──────────────
+// Node → worker, under /api/nodes/*: registration with NODE_REGISTRATION_SECRET, then the node's
+// own credential as `Authorization: Bearer <credential>`.
+
+/** What a node says about itself; `lost` is never said, the worker reads it from silence. */
+export const NODE_REPORTED_STATUSES = ["healthy", "draining"] as const;
+export const FLEET_NODE_STATUSES = [...NODE_REPORTED_STATUSES, "lost"] as const;
+export type FleetNodeStatus = (typeof FLEET_NODE_STATUSES)[number];
+
+const Count = z.number().int().min(0).max(10_000);
+const VideoIds = z.array(Id).max(1000);
+
+/** Free slots on one device (`software`, `nvenc`, …). */
+export const DeviceSlotsSchema = z.object({ device: z.string().min(1).max(40), jobs: Count, sessions: Count }).strict();
+
+/** The heartbeat body, also sent with registration: what the node can do now. */
+export const NodeReportSchema = z
+  .object({
+    status: z.enum(NODE_REPORTED_STATUSES),
+    /** Encoders that passed a real test encode (`libx264` always; `h264_nvenc`, … when they work). */
+    encoders: z.array(z.string().min(1).max(40)).max(16),
+    /** Whether one of them is a hardware encoder: transcodes go to such a node first. */
+    hardware: z.boolean(),
+    slots: z.array(DeviceSlotsSchema).max(16),
+    /** Video ids of the fleet jobs running on the node, and ids of its open sessions (a node session does not know its video). */
+    runningJobs: VideoIds,
+    runningSessions: VideoIds,
+    /** One-minute load average over the CPU count. */
+    load: z.number().min(0).max(10_000),
+  })
+  .strict();
+export type NodeReport = z.infer<typeof NodeReportSchema>;
+
+export const NodeRegisterSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, "must be 1-100 letters, digits, dots, dashes or underscores"),
+    /** PUBLIC_URL: where the worker reaches the node for sessions; absent behind NAT (jobs only). */
+    url: z.url({ protocol: /^https?$/ }).max(500).optional(),
+    report: NodeReportSchema,
+  })
+  .strict();
+export type NodeRegister = z.infer<typeof NodeRegisterSchema>;
+
+/** The answer to registration: the node's own credential (shown once) and the fleet's timings. */
+export const NodeRegisteredSchema = z.object({
+  nodeId: z.string(),
+  credential: z.string(),
+  heartbeatSeconds: z.number(),
+  leaseSeconds: z.number(),
+});
+export type NodeRegistered = z.infer<typeof NodeRegisteredSchema>;
+
+/** A claimed job (POST /api/nodes/claim → 200; 204 when there is none for this node). */
+export const JobClaimSchema = z.object({
+  jobId: z.string(),
+  /** Fences everything the node says about this job: a stale lease is answered 409. */
+  leaseId: z.string(),
+  leaseExpiresAt: z.string(),
+  videoId: z.string(),
+  source: z.object({ storageKey: z.string() }),
+  /** Known once a node has probed the source; null before. */
+  needsTranscode: z.boolean().nullable(),
+  /** Another healthy node with a hardware encoder has a free job slot: a software node that finds a transcode hands it back. */
+  preferHardware: z.boolean(),
+  attempts: z.number(),
+});
+export type JobClaim = z.infer<typeof JobClaimSchema>;
+
+const LeaseId = z.string().min(1).max(100);
+
+export const JobProgressReportSchema = z
+  .object({ leaseId: LeaseId, progress: z.number().min(0).max(1), needsTranscode: z.boolean().optional() })
+  .strict();
+export const LeaseRenewedSchema = z.object({ leaseExpiresAt: z.string() });
+
+export const JobOutcomeSchema = z.discriminatedUnion("status", [
+  z.object({ leaseId: LeaseId, status: z.literal("succeeded"), result: JobResultSchema }).strict(),
+  z.object({ leaseId: LeaseId, status: z.literal("failed"), error: z.string().min(1).max(2000) }).strict(),
+]);
+export type JobOutcome = z.infer<typeof JobOutcomeSchema>;
+
+/** Hands a job back to the queue without counting an attempt (stopping node, or a transcode for a hardware node). */
+export const JobReleaseSchema = z.object({ leaseId: LeaseId, needsTranscode: z.boolean().optional() }).strict();
+
+/** One node in GET /api/admin/nodes. */
+export const FleetNodeSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: z.enum(FLEET_NODE_STATUSES),
+  url: z.string().nullable(),
+  lastHeartbeatAt: z.string(),
+  encoders: z.array(z.string()),
+  hardware: z.boolean(),
+  slots: z.array(DeviceSlotsSchema),
+  freeJobSlots: z.number(),
+  freeSessionSlots: z.number(),
+  /** Video ids the node is packaging (from the job leases), and its open sessions' ids (from its heartbeat). */
+  packaging: z.array(z.string()),
+  sessions: z.array(z.string()),
+  load: z.number(),
+});
+export type FleetNode = z.infer<typeof FleetNodeSchema>;

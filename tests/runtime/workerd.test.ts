@@ -2,10 +2,14 @@
 // The bundle is what `wrangler deploy --dry-run` builds from wrangler.toml, so this also proves
 // the deploy configuration builds.
 import { startMiniflareWorker } from "../helpers/miniflare-worker.ts";
-import { describeRoutes, SUITE_ENV } from "./route-suite.ts";
+import { describeFleetRoutes, FLEET_SUITE_ENV } from "./fleet-suite.ts";
+import { describeRoutes, SUITE_ENV, type RuntimeTarget } from "./route-suite.ts";
 
-describeRoutes("workerd (miniflare, D1 + R2)", async () => {
-  const worker = await startMiniflareWorker(SUITE_ENV);
+describeRoutes("workerd (miniflare, D1 + R2)", () => startWorkerd(SUITE_ENV));
+describeFleetRoutes("workerd (miniflare, D1 + R2)", () => startWorkerd({ ...SUITE_ENV, ...FLEET_SUITE_ENV }));
+
+async function startWorkerd(bindings: Record<string, string>): Promise<RuntimeTarget> {
+  const worker = await startMiniflareWorker(bindings);
   const bucket = (await worker.mf.getR2Bucket("MEDIA")) as unknown as {
     put(key: string, body: string): Promise<unknown>;
     get(key: string): Promise<{ arrayBuffer(): Promise<ArrayBuffer> } | null>;
@@ -21,4 +25,4 @@ describeRoutes("workerd (miniflare, D1 + R2)", async () => {
     },
     close: () => worker.close(),
   };
-});
+}

@@ -12,6 +12,7 @@ import { createS3Storage } from "@edgestream/contracts/storage/s3";
 import { s3OptionsFromEnv } from "@edgestream/contracts/storage/s3-env";
 import { stopOnSignals } from "@edgestream/contracts/stop-on-signals";
 import { HardwareRegistry } from "./hw-registry.ts";
+import { FleetAgent } from "./fleet/fleet-agent.ts";
 import { createNodeApp } from "./service/app.ts";
 import { parseNodeConfig, type NodeConfig } from "./service/config.ts";
 import { createMetrics } from "./service/metrics.ts";
@@ -23,6 +24,8 @@ export interface RunningNode {
   url: string;
   config: NodeConfig;
   hardware: HardwareRegistry;
+  /** The fleet agent, when WORKER_URL is set (the node registers and pulls jobs). */
+  fleet?: FleetAgent;
   close(): Promise<void>;
 }
 
@@ -52,11 +55,17 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
     s.once("error", fail);
   });
   const { port } = server.address() as AddressInfo;
+  const fleet = config.WORKER_URL && config.NODE_REGISTRATION_SECRET
+    ? new FleetAgent({ config: { ...config, WORKER_URL: config.WORKER_URL, NODE_REGISTRATION_SECRET: config.NODE_REGISTRATION_SECRET }, queue, sessions, hardware, storage })
+    : undefined;
+  fleet?.start();
   return {
     url: `http://${config.HOST}:${port}`,
     config,
     hardware,
+    ...(fleet ? { fleet } : {}),
     close: async () => {
+      await fleet?.stop(); // says draining and hands running jobs back before they are cancelled below
       await sessions.closeAll(); // every session's ffmpeg ends (q, grace, SIGKILL) and its work dir goes
       await queue.close();
       await new Promise<void>((done) => {
@@ -72,6 +81,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
     (node) => {
       process.stderr.write(`edgestream transcode node listening on ${node.url}\n`);
       stopOnSignals({ name: "edgestream transcode node", close: () => node.close().then(() => NODE_STOPPED) });
+      // The operator's drain: finish running jobs, take no new ones (SIGTERM afterwards stops the node).
+      if (node.fleet) process.on("SIGUSR2", () => node.fleet!.drain());
     },
     (error: Error) => {
       process.stderr.write(`edgestream transcode node: ${error.message}\n`);

@@ -13,6 +13,10 @@ import { StorageUnavailableError } from "@edgestream/contracts";
 import { limitRequestBody } from "./http/body-limit.ts";
 import { privateAnswers, securityHeaders } from "./http/security-headers.ts";
 import { analyticsRoutes } from "./routes/analytics.ts";
+import { adminFleetRoutes, requireAdmin } from "./fleet/admin-routes.ts";
+import { requireFleet, requireNode, requireRegistrationSecret } from "./fleet/node-auth.ts";
+import { nodeRegistrationRoutes, nodeRoutes } from "./fleet/node-routes.ts";
+import { createFleetTranscoder } from "./fleet/session-routing.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -25,10 +29,7 @@ import { videoRoutes } from "./routes/videos.ts";
 
 export function createApp(appDeps: AppDeps) {
   const { config } = appDeps;
-  const deps: AppDeps =
-    appDeps.transcoder || !config.TRANSCODE_NODE_URL
-      ? appDeps
-      : { ...appDeps, transcoder: createTranscodeClient(config.TRANSCODE_NODE_URL, config.TRANSCODE_NODE_SECRET!) };
+  const deps: AppDeps = appDeps.transcoder ? appDeps : { ...appDeps, ...transcoderFor(appDeps) };
   const origins = deps.config.CORS_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean);
   const auth = createViewerAuth(deps.config);
   const app = new OpenAPIHono<AppEnv>({
@@ -70,6 +71,14 @@ export function createApp(appDeps: AppDeps) {
   app.route("/api", analyticsRoutes(deps));
   app.route("/api/uploads", uploadRoutes(deps));
   app.route("/", hlsRoutes(deps));
+  // The fleet (issue 12): nodes with their own credentials; operators with an admin JWT.
+  app.use("/api/nodes/*", privateAnswers, requireFleet(deps));
+  app.use("/api/nodes/register", requireRegistrationSecret(deps));
+  app.route("/api/nodes", nodeRegistrationRoutes(deps));
+  app.use("/api/nodes/*", requireNode(deps));
+  app.route("/api/nodes", nodeRoutes(deps));
+  app.use("/api/admin/*", privateAnswers, requireViewer(auth), requireAdmin(deps));
+  app.route("/api/admin", adminFleetRoutes(deps));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   app.openAPIRegistry.registerPath(HLS_PATH_DOC);
@@ -106,6 +115,14 @@ export function createApp(appDeps: AppDeps) {
     return new HttpError(500, "internal", "something went wrong on our side; try again").getResponse();
   });
   return app;
+}
+
+/** One node (TRANSCODE_NODE_URL), or the fleet's routed sessions (NODE_REGISTRATION_SECRET + TRANSCODE_NODE_SECRET), or none. */
+function transcoderFor(deps: AppDeps): Pick<AppDeps, "transcoder"> {
+  const { config } = deps;
+  if (config.TRANSCODE_NODE_URL) return { transcoder: createTranscodeClient(config.TRANSCODE_NODE_URL, config.TRANSCODE_NODE_SECRET!) };
+  if (config.NODE_REGISTRATION_SECRET && config.TRANSCODE_NODE_SECRET) return { transcoder: createFleetTranscoder(deps, config.TRANSCODE_NODE_SECRET) };
+  return {};
 }
 
 function invalidInput(error: ZodError): HttpError {

@@ -33,6 +33,12 @@ export const ConfigSchema = z.object({
   TRANSCODE_NODE_DOWN_SECONDS: z.coerce.number().int().min(1).max(7 * 86400).default(600),
   /** Jobs submitted for one video before it fails: a node that restarts loses its jobs, and each loss costs one. */
   TRANSCODE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
+  /** Set to run a fleet (issue 12): nodes register with it, and packaging jobs become rows nodes pull. */
+  NODE_REGISTRATION_SECRET: z.string().min(32, "must be at least 32 characters (nodes send it to register)").optional(),
+  /** How often nodes heartbeat (told to them at registration); three missed intervals make a node `lost`. */
+  NODE_HEARTBEAT_SECONDS: z.coerce.number().min(0.2).max(3600).default(5),
+  /** A claimed job's lease; progress reports renew it; a lapsed lease puts the job back in the queue. */
+  JOB_LEASE_SECONDS: z.coerce.number().min(0.5).max(86_400).default(30),
   /** on-upload: package as soon as a source arrives; on-first-view: only when someone asks to play it. */
   PACKAGE_POLICY: z.enum(["on-upload", "on-first-view"]).default("on-upload"),
   /** Play a video that is not packaged yet through an on-demand session on the node. */

@@ -2,6 +2,7 @@
 import type { Background } from "./background.ts";
 import type { AppConfig } from "./config.ts";
 import type { Database } from "./db/database.ts";
+import type { TranscodeNode } from "./db/schema.ts";
 import type { Keyring } from "./signing/keyring.ts";
 import type { StorageDriver } from "@edgestream/contracts";
 import type { TranscodeClient } from "./transcode/node-client.ts";
@@ -30,5 +31,6 @@ export interface AppDeps {
 }
 
 export type AppEnv = {
-  Variables: { viewer: Viewer };
+  /** `node` is set on /api/nodes/* routes after the node's credential was checked (fleet/node-auth.ts). */
+  Variables: { viewer: Viewer; node: TranscodeNode };
 };

@@ -1,6 +1,6 @@
 // The node's configuration, parsed once from the environment with zod. A bad value stops start-up
 // with a message that names the key and what it expects.
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
 import { S3EnvShape, s3OptionsFromEnv } from "@edgestream/contracts/storage/s3-env";
@@ -56,7 +56,16 @@ export const NodeConfigSchema = z.object({
   SESSION_STOP_GRACE_MS: int(0, 60_000).default(3000),
   /** Encoder runs one session may have at once, for viewers far apart in the same video. */
   SESSION_MAX_RUNS: int(1, 8).default(2),
-});
+  /** Join a fleet (issue 12): the worker's URL; with NODE_REGISTRATION_SECRET the node registers and pulls jobs. */
+  WORKER_URL: z.url({ protocol: /^https?$/, error: "must be the worker's http(s) URL, e.g. http://127.0.0.1:8787" }).optional(),
+  NODE_REGISTRATION_SECRET: z.string().min(32, "must be the worker's NODE_REGISTRATION_SECRET (32+ characters)").optional(),
+  /** The node's name in the fleet; registering again under it replaces the old registration. */
+  NODE_NAME: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, "must be 1-100 letters, digits, dots, dashes or underscores").default(hostname().replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 100) || "node"),
+  /** Where the worker reaches this node for sessions; unset: jobs only (behind NAT). */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** How often an idle node asks the worker for a job. */
+  FLEET_CLAIM_INTERVAL_MS: int(50, 600_000).default(2000),
+}).refine((c) => !c.WORKER_URL || c.NODE_REGISTRATION_SECRET, { path: ["NODE_REGISTRATION_SECRET"], message: "is required when WORKER_URL is set" });
 
 export type NodeConfigInput = z.input<typeof NodeConfigSchema>;
 export type NodeConfig = z.output<typeof NodeConfigSchema>;

@@ -1,6 +1,7 @@
 // The database schema, as code. Migrations in worker/drizzle/ are generated from it by drizzle-kit
 // (`npm run db:generate`); never edit them by hand.
 import { sql } from "drizzle-orm";
+import { NODE_REPORTED_STATUSES, type JobResult } from "@edgestream/contracts";
 import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 export const VIDEO_STATUSES = ["pending", "generating", "ready", "failed"] as const;
@@ -134,17 +135,70 @@ export const webhookDeliveries = sqliteTable(
   (table) => [index("webhook_deliveries_due_idx").on(table.nextAttemptAt)],
 );
 
-/** Transcode nodes that registered with the worker, with what they can do. */
+/**
+ * Transcode nodes that registered with the worker (issue 12), with what they last said they can do.
+ * `lost` is not stored: it is read from `last_seen_at` (the worker has no background task).
+ */
 export const transcodeNodes = sqliteTable("transcode_nodes", {
   id: text("id").primaryKey(),
-  url: text("url").notNull(),
-  capacity: integer("capacity").notNull().default(1),
+  /** NODE_NAME: registering again under the same name replaces the node's credential. */
+  name: text("name").notNull().unique(),
+  /** SHA-256 (hex) of the node's own credential; the credential itself is never stored. */
+  credentialHash: text("credential_hash").notNull().unique(),
+  /** PUBLIC_URL: where the worker reaches the node for sessions; null behind NAT (jobs only). */
+  url: text("url"),
+  status: text("status", { enum: NODE_REPORTED_STATUSES }).notNull().default("healthy"),
+  /** Working encoders from the node's real detection (`libx264`, `h264_nvenc`, …). */
   encoders: text("encoders", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
-  healthy: integer("healthy", { mode: "boolean" }).notNull().default(true),
+  /** Whether one of them is a hardware encoder: transcodes prefer such a node. */
+  hardware: integer("hardware", { mode: "boolean" }).notNull().default(false),
+  /** Free slots per device, as the node reported them (`[{device, jobs, sessions}]`). */
+  slots: text("slots", { mode: "json" }).$type<{ device: string; jobs: number; sessions: number }[]>().notNull().default(sql`'[]'`),
+  freeJobSlots: integer("free_job_slots").notNull().default(0),
+  freeSessionSlots: integer("free_session_slots").notNull().default(0),
+  /** Video ids of the node's running jobs and sessions. */
+  runningJobs: text("running_jobs", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+  runningSessions: text("running_sessions", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+  /** One-minute load average over CPU count. */
+  load: real("load").notNull().default(0),
+  registeredAt: integer("registered_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),
   lastSeenAt: integer("last_seen_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),
 });
+
+export const FLEET_JOB_STATUSES = ["queued", "running", "succeeded", "failed"] as const;
+
+/**
+ * Packaging jobs as durable rows that nodes pull (issue 12). A claim sets a new `lease_id`; progress
+ * renews `lease_expires_at`; a result is accepted only under the current lease (fencing). A running
+ * job whose lease lapsed is claimable again until `attempts` reaches `max_attempts`.
+ */
+export const jobs = sqliteTable(
+  "jobs",
+  {
+    id: text("id").primaryKey(),
+    videoId: text("video_id")
+      .notNull()
+      .references(() => videos.id, { onDelete: "cascade" }),
+    sourceKey: text("source_key").notNull(),
+    status: text("status", { enum: FLEET_JOB_STATUSES }).notNull().default("queued"),
+    /** Set by the first node that probed the source; null until then. */
+    needsTranscode: integer("needs_transcode", { mode: "boolean" }),
+    attempts: integer("attempts").notNull().default(0),
+    maxAttempts: integer("max_attempts").notNull(),
+    leaseId: text("lease_id"),
+    nodeId: text("node_id"),
+    leaseExpiresAt: integer("lease_expires_at", { mode: "timestamp_ms" }),
+    progress: real("progress").notNull().default(0),
+    result: text("result", { mode: "json" }).$type<JobResult>(),
+    error: text("error"),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),
+  },
+  (table) => [index("jobs_status_idx").on(table.status, table.createdAt), index("jobs_video_idx").on(table.videoId)],
+);
 
 export type PlaybackProgress = typeof playbackProgress.$inferSelect;
 export type PlaybackEvent = typeof playbackEvents.$inferInsert;
 export type TranscodeNode = typeof transcodeNodes.$inferSelect;
 export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;
+export type FleetJob = typeof jobs.$inferSelect;

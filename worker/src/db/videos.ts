@@ -2,7 +2,7 @@
 import { and, desc, eq, ne, or } from "drizzle-orm";
 import type { BatchItem } from "./atomic-batch.ts";
 import type { Database } from "./database.ts";
-import { playbackEvents, playbackProgress, playbackRollups, videos, type NewVideo, type Video } from "./schema.ts";
+import { jobs, playbackEvents, playbackProgress, playbackRollups, videos, type NewVideo, type Video } from "./schema.ts";
 
 export async function insertVideo(db: Database, video: NewVideo): Promise<Video> {
   const [row] = await db.insert(videos).values(video).returning();
@@ -23,6 +23,10 @@ export async function listVisibleVideos(db: Database, viewerId: string): Promise
     .from(videos)
     .where(or(eq(videos.ownerId, viewerId), eq(videos.visibility, "public")))
     .orderBy(desc(videos.createdAt));
+}
+
+export async function findVideo(db: Database, id: string): Promise<Video | undefined> {
+  return db.query.videos.findFirst({ where: eq(videos.id, id) });
 }
 
 export async function findVideoBySource(db: Database, sha256: string): Promise<Video | undefined> {
@@ -54,6 +58,7 @@ export async function isPrefixShared(db: Database, prefix: string, exceptId: str
 export function deleteVideoQueries(db: Database, id: string): [BatchItem, ...BatchItem[]] {
   return [
     db.delete(playbackEvents).where(eq(playbackEvents.videoId, id)),
+    db.delete(jobs).where(eq(jobs.videoId, id)),
     db.delete(playbackProgress).where(eq(playbackProgress.videoId, id)),
     db.delete(playbackRollups).where(eq(playbackRollups.videoId, id)),
     db.delete(videos).where(eq(videos.id, id)),

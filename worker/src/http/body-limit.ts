@@ -12,6 +12,8 @@ export const BODY_LIMITS = {
   json: 8 * 1024,
   /** A batch of up to 500 analytics events. */
   events: 256 * 1024,
+  /** A transcode node's report or job result (renditions, sprite sheets, warnings). */
+  nodes: 64 * 1024,
 } as const;
 
 /** The media types POST /api/videos streams to storage as an upload (anything else there is JSON or refused). */
@@ -33,6 +35,7 @@ export function bodyLimitFor(method: string, path: string, contentType: string):
     return undefined;
   }
   if (path === "/api/events") return BODY_LIMITS.events;
+  if (path.startsWith("/api/nodes/")) return BODY_LIMITS.nodes;
   return BODY_LIMITS.json;
 }
 

@@ -3,11 +3,21 @@
 // pending --startPackaging--> generating --refreshPackaging--> ready | failed
 // A node that restarts forgets its jobs (404): the job is submitted again, up to TRANSCODE_MAX_ATTEMPTS.
 // A node that stays down fails the video once it has not answered for TRANSCODE_NODE_DOWN_SECONDS.
+// With a fleet (NODE_REGISTRATION_SECRET), jobs are rows that nodes pull (fleet/job-leases.ts) and
+// the same two calls read them; leases and attempts are counted on the row.
 import { nowMs } from "../clock.ts";
 import type { Video } from "../db/schema.ts";
 import type { AppDeps } from "../env.ts";
 import { MASTER_PLAYLIST, type JobState } from "@edgestream/contracts";
 import { advance, markFailed, markReady } from "./transitions.ts";
+import { fleetPackaging } from "../fleet/job-leases.ts";
+
+type PackagingJobs = Pick<NonNullable<AppDeps["transcoder"]>, "createJob" | "getJob">;
+
+/** Who runs packaging jobs: the fleet's job table when nodes register, else the one configured node. */
+function packagingJobs(deps: AppDeps): PackagingJobs | undefined {
+  return deps.config.NODE_REGISTRATION_SECRET ? fleetPackaging(deps) : deps.transcoder;
+}
 
 /** Asks the node to package a pending video. Without a node, or when it does not answer, the video stays pending (tried again later). */
 export async function startPackaging(deps: AppDeps, video: Video): Promise<Video> {
@@ -17,10 +27,11 @@ export async function startPackaging(deps: AppDeps, video: Video): Promise<Video
 
 /** Brings a generating video up to date with its job. A job the node forgot (restart) is started again. */
 export async function refreshPackaging(deps: AppDeps, video: Video): Promise<Video> {
-  if (!deps.transcoder || video.status !== "generating" || !video.jobId) return video;
+  const jobs = packagingJobs(deps);
+  if (!jobs || video.status !== "generating" || !video.jobId) return video;
   let job: JobState | null;
   try {
-    job = await deps.transcoder.getJob(video.jobId);
+    job = await jobs.getJob(video.jobId);
   } catch (error) {
     const silentMs = nowMs(deps) - (video.jobSeenAt ?? video.updatedAt).getTime();
     if (silentMs >= deps.config.TRANSCODE_NODE_DOWN_SECONDS * 1000) {
@@ -36,14 +47,15 @@ export async function refreshPackaging(deps: AppDeps, video: Video): Promise<Vid
 }
 
 async function submitJob(deps: AppDeps, video: Video): Promise<Video> {
-  if (!deps.transcoder || !video.sourceKey) return video;
+  const jobs = packagingJobs(deps);
+  if (!jobs || !video.sourceKey) return video;
   if (video.jobAttempts >= deps.config.TRANSCODE_MAX_ATTEMPTS) {
     const attempts = `${video.jobAttempts} attempt${video.jobAttempts === 1 ? "" : "s"}`;
     return markFailed(deps, video, `packaging gave up after ${attempts}: the transcode node lost the job each time; upload the video again`);
   }
   let job: JobState;
   try {
-    job = await deps.transcoder.createJob({ storageKey: video.sourceKey, videoId: video.id });
+    job = await jobs.createJob({ storageKey: video.sourceKey, videoId: video.id });
   } catch (error) {
     console.warn(`packaging ${video.id} not started: ${(error as Error).message}`);
     return video;

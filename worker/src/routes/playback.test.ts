@@ -160,9 +160,17 @@ describe("OpenAPI", () => {
     const doc = (await (await t.app.request("/openapi.json")).json()) as { openapi: string; paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, unknown> } };
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths).sort()).toEqual([
+      "/api/admin/nodes",
+      "/api/admin/nodes/{id}",
       "/api/analytics",
       "/api/auth/demo-login",
       "/api/events",
+      "/api/nodes/claim",
+      "/api/nodes/heartbeat",
+      "/api/nodes/jobs/{id}/progress",
+      "/api/nodes/jobs/{id}/release",
+      "/api/nodes/jobs/{id}/result",
+      "/api/nodes/register",
       "/api/sessions/{id}/heartbeat",
       "/api/uploads/tus",
       "/api/videos",

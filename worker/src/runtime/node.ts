@@ -5,6 +5,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import { createApp } from "../app.ts";
+import { fleetMetrics, METRICS_CONTENT_TYPE } from "../fleet/fleet-metrics.ts";
 import type { AppDeps } from "../env.ts";
 import { answerClientErrors, requestErrorAnswer } from "./node-refusals.ts";
 import type { NodeSettings } from "./node-settings.ts";
@@ -23,10 +24,15 @@ export interface RunningWorker {
 export async function startNodeWorker(env: Record<string, string | undefined> = process.env): Promise<RunningWorker> {
   const { deps, settings, close } = await createServerDeps(env);
   const app = createApp(deps);
+  // Node only (a long-running server is what Prometheus scrapes): the fleet's jobs and nodes.
+  const fetch = async (request: Request, env: NodeBindings) =>
+    request.method === "GET" && new URL(request.url).pathname === "/metrics"
+      ? new Response(await fleetMetrics(deps), { headers: { "Content-Type": METRICS_CONTENT_TYPE, "Cache-Control": "no-store" } })
+      : app.fetch(request, env);
   const cors = deps.config.CORS_ORIGINS;
   // serve() without its sugar: node-server's errorHandler (requests it cannot build) is only an
   // option of getRequestListener.
-  const server = createServer(getRequestListener(closeAfterRefusedBody(app.fetch), { hostname: settings.host, errorHandler: requestErrorAnswer(cors) }));
+  const server = createServer(getRequestListener(closeAfterRefusedBody(fetch), { hostname: settings.host, errorHandler: requestErrorAnswer(cors) }));
   answerClientErrors(server, cors);
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error) => {

@@ -1,0 +1,1 @@
+DROP TABLE `transcode_nodes`;

@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { access, cp, mkdir, readFile, rename, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { extname, join } from "node:path";
-import { META_FILE, parsePackageMeta } from "@edgestream/contracts";
+import { META_FILE, PACKAGE_META_VERSION, parsePackageMeta } from "@edgestream/contracts";
 import { generateTestPattern, packageInto, sha256File } from "@edgestream/transcode-node";
 import { findVideoBySource, insertVideo, newVideoId, type Database } from "@edgestream/worker";
 
@@ -63,6 +63,8 @@ async function cachedSample(spec: SampleSpec, log: (line: string) => void): Prom
   });
   const sha256 = await sha256File(source);
   const dir = join(cache, `${name}-${spec.ladder.join("-")}-${sha256.slice(0, 16)}`);
+  // The cache outlives code changes: a package an older packager made is made again.
+  if (!(await isCurrentPackage(dir))) await rm(dir, { recursive: true, force: true });
   await once(dir, async (temp) => {
     log(`packaging it into HLS (${spec.ladder.map((h) => `${h}p`).join(", ")}, poster and thumbnails)…`);
     await packageInto(temp, { input: source, sha256, ladder: spec.ladder, thumbnails: { intervalSec: 2 } });
@@ -98,6 +100,16 @@ export async function ensureSampleVideo(
     progress: 1,
   });
   return video.id;
+}
+
+async function isCurrentPackage(dir: string): Promise<boolean> {
+  const text = await readFile(join(dir, META_FILE), "utf8").catch(() => null);
+  if (text === null) return false;
+  try {
+    return parsePackageMeta(text, META_FILE).version === PACKAGE_META_VERSION;
+  } catch {
+    return false;
+  }
 }
 
 async function exists(path: string): Promise<boolean> {

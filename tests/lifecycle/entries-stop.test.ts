@@ -1,9 +1,10 @@
 // The worker (Node and Deno) and `npm start` (demo + worker + node), each stopped by a signal to
 // the process that was started or to its whole group: nothing left, database closed, one line.
-import { readFile, rm } from "node:fs/promises";
+import { cp, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { freePort, startEntry, type EntryProcess } from "../helpers/entry-process.ts";
+import { sampleCacheDir } from "../../demo/sample-video.ts";
 import { TEST_SECRETS, tempDataDir } from "../helpers/stack.ts";
 import { dbFile, expectCleanStop, signalAndWait, type StopCase } from "./clean-stop.ts";
 
@@ -78,7 +79,11 @@ describe("npm start, signalled while it is still starting", () => {
     const dataDir = await tempDataDir("lifecycle-starting");
     try {
       const [workerPort, demoPort] = [await freePort(), await freePort()];
-      entry = startEntry("npm", ["start"], { EDGESTREAM_DATA_DIR: dataDir, PORT: String(workerPort), DEMO_PORT: String(demoPort), HWACCEL: "software" });
+      // A cache of its own, or the shared one's finished package means nothing is packaged; the
+      // generated source is copied in when the shared cache has it, so packaging starts at once.
+      const cache = join(dataDir, "sample-cache");
+      await cp(sampleCacheDir(), cache, { recursive: true, filter: (path) => !/-\d+(-\d+)*-[0-9a-f]{16}/.test(path) }).catch(() => {});
+      entry = startEntry("npm", ["start"], { EDGESTREAM_DATA_DIR: dataDir, EDGESTREAM_SAMPLE_CACHE: cache, PORT: String(workerPort), DEMO_PORT: String(demoPort), HWACCEL: "software" });
       await entry.waitFor(/packaging it into HLS/); // the packaging ffmpeg runs now
       const tree = await signalAndWait(entry, stop);
       await expectCleanStop(entry, tree, { signal: stop.signal, dataDir, ports: [workerPort, demoPort], workDir: join(dataDir, "work"), database: dbFile(dataDir) });

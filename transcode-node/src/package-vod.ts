@@ -8,7 +8,7 @@ import { CancelledError, FfmpegError, MediaInputError } from "./errors.ts";
 import { AUDIO_RENDITION, MASTER_PLAYLIST, META_FILE, PACKAGE_META_VERSION, THUMBNAIL_DIR, type PackageMeta } from "@edgestream/contracts";
 import { buildPackageArgs } from "./ffmpeg-args.ts";
 import { runFfmpeg, type FfmpegProgress } from "./ffmpeg-process.ts";
-import { sha256File } from "./hash.ts";
+import { sha256FileIdle } from "./hash.ts";
 import { ENCODER_OF, type Backend, type HwAccelPreference } from "./hw-backends.ts";
 import { HardwareRegistry } from "./hw-registry.ts";
 import { demuxerFor } from "./input-policy.ts";
@@ -26,8 +26,9 @@ export interface PackageCoreOptions extends PlanOptions {
   hardware?: HardwareRegistry;
   /** false skips poster, sprites and the WebVTT track. */
   thumbnails?: ThumbnailOptions | false;
-  /** Known content hash (saves hashing the source again). */
-  sha256?: string;
+  /** Known content hash, or one being computed (publish.ts shares it with its dedupe check). Without
+   *  it the source is hashed at idle priority while it is packaged: encoding never waits for a hash. */
+  sha256?: string | Promise<string>;
   probeTimeoutMs?: number;
   /** The operator's own playlist (CLI --allow-playlist-input); never set for strangers' uploads. */
   trustedInput?: boolean;
@@ -61,11 +62,23 @@ export interface PackageResult {
 export async function packageInto(workDir: string, options: PackageCoreOptions): Promise<Omit<PackageResult, "outDir" | "masterPlaylist">> {
   const started = Date.now();
   const input = resolve(options.input);
+  // Hashing starts first and runs beside probe and ffmpeg (a child at idle priority reading the file
+  // itself: never a pipe into ffmpeg, which cannot read an MP4 whose moov is at the end from one).
+  const stopHashing = new AbortController();
+  const hashing = Promise.resolve(options.sha256 ?? sha256FileIdle(input, { signal: options.signal ? AbortSignal.any([options.signal, stopHashing.signal]) : stopHashing.signal }));
+  hashing.catch(() => {}); // awaited below; a failure before then must not go unhandled
+  try {
+    return await packageWhileHashing(workDir, options, input, hashing, started);
+  } finally {
+    stopHashing.abort(); // a failed job leaves no hashing child behind
+  }
+}
+
+async function packageWhileHashing(workDir: string, options: PackageCoreOptions, input: string, hashing: Promise<string>, started: number): Promise<Omit<PackageResult, "outDir" | "masterPlaylist">> {
   const trusted = options.trustedInput ?? false;
   const info = await probe(input, { trusted, ...(options.probeTimeoutMs ? { timeoutMs: options.probeTimeoutMs } : {}) });
   const plan = planPackage(info, options);
   options.onPlan?.(plan, info);
-  const sha256 = options.sha256 ?? (await sha256File(input, options.signal ? { signal: options.signal } : {}));
   const warnings: string[] = [];
   const warn = (message: string) => {
     warnings.push(message);
@@ -109,8 +122,9 @@ export async function packageInto(workDir: string, options: PackageCoreOptions):
   if (options.signal?.aborted) throw new CancelledError();
 
   const names = [...(plan.video?.renditions ?? []).map((r) => ({ name: r.name, kind: "video" as const })), ...(plan.audio ? [{ name: AUDIO_RENDITION, kind: "audio" as const }] : [])];
-  const measured = await Promise.all(names.map((n) => measureRendition(workDir, n.name, n.kind, plan)));
+  const measured = await Promise.all(names.map((n) => measureRendition(workDir, n.name, n.kind, plan, info)));
   const thumbnails: ThumbnailResult | null = options.thumbnails === false ? null : await makeThumbnails(workDir, plan, info.durationSec, options.thumbnails ?? {});
+  const sha256 = await hashing;
 
   const meta: PackageMeta = {
     version: PACKAGE_META_VERSION,

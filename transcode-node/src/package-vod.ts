@@ -34,6 +34,9 @@ export interface PackageCoreOptions extends PlanOptions {
   trustedInput?: boolean;
   signal?: AbortSignal;
   onProgress?: (progress: FfmpegProgress) => void;
+  /** CPU niceness of the packaging ffmpeg (the service's JOB_NICE), so the node's on-demand session
+   *  encoders, which viewers wait on, get the cores first; unset: this process's own priority. */
+  niceness?: number;
   /** Called once the plan is known, before encoding starts. */
   onPlan?: (plan: PackagePlan, info: MediaInfo) => void;
   /** Hardware fallbacks and other things an operator should know but that do not fail the job. */
@@ -97,6 +100,7 @@ async function packageWhileHashing(workDir: string, options: PackageCoreOptions,
       const source = { codec: info.video?.codec ?? "none", chroma: info.video?.chroma ?? "unknown", format: demuxerFor(info.formatName, trusted), trusted };
       const run = runFfmpeg(buildPackageArgs(input, workDir, plan, { backend }, source), {
         durationSec: info.durationSec,
+        ...(options.niceness ? { niceness: options.niceness } : {}),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       });

@@ -182,6 +182,7 @@ async function runJob(deps: NodeAppDeps, request: JobRequest, context: { signal:
       segmentType: request.segmentType ?? config.SEGMENT_TYPE,
       ladder: request.ladder ?? config.LADDER,
       probeTimeoutMs: config.PROBE_TIMEOUT_MS,
+      niceness: config.JOB_NICE,
       ...(config.THUMBNAIL_INTERVAL_SECONDS ? { thumbnails: { intervalSec: config.THUMBNAIL_INTERVAL_SECONDS } } : {}),
       signal: context.signal,
       onProgress: (p) => p.fraction !== undefined && context.progress(p.fraction * 0.95),

@@ -28,6 +28,9 @@ export const NodeConfigSchema = z.object({
   VAAPI_SESSIONS: int(1, 64).default(4),
   VIDEOTOOLBOX_SESSIONS: int(1, 64).default(2),
   JOB_CONCURRENCY: int(1, 64).default(1),
+  /** CPU niceness of packaging jobs' ffmpeg (0-19): on-demand sessions, which viewers wait on, run at
+   *  the node's own priority and get the cores first; 0 treats both alike. */
+  JOB_NICE: int(0, 19).default(10),
   QUEUE_LIMIT: int(1, 100_000).default(100),
   JOB_RETRIES: int(0, 10).default(2),
   RETRY_BASE_MS: int(0, 600_000).default(2000),

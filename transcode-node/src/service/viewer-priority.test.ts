@@ -1,0 +1,56 @@
+// The viewer's encoder comes first: a packaging job and an on-demand session on one node, real ffmpeg
+// both, and the priorities the kernel holds for them read from /proc while both encode.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listProcesses, processState, until } from "../../../tests/helpers/processes.ts";
+import { startNodeServer, type RunningNode } from "../server.ts";
+import { generateTestPattern } from "../test-pattern.ts";
+import { threadNiceness } from "../testing/processes.ts";
+
+const SECRET = "p".repeat(40);
+const auth = { authorization: `Bearer ${SECRET}`, "content-type": "application/json" };
+let dir: string;
+let source: string;
+let node: RunningNode;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "edgestream-priority-"));
+  source = join(dir, "long.mp4");
+  // Long enough that the job is still encoding its lower rung while the test looks.
+  await generateTestPattern(source, { seconds: 600, width: 320, height: 180, fps: 25, videoArgs: ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "50"] });
+  node = await startNodeServer({
+    NODE_SECRET: SECRET, PORT: "0", STORAGE_DIR: join(dir, "storage"), WORK_DIR: join(dir, "work"), SOURCE_DIR: dir,
+    HWACCEL: "software", LADDER: "180,144", SESSION_PROFILE: "144", SESSION_AHEAD_SEGMENTS: "1000",
+  });
+}, 120_000);
+afterAll(async () => {
+  await node?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("viewer priority", () => {
+  it("runs a packaging job's ffmpeg, every thread of it, below the priority of a session encoder a viewer waits on", async () => {
+    const session = await (await fetch(`${node.url}/v1/sessions`, { method: "POST", headers: auth, body: JSON.stringify({ source: { path: source }, lease: "viewer" }) })).json();
+    const job = await (await fetch(`${node.url}/v1/jobs`, { method: "POST", headers: auth, body: JSON.stringify({ source: { path: source } }) })).json();
+    try {
+      const jobEncoder = await until(
+        async () => (await listProcesses()).find((p) => p.ppid === process.pid && p.cmdline.startsWith("ffmpeg") && p.cmdline.includes(join(dir, "work", "job-"))),
+        "the job's ffmpeg",
+      );
+      const [sessionEncoder] = (await (await fetch(`${node.url}/v1/sessions/${session.id}`, { headers: auth })).json()).encoderPids as number[];
+      expect(sessionEncoder).toBeDefined();
+      // Both encode at this moment: neither has exited nor is parked.
+      const [jobThreads, sessionThreads] = await Promise.all([threadNiceness(jobEncoder.pid), threadNiceness(sessionEncoder!)]);
+      expect(await processState(jobEncoder.pid)).toMatch(/^[RSD]$/);
+      expect(await processState(sessionEncoder!)).toMatch(/^[RSD]$/);
+      expect(jobThreads.length).toBeGreaterThan(1); // x264 and the filter graph run threads of their own
+      expect(new Set(jobThreads)).toEqual(new Set([10]));
+      expect(new Set(sessionThreads)).toEqual(new Set([0]));
+    } finally {
+      await fetch(`${node.url}/v1/jobs/${job.id}`, { method: "DELETE", headers: auth });
+      await fetch(`${node.url}/v1/sessions/${session.id}?lease=viewer`, { method: "DELETE", headers: auth });
+    }
+  });
+});

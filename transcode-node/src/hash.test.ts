@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CancelledError } from "./errors.ts";
-import { sha256File, sha256FileIdle } from "./hash.ts";
+import { IDLE_HASH_COMMANDS, sha256File, sha256FileIdle } from "./hash.ts";
 import { until } from "../../tests/helpers/processes.ts";
 import { bytesRead, childPids, commandOf } from "./testing/processes.ts";
 
@@ -28,7 +28,7 @@ const hashers = { "in process": sha256File, "at idle priority": sha256FileIdle }
 async function hashingChildren(): Promise<number[]> {
   const pids = await childPids();
   const names = await Promise.all(pids.map(commandOf));
-  return pids.filter((_, i) => names[i] === "sha256sum" || names[i] === "openssl" || names[i] === "nice");
+  return pids.filter((_, i) => IDLE_HASH_COMMANDS.has(names[i] ?? ""));
 }
 
 /** Bytes read so far by this process and its hashing children (the idle hasher's child reads the file itself). */

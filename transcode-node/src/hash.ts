@@ -34,9 +34,10 @@ export async function sha256File(path: string, options: HashOptions = {}): Promi
   return hash.digest("hex");
 }
 
-/** Digest tools tried in turn at idle priority; both print the hex digest first. openssl uses the
- *  CPU's SHA extensions (about 3x coreutils' sha256sum here). */
-const IDLE_HASHERS: readonly (readonly string[])[] = [["openssl", "dgst", "-sha256", "-r"], ["sha256sum"]];
+/** Digest tools tried in turn at idle priority, under `nice` (tests find the children by these
+ *  names); both print the hex digest first. openssl uses the CPU's SHA extensions (about 3x
+ *  coreutils' sha256sum here). */
+export const IDLE_HASHERS: readonly (readonly string[])[] = [["openssl", "dgst", "-sha256", "-r"], ["sha256sum"]];
 
 /**
  * The same digest, computed at the lowest CPU priority (`nice -n 19`) so it never slows an encoder
@@ -45,6 +46,9 @@ const IDLE_HASHERS: readonly (readonly string[])[] = [["openssl", "dgst", "-sha2
  * size that changed meanwhile is refused rather than hashed. Falls back to hashing in this process
  * where the tools are missing. A cancel kills the child.
  */
+/** Command names a hashing child may have (`nice` until it execs the tool). */
+export const IDLE_HASH_COMMANDS: ReadonlySet<string> = new Set(["nice", ...IDLE_HASHERS.map((tool) => tool[0]!)]);
+
 export async function sha256FileIdle(path: string, options: HashOptions = {}): Promise<string> {
   for (const tool of IDLE_HASHERS) {
     if (options.signal?.aborted) throw new CancelledError();

@@ -65,6 +65,7 @@ export function createNodeApp(deps: NodeAppDeps) {
       restartDistance: config.SESSION_RESTART_SEGMENTS,
       stopGraceMs: config.SESSION_STOP_GRACE_MS,
       maxRuns: config.SESSION_MAX_RUNS,
+      copy: config.SESSION_COPY,
       chooseBackend: async () => (await hardware.choose(config.HWACCEL)).backend,
       encoderCaps: { nvenc: config.NVENC_SESSIONS, qsv: config.QSV_SESSIONS, vaapi: config.VAAPI_SESSIONS, videotoolbox: config.VIDEOTOOLBOX_SESSIONS },
     },

@@ -48,6 +48,8 @@ export const NodeConfigSchema = z.object({
   /** On-demand sessions: the one inactivity timeout; a session stops when its last lease lapses. */
   SESSION_INACTIVITY_SECONDS: z.coerce.number().min(1).max(86_400).default(120),
   SESSION_MAX: int(1, 1000).default(4),
+  /** A browser-safe source (H.264 8-bit 4:2:0) plays from a remux at its own size, at once; false: sessions always encode. */
+  SESSION_COPY: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
   /** Rendition height of a session (never above the source). */
   SESSION_PROFILE: int(144, 2160).default(720),
   /** How long a segment request waits for a segment the encoder will reach soon. */

@@ -17,6 +17,7 @@ import { mkdir, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { INIT_SEGMENT, MASTER_PLAYLIST, MEDIA_PLAYLIST, META_FILE, parseSegmentName, SEGMENT_NAME, segmentName, type Backend, type NodeSessionState, type PackageMeta, type StorageDriver } from "@edgestream/contracts";
 import { CancelledError } from "../errors.ts";
+import { launchCopyRun, type CopyResult } from "./copy-run.ts";
 import { launchRun, park, wake, type EncoderRun } from "./encoder-run.ts";
 import { doneStretches, endsAtStored, INIT_INDEX, keepAhead, onRunExit, planStart, segmentsAhead, steer, type Snapshot } from "./scheduler.ts";
 import type { SessionEncode } from "./session-args.ts";
@@ -71,6 +72,8 @@ export interface SessionInit {
    *  hashing a large source never competes with the encoder for the first play. */
   storagePrefix: () => Promise<string>;
   encode?: Pick<SessionEncode, "backend" | "device" | "inputFormat" | "video">;
+  /** Copy mode: a browser-safe source is remuxed, not encoded (copy-run.ts); `codecs` is the source's. */
+  copy?: { copyAudio: boolean; codecs: string };
   onEvent?: (event: SessionEvent) => void;
 }
 
@@ -84,7 +87,8 @@ export class SegmentNotReadyError extends Error {
 export class Session {
   readonly id: string;
   readonly key: string;
-  readonly segments: number;
+  /** From the duration on our grid; in copy mode, from ffmpeg's playlist once the remux is done. */
+  segments: number;
   status: SessionStatus = "running";
   error: string | undefined;
   speed = 0;
@@ -98,6 +102,9 @@ export class Session {
   private watcher: FSWatcher | null = null;
   private readonly store: SegmentStore;
   private hashing = false;
+  /** Copy mode: settles when the remux is done (or failed). */
+  private copied: Promise<CopyResult> | undefined;
+  private copyResult: CopyResult | undefined;
 
   constructor(private readonly init: SessionInit) {
     this.id = init.id;
@@ -108,7 +115,8 @@ export class Session {
       storage: init.storage,
       workDir: init.workDir,
       profile: init.profile,
-      segments: this.segments,
+      // A copy's segment count is only known once the remux is done: nothing completes before.
+      segments: () => (this.init.copy && !this.copyResult ? Number.POSITIVE_INFINITY : this.segments),
       storing: () => this.status !== "stopped",
       onAllStored: (prefix) => (this.status === "running" ? this.complete(prefix) : Promise.resolve()),
     });
@@ -145,7 +153,8 @@ export class Session {
     await mkdir(this.init.workDir, { recursive: true });
     this.watcher = watch(this.init.workDir, () => void this.scan());
     this.touch(lease, now);
-    this.startRun(0);
+    if (this.init.copy) this.startCopy(now);
+    else this.startRun(0);
   }
 
   touch(lease: string, now: number): void {
@@ -168,18 +177,26 @@ export class Session {
     return this.leases.size === 0;
   }
 
-  mediaPlaylist(): string {
+  /** The full VOD playlist; in copy mode ffmpeg's own, once the remux is done (a bounded wait). */
+  async mediaPlaylist(): Promise<string> {
+    if (this.init.copy) return (await this.copyDone(0)).playlist;
     return buildSessionMediaPlaylist(this.init.durationSec, this.init.segmentSeconds);
   }
 
   masterPlaylist(): string {
     const { name, width, height, maxBitrateKbps } = this.init.profile;
-    return buildSessionMasterPlaylist(name, maxBitrateKbps * 1000, width, height, this.init.hasAudio);
+    return buildSessionMasterPlaylist(name, maxBitrateKbps * 1000, width, height, this.init.hasAudio, this.init.copy?.codecs);
+  }
+
+  /** Whether this session copies its source instead of encoding it. */
+  get copying(): boolean {
+    return this.init.copy !== undefined;
   }
 
   /** Where segment `index` (or the init segment, -1) can be read: a local file or a storage key. */
   async locate(index: number, lease = ""): Promise<{ path: string } | { storageKey: string }> {
     if (this.status === "failed") throw new Error(this.error ?? "the session failed");
+    if (this.init.copy) await this.copyDone(index);
     if (index !== INIT_INDEX && (index < 0 || index >= this.segments)) throw new RangeError(`no segment ${index}`);
     if (index >= 0) this.positions.set(lease, index);
     if (!this.finished.has(index) && this.store.stored.has(index) && this.store.prefix) return { storageKey: this.store.keyOf(index) };
@@ -225,6 +242,7 @@ export class Session {
 
   /** A request for segment `index` that is not finished: follow a run about to reach it, or start one. */
   private steer(index: number): void {
+    if (this.init.copy) return; // one run to the end: nothing to steer
     const decision = steer(this.snapshot(), index);
     if (decision.type === "start") this.startRun(decision.at);
     else if (decision.type === "follow") {
@@ -269,6 +287,45 @@ export class Session {
     );
   }
 
+  /** Copy mode: the one remux, source start to end; its playlist replaces our grid's when done. */
+  private startCopy(now: number): void {
+    const { input, workDir, segmentSeconds, hasAudio, copy } = this.init;
+    const format = this.init.encode?.inputFormat;
+    const { encoder, result } = launchCopyRun({ input, outDir: workDir, segmentSeconds, hasAudio, copyAudio: copy!.copyAudio, ...(format ? { inputFormat: format } : {}) }, now, (p) => (this.speed = p.speed));
+    this.runs.push(encoder);
+    this.copied = result.then(
+      async (done) => {
+        this.runs = this.runs.filter((r) => r !== encoder);
+        this.copyResult = done;
+        this.segments = done.segments;
+        await this.scan();
+        this.store.recheck();
+        return done;
+      },
+      (error: Error) => {
+        this.runs = this.runs.filter((r) => r !== encoder);
+        if (this.status === "running") this.fail(`the source could not be remuxed: ${error.message}`);
+        throw error;
+      },
+    );
+    this.copied.catch(() => {}); // waited on by requests; a failure is the session's state
+  }
+
+  /** Waits (bounded like any segment request) for the remux to be done. */
+  private async copyDone(index: number): Promise<CopyResult> {
+    if (this.copyResult) return this.copyResult;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new SegmentNotReadyError(index)), this.init.timing.waitMs)));
+    try {
+      return await Promise.race([this.copied!, late]);
+    } catch (error) {
+      if (error instanceof SegmentNotReadyError) throw error;
+      throw new Error(this.error ?? (error as Error).message);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   private async onRunExit(encoder: EncoderRun, error: Error | null): Promise<void> {
     if (!this.runs.includes(encoder)) return; // made way for another run, finished its stretch, or stopped
     await this.scan();
@@ -281,6 +338,7 @@ export class Session {
   }
 
   private keepAhead(): void {
+    if (this.init.copy) return; // a remux is not worth parking
     const plan = keepAhead(this.snapshot());
     for (const r of plan.park) park(r);
     for (const r of plan.wake) wake(r);
@@ -319,7 +377,7 @@ export class Session {
       }
     }
     // A run whose stretch is done (another run, or stored work, took over the rest) made way.
-    this.kill(doneStretches(this.snapshot()));
+    if (!this.init.copy) this.kill(doneStretches(this.snapshot()));
     this.keepAhead();
   }
 
@@ -367,8 +425,9 @@ export class Session {
 
   private async complete(prefix: string): Promise<void> {
     const { storage, profile, source, segmentSeconds, hasAudio } = this.init;
-    const meta = buildSessionMeta({ sha256: prefix, source, segmentSeconds, segments: this.segments, backend: this.backend, hasAudio, profile }, new Date());
-    const published = await publishSessionPackage({ storage, prefix, profile, meta, mediaPlaylist: this.mediaPlaylist(), masterPlaylist: this.masterPlaylist() });
+    const copy = this.init.copy ? { codecs: this.init.copy.codecs } : {};
+    const meta = buildSessionMeta({ sha256: prefix, source, segmentSeconds, segments: this.segments, backend: this.backend, hasAudio, profile, ...copy }, new Date());
+    const published = await publishSessionPackage({ storage, prefix, profile, meta, mediaPlaylist: await this.mediaPlaylist(), masterPlaylist: this.masterPlaylist() });
     this.status = "completed";
     if (published) this.emit({ type: "ManifestUpdated", storagePrefix: prefix });
     this.emit({ type: "TranscodeCompleted", storagePrefix: prefix });

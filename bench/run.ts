@@ -9,9 +9,10 @@ import { sessions } from "./sessions.bench.ts";
 import { player } from "./player.bench.ts";
 import { viewers } from "./viewers.bench.ts";
 import { churn } from "./churn.bench.ts";
+import { firstFrame } from "./first-frame.bench.ts";
 import type { Bench, BenchRow } from "./types.ts";
 
-const BENCHES: Bench[] = [manifestSigning, workerHttp, transcode, sessions, player, viewers, churn];
+const BENCHES: Bench[] = [manifestSigning, workerHttp, transcode, sessions, firstFrame, player, viewers, churn];
 
 const only = process.argv.slice(2);
 const rows: BenchRow[] = [];

@@ -14,10 +14,10 @@ import { MEDIA_PLAYLIST, segmentName } from "@edgestream/contracts";
 import { buildCopySessionArgs, buildSessionArgs } from "../transcode-node/src/sessions/session-args.ts";
 import { segmentCount } from "../transcode-node/src/sessions/vod-playlist.ts";
 import { median, type Bench, type BenchRow } from "./types.ts";
+import { UPLOAD_SECONDS, uploadSource } from "./upload-sources.ts";
 
 const SECONDS = Number(process.env["BENCH_SESSION_SECONDS"] ?? 600);
 const RUNS = 3;
-const COPY_SECONDS = Number(process.env["BENCH_COPY_SECONDS"] ?? 120);
 const SECRET = "b".repeat(40);
 const AUTH = { Authorization: `Bearer ${SECRET}`, "Content-Type": "application/json" };
 
@@ -26,16 +26,6 @@ async function source(): Promise<string> {
   if (!(await access(path).then(() => true, () => false))) {
     process.stderr.write(`  generating ${path} (once)…\n`);
     await generateTestPattern(path, { seconds: SECONDS, width: 1280, height: 720, fps: 25, videoArgs: ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "50"] });
-  }
-  return path;
-}
-
-/** A phone-like upload: 1080p H.264 High, a keyframe every second, AAC. */
-async function uploadSource(): Promise<string> {
-  const path = join(tmpdir(), `edgestream-bench-upload-${COPY_SECONDS}s-1920x1080-h264.mp4`);
-  if (!(await access(path).then(() => true, () => false))) {
-    process.stderr.write(`  generating ${path} (once)…\n`);
-    await generateTestPattern(path, { seconds: COPY_SECONDS, width: 1920, height: 1080, fps: 30, videoArgs: ["-c:v", "libx264", "-preset", "superfast", "-profile:v", "high", "-pix_fmt", "yuv420p", "-g", "30", "-b:v", "8M"] });
   }
   return path;
 }
@@ -111,7 +101,7 @@ export const sessions: Bench = {
 
 /** A copy-mode session (SESSION_COPY, the default) of a browser-safe upload against a bare remux. */
 async function copyFirstSegment(dir: string): Promise<BenchRow> {
-  const input = await uploadSource();
+  const input = await uploadSource("h264");
   const node = await startNodeServer({ NODE_SECRET: SECRET, PORT: "0", STORAGE_DIR: join(dir, "copy-storage"), WORK_DIR: join(dir, "copy-work"), SOURCE_DIR: dirname(input), HWACCEL: "software" });
   try {
     const ours: number[] = [];
@@ -133,7 +123,7 @@ async function copyFirstSegment(dir: string): Promise<BenchRow> {
     }
     return {
       bench: "sessions",
-      metric: `copy-mode session, ${COPY_SECONDS / 60} min 1080p H.264: POST → first segment's bytes`,
+      metric: `copy-mode session, ${UPLOAD_SECONDS / 60} min 1080p H.264: POST → first segment's bytes`,
       unit: "ms",
       ours: median(ours),
       baselineName: "bare ffmpeg remux, same args, until seg 0",

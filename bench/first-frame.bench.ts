@@ -97,7 +97,10 @@ const ms = (n: number | undefined) => (n === undefined ? "?" : n.toFixed(0));
 export const firstFrame: Bench = {
   name: "first frame",
   async run(): Promise<BenchRow[]> {
-    const sources = { "H.264": await uploadSource("h264"), HEVC: await uploadSource("hevc") };
+    const sources = [
+      { label: "H.264", path: await uploadSource("h264"), seconds: UPLOAD_SECONDS.h264 },
+      { label: "HEVC", path: await uploadSource("hevc"), seconds: UPLOAD_SECONDS.hevc },
+    ];
     const dataDir = await tempDataDir("bench-first-frame");
     const stack = await startStack({
       dataDir, workerPort: 0, demoPort: 0, sampleSeconds: 20,
@@ -118,7 +121,7 @@ export const firstFrame: Bench = {
       const readyMs = median(ready);
 
       const rows: BenchRow[] = [];
-      for (const [label, path] of Object.entries(sources)) {
+      for (const { label, path, seconds } of sources) {
         const sent = await upload(stack.worker.url, token, path);
         const t = await play(browser, pages.url, sent.id);
         const since = (page: number | undefined) => (page === undefined ? undefined : page - t.askedAt);
@@ -127,7 +130,7 @@ export const firstFrame: Bench = {
         const baseline = bare + readyMs;
         rows.push({
           bench: "first frame",
-          metric: `upload → first frame, ${UPLOAD_SECONDS / 60} min 1080p ${label}`,
+          metric: `upload → first frame, ${seconds / 60} min 1080p ${label}`,
           unit: "ms",
           ours,
           baselineName: "bare ffmpeg 1st segment + ready-video first frame",

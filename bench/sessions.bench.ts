@@ -123,7 +123,7 @@ async function copyFirstSegment(dir: string): Promise<BenchRow> {
     }
     return {
       bench: "sessions",
-      metric: `copy-mode session, ${UPLOAD_SECONDS / 60} min 1080p H.264: POST → first segment's bytes`,
+      metric: `copy-mode session, ${UPLOAD_SECONDS.h264 / 60} min 1080p H.264: POST → first segment's bytes`,
       unit: "ms",
       ours: median(ours),
       baselineName: "bare ffmpeg remux, same args, until seg 0",

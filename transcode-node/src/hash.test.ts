@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CancelledError } from "./errors.ts";
 import { IDLE_HASH_COMMANDS, sha256File, sha256FileIdle } from "./hash.ts";
 import { until } from "../../tests/helpers/processes.ts";
-import { bytesRead, childPids, commandOf } from "./testing/processes.ts";
+import { bytesRead, bytesReadWith, childPids, commandOf } from "./testing/processes.ts";
 
 let dir: string;
 const data = new Uint8Array(3 * 1024 * 1024 + 7).map((_, i) => (i * 7) % 256);
@@ -31,12 +31,6 @@ async function hashingChildren(): Promise<number[]> {
   return pids.filter((_, i) => IDLE_HASH_COMMANDS.has(names[i] ?? ""));
 }
 
-/** Bytes read so far by this process and its hashing children (the idle hasher's child reads the file itself). */
-async function bytesReadHashing(): Promise<number> {
-  const theirs = await Promise.all((await hashingChildren()).map((pid) => bytesRead(pid).catch(() => 0)));
-  return theirs.reduce((sum, n) => sum + n, await bytesRead());
-}
-
 describe("sha256", () => {
   it("hashes a file in process and at idle priority to the same digest", async () => {
     const expected = createHash("sha256").update(data).digest("hex");
@@ -55,10 +49,10 @@ describe("sha256", () => {
 
   it.each(Object.entries(hashers))("stops reading at once when cancelled mid-file, leaving no hashing child (%s)", async (_label, hash) => {
     const controller = new AbortController();
-    const before = await bytesReadHashing();
+    const before = await bytesReadWith(IDLE_HASH_COMMANDS);
     const hashing = hash(join(dir, "huge.bin"), { signal: controller.signal });
     const outcome = hashing.catch((e: unknown) => e);
-    await until(async () => ((await bytesReadHashing()) - before > 16 * 1024 * 1024 ? true : undefined), "the hash to be 16 MiB into the file", 60_000, 20);
+    await until(async () => ((await bytesReadWith(IDLE_HASH_COMMANDS)) - before > 16 * 1024 * 1024 ? true : undefined), "the hash to be 16 MiB into the file", 60_000, 20);
     controller.abort();
     expect(await outcome).toBeInstanceOf(CancelledError);
     expect(await hashingChildren()).toEqual([]);

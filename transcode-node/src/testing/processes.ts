@@ -26,3 +26,12 @@ export async function threadNiceness(pid: number): Promise<number[]> {
   // Fields after the command's closing parenthesis start at field 3 (state); nice is field 19.
   return stats.filter((s): s is string => s !== null).map((s) => Number(s.slice(s.lastIndexOf(")") + 2).split(" ")[16]));
 }
+
+/** Bytes read so far by a process and by those of its children whose command is in `commands`
+ *  (a hashing child reads the file itself, through its own descriptor). */
+export async function bytesReadWith(commands: ReadonlySet<string>, parent = process.pid): Promise<number> {
+  const pids = await childPids(parent);
+  const names = await Promise.all(pids.map(commandOf));
+  const theirs = await Promise.all(pids.filter((_, i) => commands.has(names[i] ?? "")).map((pid) => bytesRead(pid).catch(() => 0)));
+  return theirs.reduce((sum, n) => sum + n, await bytesRead(parent));
+}

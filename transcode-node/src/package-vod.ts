@@ -7,7 +7,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { CancelledError, FfmpegError, MediaInputError } from "./errors.ts";
 import { AUDIO_RENDITION, MASTER_PLAYLIST, META_FILE, PACKAGE_META_VERSION, THUMBNAIL_DIR, type PackageMeta } from "@edgestream/contracts";
 import { buildPackageArgs } from "./ffmpeg-args.ts";
-import { runFfmpeg, type FfmpegProgress } from "./ffmpeg-process.ts";
+import { runFfmpeg, type FfmpegProgress, type FfmpegRun } from "./ffmpeg-process.ts";
 import { sha256FileIdle } from "./hash.ts";
 import { ENCODER_OF, type Backend, type HwAccelPreference } from "./hw-backends.ts";
 import { HardwareRegistry } from "./hw-registry.ts";
@@ -37,6 +37,9 @@ export interface PackageCoreOptions extends PlanOptions {
   /** CPU niceness of the packaging ffmpeg (the service's JOB_NICE), so the node's on-demand session
    *  encoders, which viewers wait on, get the cores first; unset: this process's own priority. */
   niceness?: number;
+  /** Called with the packaging ffmpeg run once it started; the returned function when it ended (the
+   *  service pauses the run while a viewer waits on one of its sessions). */
+  onEncoder?: (run: FfmpegRun) => () => void;
   /** Called once the plan is known, before encoding starts. */
   onPlan?: (plan: PackagePlan, info: MediaInfo) => void;
   /** Hardware fallbacks and other things an operator should know but that do not fail the job. */
@@ -104,7 +107,12 @@ async function packageWhileHashing(workDir: string, options: PackageCoreOptions,
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       });
-      await run.done;
+      const detach = options.onEncoder?.(run);
+      try {
+        await run.done;
+      } finally {
+        detach?.();
+      }
     } finally {
       release();
     }

@@ -58,4 +58,36 @@ describe("viewer priority", () => {
       await fetch(`${node.url}/v1/sessions/${session.id}?lease=viewer`, { method: "DELETE", headers: auth });
     }
   });
+
+  it("stops the job's ffmpeg while a viewer waits on a session segment, and lets it run again once served", async () => {
+    const session = await (await fetch(`${node.url}/v1/sessions`, { method: "POST", headers: auth, body: JSON.stringify({ source: { path: source }, lease: "waiter" }) })).json();
+    const job = await (await fetch(`${node.url}/v1/jobs`, { method: "POST", headers: auth, body: JSON.stringify({ source: { path: source } }) })).json();
+    const [encoder] = (await (await fetch(`${node.url}/v1/sessions/${session.id}`, { headers: auth })).json()).encoderPids as number[];
+    try {
+      const jobEncoder = await until(
+        async () => (await listProcesses()).find((p) => p.ppid === process.pid && p.cmdline.startsWith("ffmpeg") && p.cmdline.includes(join(dir, "work", "job-"))),
+        "the job's ffmpeg",
+      );
+      // Freeze the session's encoder ourselves, so the viewer's wait lasts until we let it go.
+      process.kill(encoder!, "SIGSTOP");
+      await until(async () => ((await processState(encoder!)) === "T" ? true : undefined), "the session encoder to be frozen");
+      expect(await processState(jobEncoder.pid)).toMatch(/^[RSD]$/); // nobody waits yet
+      const state = await (await fetch(`${node.url}/v1/sessions/${session.id}`, { headers: auth })).json();
+      const next = Math.round(state.progress * state.segments) + 2; // not finished, close ahead of the encoder
+      const rendition = (await (await fetch(`${node.url}/v1/sessions/${session.id}/master.m3u8`, { headers: auth })).text()).split("\n").find((l: string) => l.endsWith("/index.m3u8"))!.replace("/index.m3u8", "");
+      const waiting = fetch(`${node.url}/v1/sessions/${session.id}/${rendition}/seg_${String(next).padStart(5, "0")}.m4s?lease=waiter`, { headers: auth });
+      await until(async () => ((await processState(jobEncoder.pid)) === "T" ? true : undefined), "the job's ffmpeg to be stopped while the viewer waits");
+      process.kill(encoder!, "SIGCONT");
+      expect((await waiting).status).toBe(200);
+      await until(async () => (/^[RSD]$/.test((await processState(jobEncoder.pid)) ?? "") ? true : undefined), "the job's ffmpeg to run again");
+    } finally {
+      try {
+        process.kill(encoder!, "SIGCONT");
+      } catch {
+        // already gone
+      }
+      await fetch(`${node.url}/v1/jobs/${job.id}`, { method: "DELETE", headers: auth });
+      await fetch(`${node.url}/v1/sessions/${session.id}?lease=waiter`, { method: "DELETE", headers: auth });
+    }
+  });
 });

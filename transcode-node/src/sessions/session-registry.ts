@@ -29,6 +29,9 @@ export interface SessionSettings extends SessionTiming {
   /** SESSION_COPY: a browser-safe source (H.264 8-bit 4:2:0, AAC or re-encoded audio) plays from a
    *  remux at its own size, whatever the profile; false: every session encodes. Default true. */
   copy?: boolean;
+  /** Called when a viewer starts waiting on a segment; returns the call for when it stops (the
+   *  service holds its packaging jobs meanwhile). */
+  onViewerWait?: () => () => void;
   /** Sessions one encoder may run at once (consumer NVENC allows only a few); unset: SESSION_MAX. */
   encoderCaps?: Partial<Record<Backend, number>>;
 }
@@ -208,6 +211,7 @@ export class SessionRegistry {
         },
         encode: { backend, inputFormat: demuxerFor(info.formatName), video: plan.video! },
         ...(copy ? { copy: { copyAudio: plan.audio?.mode === "copy", codecs: copy.codecs } } : {}),
+        ...(this.settings.onViewerWait ? { onViewerWait: this.settings.onViewerWait } : {}),
         onEvent: (event) => {
           for (const listener of this.listeners.get(id) ?? []) listener(event);
         },

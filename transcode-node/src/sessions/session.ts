@@ -74,6 +74,9 @@ export interface SessionInit {
   encode?: Pick<SessionEncode, "backend" | "device" | "inputFormat" | "video">;
   /** Copy mode: a browser-safe source is remuxed, not encoded (copy-run.ts); `codecs` is the source's. */
   copy?: { copyAudio: boolean; codecs: string };
+  /** A viewer starts waiting on this session; the returned function says it stopped (the node holds
+   *  its packaging jobs meanwhile: service/viewer-first.ts). */
+  onViewerWait?: () => () => void;
   onEvent?: (event: SessionEvent) => void;
 }
 
@@ -316,6 +319,7 @@ export class Session {
     if (this.copyResult) return this.copyResult;
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new SegmentNotReadyError(index)), this.init.timing.waitMs)));
+    const served = this.init.onViewerWait?.();
     try {
       return await Promise.race([this.copied!, late]);
     } catch (error) {
@@ -323,6 +327,7 @@ export class Session {
       throw new Error(this.error ?? (error as Error).message);
     } finally {
       clearTimeout(timer);
+      served?.();
     }
   }
 
@@ -385,8 +390,10 @@ export class Session {
     return new Promise((resolve, reject) => {
       const set = this.waiters.get(index) ?? new Set();
       this.waiters.set(index, set);
+      const served = this.init.onViewerWait?.();
       const done = () => {
         clearTimeout(timer);
+        served?.();
         set.delete(done);
         if (this.finished.has(index)) resolve();
         else if (this.status === "failed") reject(new Error(this.error));

@@ -191,11 +191,6 @@ export class Session {
     return buildSessionMasterPlaylist(name, maxBitrateKbps * 1000, width, height, this.init.hasAudio, this.init.copy?.codecs);
   }
 
-  /** Whether this session copies its source instead of encoding it. */
-  get copying(): boolean {
-    return this.init.copy !== undefined;
-  }
-
   /** Where segment `index` (or the init segment, -1) can be read: a local file or a storage key. */
   async locate(index: number, lease = ""): Promise<{ path: string } | { storageKey: string }> {
     if (this.status === "failed") throw new Error(this.error ?? "the session failed");

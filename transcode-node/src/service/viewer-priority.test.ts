@@ -31,15 +31,16 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** The packaging job's ffmpeg, once it runs (a child of this process working in a job folder). */
+const jobFfmpeg = () =>
+  until(async () => (await listProcesses()).find((p) => p.ppid === process.pid && p.cmdline.startsWith("ffmpeg") && p.cmdline.includes(join(dir, "work", "job-"))), "the job's ffmpeg");
+
 describe("viewer priority", () => {
   it("runs a packaging job's ffmpeg, every thread of it, below the priority of a session encoder a viewer waits on", async () => {
     const session = await (await fetch(`${node.url}/v1/sessions`, { method: "POST", headers: auth, body: JSON.stringify({ source: { path: source }, lease: "viewer" }) })).json();
     const job = await (await fetch(`${node.url}/v1/jobs`, { method: "POST", headers: auth, body: JSON.stringify({ source: { path: source } }) })).json();
     try {
-      const jobEncoder = await until(
-        async () => (await listProcesses()).find((p) => p.ppid === process.pid && p.cmdline.startsWith("ffmpeg") && p.cmdline.includes(join(dir, "work", "job-"))),
-        "the job's ffmpeg",
-      );
+      const jobEncoder = await jobFfmpeg();
       const [sessionEncoder] = (await (await fetch(`${node.url}/v1/sessions/${session.id}`, { headers: auth })).json()).encoderPids as number[];
       expect(sessionEncoder).toBeDefined();
       // Once ffmpeg has started its encoder threads (a thread made later inherits its maker's priority).
@@ -64,10 +65,7 @@ describe("viewer priority", () => {
     const job = await (await fetch(`${node.url}/v1/jobs`, { method: "POST", headers: auth, body: JSON.stringify({ source: { path: source } }) })).json();
     const [encoder] = (await (await fetch(`${node.url}/v1/sessions/${session.id}`, { headers: auth })).json()).encoderPids as number[];
     try {
-      const jobEncoder = await until(
-        async () => (await listProcesses()).find((p) => p.ppid === process.pid && p.cmdline.startsWith("ffmpeg") && p.cmdline.includes(join(dir, "work", "job-"))),
-        "the job's ffmpeg",
-      );
+      const jobEncoder = await jobFfmpeg();
       // Freeze the session's encoder ourselves, so the viewer's wait lasts until we let it go.
       process.kill(encoder!, "SIGSTOP");
       await until(async () => ((await processState(encoder!)) === "T" ? true : undefined), "the session encoder to be frozen");

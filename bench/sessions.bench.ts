@@ -129,7 +129,7 @@ async function copyFirstSegment(dir: string): Promise<BenchRow> {
       baselineName: "bare ffmpeg remux, same args, until seg 0",
       baseline: median(bare),
       ratio: median(ours) / median(bare),
-      note: `median of ${RUNS}; ours adds probe, plan, master playlist request; an encoding session at 720p took seconds here`,
+      note: `median of ${RUNS}; ours adds probe and plan, and serves a copy's segments once the whole remux is done (its playlist needs the real cuts)`,
     };
   } finally {
     await node.close();

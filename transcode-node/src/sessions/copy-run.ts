@@ -13,14 +13,46 @@ export interface CopyResult {
   segments: number;
 }
 
-export function launchCopyRun(copy: SessionCopy, now: number, onProgress: (p: FfmpegProgress) => void): { encoder: EncoderRun; result: Promise<CopyResult> } {
-  const run = runFfmpeg(buildCopySessionArgs(copy), { onProgress });
-  const encoder: EncoderRun = { run, start: 0, end: Number.MAX_SAFE_INTEGER, highest: -1, paused: false, wantedAt: now };
-  const result = run.done.then(async () => {
-    const playlist = await readFile(join(copy.outDir, SESSION_PLAYLIST), "utf8");
-    const segments = playlist.match(/^#EXTINF:/gm)?.length ?? 0;
-    if (segments === 0 || !playlist.includes("#EXT-X-ENDLIST")) throw new Error("the remux wrote no complete playlist");
-    return { playlist, segments };
-  });
-  return { encoder, result };
+/** The remux under way: its process (an encoder run for the session's bookkeeping) and its result. */
+export class CopyRun {
+  readonly encoder: EncoderRun;
+  result: CopyResult | undefined;
+  private readonly settled: Promise<CopyResult>;
+
+  /** `onDone` runs before anyone waiting hears of the result; `onFailed` when the remux failed. */
+  constructor(copy: SessionCopy, now: number, onProgress: (p: FfmpegProgress) => void, hooks: { onDone: (result: CopyResult) => Promise<void>; onFailed: (error: Error) => void }) {
+    const run = runFfmpeg(buildCopySessionArgs(copy), { onProgress });
+    this.encoder = { run, start: 0, end: Number.MAX_SAFE_INTEGER, highest: -1, paused: false, wantedAt: now };
+    this.settled = run.done.then(() => readResult(copy.outDir)).then(
+      async (result) => {
+        this.result = result;
+        await hooks.onDone(result);
+        return result;
+      },
+      (error: Error) => {
+        hooks.onFailed(error);
+        throw error;
+      },
+    );
+    this.settled.catch(() => {}); // waited on by requests; a failure is the session's state
+  }
+
+  /** The result, waiting at most `waitMs` for the remux to end (then `late()` is thrown). */
+  async done(waitMs: number, late: () => Error): Promise<CopyResult> {
+    if (this.result) return this.result;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(late()), waitMs)));
+    try {
+      return await Promise.race([this.settled, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+async function readResult(outDir: string): Promise<CopyResult> {
+  const playlist = await readFile(join(outDir, SESSION_PLAYLIST), "utf8");
+  const segments = playlist.match(/^#EXTINF:/gm)?.length ?? 0;
+  if (segments === 0 || !playlist.includes("#EXT-X-ENDLIST")) throw new Error("the remux wrote no complete playlist");
+  return { playlist, segments };
 }

@@ -17,7 +17,7 @@ import { mkdir, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { INIT_SEGMENT, MASTER_PLAYLIST, MEDIA_PLAYLIST, META_FILE, parseSegmentName, SEGMENT_NAME, segmentName, type Backend, type NodeSessionState, type PackageMeta, type StorageDriver } from "@edgestream/contracts";
 import { CancelledError } from "../errors.ts";
-import { launchCopyRun, type CopyResult } from "./copy-run.ts";
+import { CopyRun, type CopyResult } from "./copy-run.ts";
 import { launchRun, park, wake, type EncoderRun } from "./encoder-run.ts";
 import { doneStretches, endsAtStored, INIT_INDEX, keepAhead, onRunExit, planStart, segmentsAhead, steer, type Snapshot } from "./scheduler.ts";
 import type { SessionEncode } from "./session-args.ts";
@@ -105,9 +105,8 @@ export class Session {
   private watcher: FSWatcher | null = null;
   private readonly store: SegmentStore;
   private hashing = false;
-  /** Copy mode: settles when the remux is done (or failed). */
-  private copied: Promise<CopyResult> | undefined;
-  private copyResult: CopyResult | undefined;
+  /** Copy mode: the one remux. */
+  private copyRun: CopyRun | undefined;
 
   constructor(private readonly init: SessionInit) {
     this.id = init.id;
@@ -119,7 +118,7 @@ export class Session {
       workDir: init.workDir,
       profile: init.profile,
       // A copy's segment count is only known once the remux is done: nothing completes before.
-      segments: () => (this.init.copy && !this.copyResult ? Number.POSITIVE_INFINITY : this.segments),
+      segments: () => (this.init.copy && !this.copyRun?.result ? Number.POSITIVE_INFINITY : this.segments),
       storing: () => this.status !== "stopped",
       onAllStored: (prefix) => (this.status === "running" ? this.complete(prefix) : Promise.resolve()),
     });
@@ -289,39 +288,32 @@ export class Session {
   private startCopy(now: number): void {
     const { input, workDir, segmentSeconds, hasAudio, copy } = this.init;
     const format = this.init.encode?.inputFormat;
-    const { encoder, result } = launchCopyRun({ input, outDir: workDir, segmentSeconds, hasAudio, copyAudio: copy!.copyAudio, ...(format ? { inputFormat: format } : {}) }, now, (p) => (this.speed = p.speed));
-    this.runs.push(encoder);
-    this.copied = result.then(
-      async (done) => {
-        this.runs = this.runs.filter((r) => r !== encoder);
-        this.copyResult = done;
-        this.segments = done.segments;
+    const spec = { input, outDir: workDir, segmentSeconds, hasAudio, copyAudio: copy!.copyAudio, ...(format ? { inputFormat: format } : {}) };
+    const run: CopyRun = new CopyRun(spec, now, (p) => (this.speed = p.speed), {
+      onDone: async (result) => {
+        this.runs = this.runs.filter((r) => r !== run.encoder);
+        this.segments = result.segments;
         await this.scan();
         this.store.recheck();
-        return done;
       },
-      (error: Error) => {
-        this.runs = this.runs.filter((r) => r !== encoder);
+      onFailed: (error) => {
+        this.runs = this.runs.filter((r) => r !== run.encoder);
         if (this.status === "running") this.fail(`the source could not be remuxed: ${error.message}`);
-        throw error;
       },
-    );
-    this.copied.catch(() => {}); // waited on by requests; a failure is the session's state
+    });
+    this.copyRun = run;
+    this.runs.push(run.encoder);
   }
 
-  /** Waits (bounded like any segment request) for the remux to be done. */
+  /** Waits (bounded like any segment request, holding the node's jobs meanwhile) for the remux. */
   private async copyDone(index: number): Promise<CopyResult> {
-    if (this.copyResult) return this.copyResult;
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new SegmentNotReadyError(index)), this.init.timing.waitMs)));
-    const served = this.init.onViewerWait?.();
+    const served = this.copyRun!.result ? undefined : this.init.onViewerWait?.();
     try {
-      return await Promise.race([this.copied!, late]);
+      return await this.copyRun!.done(this.init.timing.waitMs, () => new SegmentNotReadyError(index));
     } catch (error) {
       if (error instanceof SegmentNotReadyError) throw error;
       throw new Error(this.error ?? (error as Error).message);
     } finally {
-      clearTimeout(timer);
       served?.();
     }
   }

@@ -12,9 +12,10 @@ import { churn } from "./churn.bench.ts";
 import { segmentCache } from "./segment-cache.bench.ts";
 import { analytics } from "./analytics.bench.ts";
 import { fleet } from "./fleet.bench.ts";
+import { firstFrame } from "./first-frame.bench.ts";
 import type { Bench, BenchRow } from "./types.ts";
 
-const BENCHES: Bench[] = [manifestSigning, workerHttp, transcode, sessions, player, viewers, churn, segmentCache, analytics, fleet];
+const BENCHES: Bench[] = [manifestSigning, workerHttp, transcode, sessions, firstFrame, player, viewers, churn, segmentCache, analytics, fleet];
 
 const only = process.argv.slice(2);
 const rows: BenchRow[] = [];

@@ -1,16 +1,20 @@
 // On-demand sessions against bare ffmpeg, in one run: time from POST /v1/sessions to the first
 // segment's bytes, and from a far seek (a request for a segment at 80 %) to that segment's bytes,
-// each against bare ffmpeg run with the same arguments until it has written that segment.
+// each against bare ffmpeg run with the same arguments until it has written that segment (the
+// encoder's rows run with SESSION_COPY=false: their source is H.264, which would be copied). Then a
+// copy-mode session of a 2-minute 1080p H.264 upload: POST → first segment, against bare ffmpeg
+// remuxing with the same arguments until its first segment.
 import { spawn } from "node:child_process";
 import { access, mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { generateTestPattern, planPackage, probe } from "../transcode-node/src/index.ts";
 import { startNodeServer } from "../transcode-node/src/server.ts";
-import { segmentName } from "@edgestream/contracts";
-import { buildSessionArgs } from "../transcode-node/src/sessions/session-args.ts";
+import { MEDIA_PLAYLIST, segmentName } from "@edgestream/contracts";
+import { buildCopySessionArgs, buildSessionArgs } from "../transcode-node/src/sessions/session-args.ts";
 import { segmentCount } from "../transcode-node/src/sessions/vod-playlist.ts";
 import { median, type Bench, type BenchRow } from "./types.ts";
+import { UPLOAD_SECONDS, uploadSource } from "./upload-sources.ts";
 
 const SECONDS = Number(process.env["BENCH_SESSION_SECONDS"] ?? 600);
 const RUNS = 3;
@@ -48,7 +52,7 @@ export const sessions: Bench = {
   async run(): Promise<BenchRow[]> {
     const input = await source();
     const dir = await mkdtemp(join(tmpdir(), "edgestream-bench-sessions-"));
-    const node = await startNodeServer({ NODE_SECRET: SECRET, PORT: "0", STORAGE_DIR: join(dir, "storage"), WORK_DIR: join(dir, "work"), SOURCE_DIR: dirname(input), HWACCEL: "software", SESSION_PROFILE: "720" });
+    const node = await startNodeServer({ NODE_SECRET: SECRET, PORT: "0", STORAGE_DIR: join(dir, "storage"), WORK_DIR: join(dir, "work"), SOURCE_DIR: dirname(input), HWACCEL: "software", SESSION_PROFILE: "720", SESSION_COPY: "false" });
     try {
       const info = await probe(input);
       const plan = planPackage(info, { ladder: [720] });
@@ -82,7 +86,9 @@ export const sessions: Bench = {
         bareSeek.push(await bareUntilSegment(buildSessionArgs({ ...encode, outDir: join(out, "seek"), startSegment: far }), join(out, "seek"), far));
       }
       const note = `${SECONDS / 60} min 1280x720 source → 720p x264 veryfast, 4 s segments, median of ${RUNS}`;
+      const copy = await copyFirstSegment(dir);
       return [
+        copy,
         { bench: "sessions", metric: "POST /v1/sessions → first segment's bytes", unit: "ms", ours: median(oursFirst), baselineName: "bare ffmpeg, same args, until seg 0", baseline: median(bareFirst), ratio: median(oursFirst) / median(bareFirst), note },
         { bench: "sessions", metric: `far seek (segment ${far}, 80 %) → its bytes`, unit: "ms", ours: median(oursSeek), baselineName: `bare ffmpeg from segment ${far}`, baseline: median(bareSeek), ratio: median(oursSeek) / median(bareSeek), note },
       ];
@@ -92,3 +98,40 @@ export const sessions: Bench = {
     }
   },
 };
+
+/** A copy-mode session (SESSION_COPY, the default) of a browser-safe upload against a bare remux. */
+async function copyFirstSegment(dir: string): Promise<BenchRow> {
+  const input = await uploadSource("h264");
+  const node = await startNodeServer({ NODE_SECRET: SECRET, PORT: "0", STORAGE_DIR: join(dir, "copy-storage"), WORK_DIR: join(dir, "copy-work"), SOURCE_DIR: dirname(input), HWACCEL: "software" });
+  try {
+    const ours: number[] = [];
+    const bare: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const started = performance.now();
+      const created = await fetch(`${node.url}/v1/sessions`, { method: "POST", headers: AUTH, body: JSON.stringify({ source: { path: input }, lease: `copy-${i}` }) });
+      const { id } = (await created.json()) as { id: string };
+      const master = await (await fetch(`${node.url}/v1/sessions/${id}/master.m3u8`, { headers: AUTH })).text();
+      const rendition = master.split("\n").find((line) => line.endsWith(`/${MEDIA_PLAYLIST}`))!.replace(`/${MEDIA_PLAYLIST}`, "");
+      const response = await fetch(`${node.url}/v1/sessions/${id}/${rendition}/${segmentName(0)}?lease=copy-${i}`, { headers: AUTH });
+      if (response.status !== 200) throw new Error(`copy session segment 0: HTTP ${response.status}`);
+      await response.arrayBuffer();
+      ours.push(performance.now() - started);
+      await fetch(`${node.url}/v1/sessions/${id}?lease=copy-${i}`, { method: "DELETE", headers: AUTH });
+      const out = join(dir, `bare-copy-${i}`);
+      const info = await probe(input);
+      bare.push(await bareUntilSegment(buildCopySessionArgs({ input, outDir: out, segmentSeconds: 4, hasAudio: info.audio !== undefined, copyAudio: true }), out, 0));
+    }
+    return {
+      bench: "sessions",
+      metric: `copy-mode session, ${UPLOAD_SECONDS.h264 / 60} min 1080p H.264: POST → first segment's bytes`,
+      unit: "ms",
+      ours: median(ours),
+      baselineName: "bare ffmpeg remux, same args, until seg 0",
+      baseline: median(bare),
+      ratio: median(ours) / median(bare),
+      note: `median of ${RUNS}; ours adds probe and plan, and serves a copy's segments once the whole remux is done (its playlist needs the real cuts)`,
+    };
+  } finally {
+    await node.close();
+  }
+}

@@ -49,7 +49,7 @@ describe.each<StopCase>([
     }
     entry = startEntry("npm", ["run", "node"], {
       NODE_SECRET: SECRET, PORT: "0", HOST: "127.0.0.1", STORAGE_DIR: storage, WORK_DIR: work,
-      HWACCEL: "software", SESSION_PROFILE: "144", SESSION_AHEAD_SEGMENTS: "1", LADDER: "360,240,144",
+      HWACCEL: "software", SESSION_PROFILE: "144", SESSION_AHEAD_SEGMENTS: "1", LADDER: "360,240,144", SESSION_COPY: "false",
     });
     const [, url, port] = await entry.waitFor(/listening on (http:\/\/127\.0\.0\.1:(\d+))/);
 

@@ -34,9 +34,13 @@ process.once("exit", () => {
 
 export function runFfmpeg(
   args: readonly string[],
-  options: { ffmpegPath?: string; durationSec?: number; onProgress?: (p: FfmpegProgress) => void; signal?: AbortSignal; cwd?: string } = {},
+  options: { ffmpegPath?: string; durationSec?: number; onProgress?: (p: FfmpegProgress) => void; signal?: AbortSignal; cwd?: string; niceness?: number } = {},
 ): FfmpegRun {
-  const child = spawn(options.ffmpegPath ?? "ffmpeg", args, { stdio: ["pipe", "pipe", "pipe"], ...(options.cwd ? { cwd: options.cwd } : {}) });
+  const ffmpeg = options.ffmpegPath ?? "ffmpeg";
+  // Started through `nice` (which execs ffmpeg under the same pid) so every thread ffmpeg and its
+  // encoders create inherits the priority: renicing a pid afterwards reaches one thread only.
+  const [command, argv] = options.niceness ? ["nice", ["-n", String(options.niceness), ffmpeg, ...args]] : [ffmpeg, [...args]];
+  const child = spawn(command, argv, { stdio: ["pipe", "pipe", "pipe"], ...(options.cwd ? { cwd: options.cwd } : {}) });
   live.add(child);
   child.once("close", () => live.delete(child)).once("error", () => live.delete(child));
   let stderrTail = "";

@@ -5,9 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CancelledError } from "./errors.ts";
-import { sha256File, sha256FileIdle } from "./hash.ts";
+import { IDLE_HASH_COMMANDS, sha256File, sha256FileIdle } from "./hash.ts";
 import { until } from "../../tests/helpers/processes.ts";
-import { bytesRead, childPids, commandOf } from "./testing/processes.ts";
+import { bytesRead, bytesReadWith, childPids, commandOf } from "./testing/processes.ts";
 
 let dir: string;
 const data = new Uint8Array(3 * 1024 * 1024 + 7).map((_, i) => (i * 7) % 256);
@@ -28,7 +28,7 @@ const hashers = { "in process": sha256File, "at idle priority": sha256FileIdle }
 async function hashingChildren(): Promise<number[]> {
   const pids = await childPids();
   const names = await Promise.all(pids.map(commandOf));
-  return pids.filter((_, i) => names[i] === "sha256sum" || names[i] === "nice");
+  return pids.filter((_, i) => IDLE_HASH_COMMANDS.has(names[i] ?? ""));
 }
 
 describe("sha256", () => {
@@ -49,10 +49,10 @@ describe("sha256", () => {
 
   it.each(Object.entries(hashers))("stops reading at once when cancelled mid-file, leaving no hashing child (%s)", async (_label, hash) => {
     const controller = new AbortController();
-    const before = await bytesRead();
+    const before = await bytesReadWith(IDLE_HASH_COMMANDS);
     const hashing = hash(join(dir, "huge.bin"), { signal: controller.signal });
     const outcome = hashing.catch((e: unknown) => e);
-    await until(async () => ((await bytesRead()) - before > 16 * 1024 * 1024 ? true : undefined), "the hash to be 16 MiB into the file", 60_000, 20);
+    await until(async () => ((await bytesReadWith(IDLE_HASH_COMMANDS)) - before > 16 * 1024 * 1024 ? true : undefined), "the hash to be 16 MiB into the file", 60_000, 20);
     controller.abort();
     expect(await outcome).toBeInstanceOf(CancelledError);
     expect(await hashingChildren()).toEqual([]);

@@ -4,8 +4,7 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { addAbortSignal, Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import { CancelledError } from "./errors.ts";
+import { CancelledError, MediaInputError } from "./errors.ts";
 import { openRegularFile } from "./source-file.ts";
 
 export interface HashOptions {
@@ -35,35 +34,50 @@ export async function sha256File(path: string, options: HashOptions = {}): Promi
   return hash.digest("hex");
 }
 
+/** Digest tools tried in turn at idle priority, under `nice` (tests find the children by these
+ *  names); both print the hex digest first. openssl uses the CPU's SHA extensions (about 3x
+ *  coreutils' sha256sum here). */
+export const IDLE_HASHERS: readonly (readonly string[])[] = [["openssl", "dgst", "-sha256", "-r"], ["sha256sum"]];
+
 /**
- * The same digest, computed at the lowest CPU priority (`nice -n 19 sha256sum`, fed the bounded bytes
- * on its stdin) so it never slows an encoder that viewers are waiting on; falls back to hashing in
- * this process where those tools are missing. A cancel kills the child.
+ * The same digest, computed at the lowest CPU priority (`nice -n 19`) so it never slows an encoder
+ * that viewers are waiting on, by a child that reads the opened file itself (its descriptor is the
+ * child's stdin: no byte passes through this process). The child reads to the end of the file, so a
+ * size that changed meanwhile is refused rather than hashed. Falls back to hashing in this process
+ * where the tools are missing. A cancel kills the child.
  */
+/** Command names a hashing child may have (`nice` until it execs the tool). */
+export const IDLE_HASH_COMMANDS: ReadonlySet<string> = new Set(["nice", ...IDLE_HASHERS.map((tool) => tool[0]!)]);
+
 export async function sha256FileIdle(path: string, options: HashOptions = {}): Promise<string> {
-  const source = await boundedStream(path, options.signal);
-  const child = spawn("nice", ["-n", "19", "sha256sum"], { stdio: ["pipe", "pipe", "ignore"], ...(options.signal ? { signal: options.signal, killSignal: "SIGKILL" as const } : {}) });
-  let stdout = "";
-  child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-  const exited = new Promise<number | null>((resolve) => {
-    // An abort through `signal` emits "error" at once, while the child is still being killed: only a
-    // child that never started (no nice/sha256sum here) resolves on "error"; a started one on "close".
-    child.once("error", () => {
-      if (child.pid === undefined) resolve(null);
-    });
-    child.once("close", (code) => resolve(code));
-  });
-  const fed = await pipeline(source, child.stdin, ...(options.signal ? [{ signal: options.signal }] : [])).then(
-    () => true,
-    () => false,
-  );
-  if (!fed) {
-    source.destroy();
-    child.kill("SIGKILL");
+  for (const tool of IDLE_HASHERS) {
+    if (options.signal?.aborted) throw new CancelledError();
+    // A fresh descriptor per try: a child shares its file offset, so a failed try would shift the next.
+    const { handle, size } = await openRegularFile(path);
+    try {
+      const digest = await idleDigest(tool, handle.fd, options.signal);
+      if (options.signal?.aborted) throw new CancelledError();
+      if (digest === undefined) continue;
+      if ((await handle.stat()).size !== size) throw new MediaInputError("the source changed while it was being read: upload it again", { source: path });
+      return digest;
+    } finally {
+      await handle.close();
+    }
   }
-  const code = await exited;
-  if (options.signal?.aborted) throw new CancelledError();
-  const digest = /^[0-9a-f]{64}/.exec(stdout)?.[0];
-  // No `nice` or `sha256sum` here (or it failed): hash in this process instead.
-  return fed && code === 0 && digest ? digest : sha256File(path, options);
+  return sha256File(path, options);
+}
+
+/** One hashing child on `fd`; undefined when the tool is missing or failed. */
+function idleDigest(tool: readonly string[], fd: number, signal: AbortSignal | undefined): Promise<string | undefined> {
+  const child = spawn("nice", ["-n", "19", ...tool], { stdio: [fd, "pipe", "ignore"], ...(signal ? { signal, killSignal: "SIGKILL" as const } : {}) });
+  let stdout = "";
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+  return new Promise((resolve) => {
+    // An abort through `signal` emits "error" at once, while the child is still being killed: only a
+    // child that never started (no nice here) resolves on "error"; a started one on "close".
+    child.once("error", () => {
+      if (child.pid === undefined) resolve(undefined);
+    });
+    child.once("close", (code) => resolve(code === 0 ? /^[0-9a-f]{64}/.exec(stdout)?.[0] : undefined));
+  });
 }

@@ -1,12 +1,13 @@
 // The master playlist, written by us: ffmpeg 5.1's lacks CODECS for copied streams and guesses
-// BANDWIDTH. Every figure here is measured from the packaged output (segment sizes and durations,
-// the avcC box of the init segment or ffprobe on the first segment).
+// BANDWIDTH. Every figure here comes from the packaged output as ffmpeg reported it (its media
+// playlists' durations, segment sizes, the init segment's avcC box) and from the plan it carried out.
 import { execFile } from "node:child_process";
-import { readFile, rm, stat, writeFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { AUDIO_RENDITION, MEDIA_PLAYLIST } from "@edgestream/contracts";
 import { readMediaPlaylist } from "./media-playlist.ts";
+import type { MediaInfo } from "./media-info.ts";
 import type { PackagePlan } from "./plan.ts";
 
 const run = promisify(execFile);
@@ -27,8 +28,14 @@ export interface MeasuredRendition {
   channels?: number;
 }
 
-/** Reads one rendition back: EXTINF durations, segment sizes, codec string and picture size. */
-export async function measureRendition(dir: string, name: string, kind: "video" | "audio", plan: PackagePlan): Promise<MeasuredRendition> {
+/**
+ * One rendition's facts from what ffmpeg reported and what we asked of it, without reading media
+ * back: durations from the media playlist ffmpeg wrote, sizes from `stat`, the codec string from the
+ * init segment's avcC box, picture size, rate and channels from the plan (a copied rung keeps the
+ * source's size; a scaled one gets exactly the size it was scaled to). Only an MPEG-TS rendition that
+ * was encoded (no init segment, a level x264 chose) is probed.
+ */
+export async function measureRendition(dir: string, name: string, kind: "video" | "audio", plan: PackagePlan, source?: MediaInfo): Promise<MeasuredRendition> {
   const folder = join(dir, name);
   const { init, segments: entries } = await readMediaPlaylist(folder);
   if (entries.length === 0) throw new Error(`rendition ${name} has no segments`);
@@ -50,43 +57,33 @@ export async function measureRendition(dir: string, name: string, kind: "video" 
     durationSec,
     codecs: "",
   };
-
-  const initBytes = init ? await readFile(join(folder, init)) : undefined;
-  const firstSegment = join(folder, entries[0]!.uri);
-  let probePath = firstSegment;
-  if (initBytes) {
-    probePath = join(folder, ".probe-first.mp4");
-    await writeFile(probePath, Buffer.concat([initBytes, await readFile(firstSegment)]));
+  if (kind === "audio") {
+    if (!plan.audio) throw new Error(`rendition ${name}: the plan has no audio`);
+    measured.codecs = plan.audio.codecs;
+    measured.channels = plan.audio.channels;
+    return measured;
   }
-  try {
-    const { stdout } = await run("ffprobe", ["-v", "error", "-print_format", "json", "-show_streams", probePath]);
-    const streams = (JSON.parse(stdout) as { streams: ProbedStream[] }).streams;
-    if (kind === "video") {
-      const v = streams.find((s) => s.codec_type === "video");
-      if (!v) throw new Error(`rendition ${name} has no video stream`);
-      measured.width = v.width;
-      measured.height = v.height;
-      measured.codecs = (initBytes && avcCodecFromInit(initBytes)) ?? avcCodecFromProbe(v.profile, v.level);
-      if (plan.video) measured.frameRate = plan.video.fps;
-    } else {
-      const a = streams.find((s) => s.codec_type === "audio");
-      if (!a) throw new Error(`rendition ${name} has no audio stream`);
-      measured.codecs = plan.audio?.codecs ?? "mp4a.40.2";
-      measured.channels = a.channels;
-    }
-  } finally {
-    if (probePath !== firstSegment) await rm(probePath, { force: true });
-  }
+  const rung = plan.video?.renditions.find((r) => r.name === name);
+  if (!plan.video || !rung) throw new Error(`rendition ${name} is not in the plan`);
+  measured.width = rung.width;
+  measured.height = rung.height;
+  measured.frameRate = plan.video.fps;
+  const fromInit = init ? avcCodecFromInit(await readFile(join(folder, init))) : undefined;
+  measured.codecs = fromInit ?? (rung.mode === "copy" ? avcCodecFromProbe(source?.video?.profile, source?.video?.level) : await probedAvcCodec(join(folder, entries[0]!.uri)));
   return measured;
 }
 
+/** The codec string of an encoded MPEG-TS segment: ffprobe's profile and level (TS has no avcC box). */
+async function probedAvcCodec(segment: string): Promise<string> {
+  const { stdout } = await run("ffprobe", ["-v", "error", "-select_streams", "v:0", "-print_format", "json", "-show_streams", segment]);
+  const v = (JSON.parse(stdout) as { streams: ProbedStream[] }).streams[0];
+  if (!v) throw new Error(`${segment} has no video stream`);
+  return avcCodecFromProbe(v.profile, v.level);
+}
+
 interface ProbedStream {
-  codec_type: string;
   profile?: string;
   level?: number;
-  width?: number;
-  height?: number;
-  channels?: number;
 }
 
 /** `avc1.PPCCLL` straight from the avcC box: profile, constraint flags and level as encoded. */

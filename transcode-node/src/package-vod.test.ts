@@ -1,6 +1,7 @@
 // Real packaging with ffmpeg of the whole zoo, verified by reading the output back with ffprobe:
 // every segment of every rendition starts on a keyframe, durations hit the target within one frame,
 // the master playlist's figures match what was written.
+import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -33,6 +34,10 @@ async function verifyPackage(result: PackageResult, fps: number) {
   const master = parseMasterPlaylist(await readFile(join(out, "master.m3u8"), "utf8"));
   const audioMedia = master.media.find((m) => m["TYPE"] === "AUDIO");
   const audioUri = audioMedia?.["URI"];
+  // meta.json's rendition facts come from ffmpeg's report and the plan, not from reading media back:
+  // each is checked here against what ffprobe reads of the files.
+  const meta = JSON.parse(await readFile(join(out, "meta.json"), "utf8"));
+  const factsOf = (playlist: string) => meta.renditions.find((r: { playlist: string }) => r.playlist === playlist);
   const report = [];
   for (const variant of master.variants) {
     const folder = join(out, variant.uri, "..");
@@ -54,6 +59,7 @@ async function verifyPackage(result: PackageResult, fps: number) {
       expect(variant.attrs["CODECS"]).toMatch(new RegExp(`^avc1\\.${PROFILE_HEX[v.profile!]}[0-9A-F]{4}`));
       expect(Number(variant.attrs["FRAME-RATE"])).toBeCloseTo(fps, 2);
       expect(segments.every((s) => s.streams.every((st) => st.codec_type === "video"))).toBe(true);
+      expect(factsOf(variant.uri)).toMatchObject({ kind: "video", width: v.width, height: v.height, codecs: variant.attrs["CODECS"]!.split(",")[0], segments: segments.length });
     }
     report.push({ variant, segments, video: v });
   }
@@ -66,9 +72,9 @@ async function verifyPackage(result: PackageResult, fps: number) {
       if (i < segments.length - 1) expect(Math.abs(s.duration - target)).toBeLessThanOrEqual(1024 / 44100 + 1e-6);
     }
     audio = segments[0]!.streams[0]!;
+    expect(factsOf(audioUri)).toMatchObject({ kind: "audio", channels: audio.channels, codecs: "mp4a.40.2", segments: segments.length });
     for (const v of master.variants) expect(v.attrs["CODECS"]).toMatch(/,mp4a\.40\.2$/);
   }
-  const meta = JSON.parse(await readFile(join(out, "meta.json"), "utf8"));
   expect(meta).toMatchObject({ version: 3, relativeUris: true, sha256: result.sha256, segmentSeconds: target, segmentType: result.plan.segmentType });
   // relativeUris is a promise the worker relies on (it serves these playlists unrewritten, the token
   // in the path): every URI in them is a plain key below the package's prefix.
@@ -99,6 +105,26 @@ describe("packageVod over the zoo", () => {
     expect([poster.codec_name, poster.width, poster.height]).toEqual(["mjpeg", 320, 180]);
     const vtt = await readFile(join(result.outDir, "thumbnails", "thumbnails.vtt"), "utf8");
     expect(vtt).toBe("WEBVTT\n\n00:00:00.000 --> 00:00:04.000\nsprite-001.jpg#xywh=0,0,160,90\n\n00:00:04.000 --> 00:00:06.000\nsprite-001.jpg#xywh=160,0,160,90\n");
+  });
+
+  it("encodes without waiting for the content hash, and records the source's SHA-256 hashed beside the encode", async () => {
+    const digest = createHash("sha256").update(await readFile(zoo.h264)).digest("hex");
+    // A hash that only arrives once ffmpeg reports progress: packaging that waited for it would never finish.
+    let release!: (sha256: string) => void;
+    const hash = new Promise<string>((resolve) => (release = resolve));
+    const order: string[] = [];
+    const given = await packageVod({
+      input: zoo.h264, outDir: join(dir, "out-hash-late"), thumbnails: false, sha256: hash,
+      onProgress: () => {
+        if (order.length === 0) order.push("encoding", "hash released");
+        release(digest);
+      },
+    });
+    expect(order).toEqual(["encoding", "hash released"]);
+    expect(given.meta.sha256).toBe(digest);
+    // Without a given hash the node computes it (a child at idle priority) and records the same digest.
+    const own = await packageVod({ input: zoo.h264, outDir: join(dir, "out-hash-own"), thumbnails: false });
+    expect([own.sha256, own.meta.sha256]).toEqual([digest, digest]);
   });
 
   it("packages a three-rung ladder in one run: top rung copied, lower rungs encoded on the segment grid", async () => {

@@ -7,8 +7,8 @@ import { basename, dirname, join, resolve } from "node:path";
 import { CancelledError, FfmpegError, MediaInputError } from "./errors.ts";
 import { AUDIO_RENDITION, MASTER_PLAYLIST, META_FILE, PACKAGE_META_VERSION, THUMBNAIL_DIR, type PackageMeta } from "@edgestream/contracts";
 import { buildPackageArgs } from "./ffmpeg-args.ts";
-import { runFfmpeg, type FfmpegProgress } from "./ffmpeg-process.ts";
-import { sha256File } from "./hash.ts";
+import { runFfmpeg, type FfmpegProgress, type FfmpegRun } from "./ffmpeg-process.ts";
+import { sha256FileIdle } from "./hash.ts";
 import { ENCODER_OF, type Backend, type HwAccelPreference } from "./hw-backends.ts";
 import { HardwareRegistry } from "./hw-registry.ts";
 import { demuxerFor } from "./input-policy.ts";
@@ -26,13 +26,20 @@ export interface PackageCoreOptions extends PlanOptions {
   hardware?: HardwareRegistry;
   /** false skips poster, sprites and the WebVTT track. */
   thumbnails?: ThumbnailOptions | false;
-  /** Known content hash (saves hashing the source again). */
-  sha256?: string;
+  /** Known content hash, or one being computed (publish.ts shares it with its dedupe check). Without
+   *  it the source is hashed at idle priority while it is packaged: encoding never waits for a hash. */
+  sha256?: string | Promise<string>;
   probeTimeoutMs?: number;
   /** The operator's own playlist (CLI --allow-playlist-input); never set for strangers' uploads. */
   trustedInput?: boolean;
   signal?: AbortSignal;
   onProgress?: (progress: FfmpegProgress) => void;
+  /** CPU niceness of the packaging ffmpeg (the service's JOB_NICE), so the node's on-demand session
+   *  encoders, which viewers wait on, get the cores first; unset: this process's own priority. */
+  niceness?: number;
+  /** Called with the packaging ffmpeg run once it started; the returned function when it ended (the
+   *  service pauses the run while a viewer waits on one of its sessions). */
+  onEncoder?: (run: FfmpegRun) => () => void;
   /** Called once the plan is known, before encoding starts. */
   onPlan?: (plan: PackagePlan, info: MediaInfo) => void;
   /** Hardware fallbacks and other things an operator should know but that do not fail the job. */
@@ -61,11 +68,23 @@ export interface PackageResult {
 export async function packageInto(workDir: string, options: PackageCoreOptions): Promise<Omit<PackageResult, "outDir" | "masterPlaylist">> {
   const started = Date.now();
   const input = resolve(options.input);
+  // Hashing starts first and runs beside probe and ffmpeg (a child at idle priority reading the file
+  // itself: never a pipe into ffmpeg, which cannot read an MP4 whose moov is at the end from one).
+  const stopHashing = new AbortController();
+  const hashing = Promise.resolve(options.sha256 ?? sha256FileIdle(input, { signal: options.signal ? AbortSignal.any([options.signal, stopHashing.signal]) : stopHashing.signal }));
+  hashing.catch(() => {}); // awaited below; a failure before then must not go unhandled
+  try {
+    return await packageWhileHashing(workDir, options, input, hashing, started);
+  } finally {
+    stopHashing.abort(); // a failed job leaves no hashing child behind
+  }
+}
+
+async function packageWhileHashing(workDir: string, options: PackageCoreOptions, input: string, hashing: Promise<string>, started: number): Promise<Omit<PackageResult, "outDir" | "masterPlaylist">> {
   const trusted = options.trustedInput ?? false;
   const info = await probe(input, { trusted, ...(options.probeTimeoutMs ? { timeoutMs: options.probeTimeoutMs } : {}) });
   const plan = planPackage(info, options);
   options.onPlan?.(plan, info);
-  const sha256 = options.sha256 ?? (await sha256File(input, options.signal ? { signal: options.signal } : {}));
   const warnings: string[] = [];
   const warn = (message: string) => {
     warnings.push(message);
@@ -84,10 +103,16 @@ export async function packageInto(workDir: string, options: PackageCoreOptions):
       const source = { codec: info.video?.codec ?? "none", chroma: info.video?.chroma ?? "unknown", format: demuxerFor(info.formatName, trusted), trusted };
       const run = runFfmpeg(buildPackageArgs(input, workDir, plan, { backend }, source), {
         durationSec: info.durationSec,
+        ...(options.niceness ? { niceness: options.niceness } : {}),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       });
-      await run.done;
+      const detach = options.onEncoder?.(run);
+      try {
+        await run.done;
+      } finally {
+        detach?.();
+      }
     } finally {
       release();
     }
@@ -109,8 +134,9 @@ export async function packageInto(workDir: string, options: PackageCoreOptions):
   if (options.signal?.aborted) throw new CancelledError();
 
   const names = [...(plan.video?.renditions ?? []).map((r) => ({ name: r.name, kind: "video" as const })), ...(plan.audio ? [{ name: AUDIO_RENDITION, kind: "audio" as const }] : [])];
-  const measured = await Promise.all(names.map((n) => measureRendition(workDir, n.name, n.kind, plan)));
+  const measured = await Promise.all(names.map((n) => measureRendition(workDir, n.name, n.kind, plan, info)));
   const thumbnails: ThumbnailResult | null = options.thumbnails === false ? null : await makeThumbnails(workDir, plan, info.durationSec, options.thumbnails ?? {});
+  const sha256 = await hashing;
 
   const meta: PackageMeta = {
     version: PACKAGE_META_VERSION,

@@ -1,11 +1,11 @@
-// Content-addressed output through the StorageDriver interface: package into a local work folder,
-// then `put` every file under `<sha256>/`, meta.json next to last and master.m3u8 last, so a
-// master playlist in storage always means a complete package. One code path for every driver
-// (fs, S3, R2): the copy it costs on local disk is small next to the encode.
+// Content-addressed output through the StorageDriver interface: package into a local work folder
+// (hashing the source beside it), then `put` every file under `<sha256>/`, meta.json next to last and
+// master.m3u8 last, so a master playlist in storage always means a complete package. One code path
+// for every driver (fs, S3, R2): the copy it costs on local disk is small next to the encode.
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { MASTER_PLAYLIST, META_FILE, parsePackageMeta, type PackageMeta, type StorageDriver } from "@edgestream/contracts";
-import { sha256File } from "./hash.ts";
+import { sha256FileIdle } from "./hash.ts";
 import { packageInto, type PackageCoreOptions } from "./package-vod.ts";
 
 export interface PublishOptions extends PackageCoreOptions {
@@ -22,17 +22,33 @@ export interface PublishResult {
   meta: PackageMeta;
 }
 
+/**
+ * Hashes (at idle priority) and packages at the same time: the content address is only needed for
+ * the dedupe check and the upload, so the encode never waits for it. When the hash names a package
+ * that is already stored, the packaging in flight is cancelled and the stored one is answered.
+ */
 export async function packageToStorage(options: PublishOptions): Promise<PublishResult> {
-  const sha256 = options.sha256 ?? (await sha256File(options.input, options.signal ? { signal: options.signal } : {}));
-  const existing = await readExisting(options.storage, sha256);
-  if (existing) return { sha256, storagePrefix: sha256, deduplicated: true, meta: existing };
-
-  const work = await mkdtemp(join(options.workRoot, `job-${sha256.slice(0, 12)}-`));
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const hashing = Promise.resolve(options.sha256 ?? sha256FileIdle(options.input, { signal }));
+  const dedupe = hashing.then(async (sha256) => {
+    const existing = await readExisting(options.storage, sha256);
+    if (existing) stop.abort(); // the packaging in flight is not needed
+    return { sha256, existing };
+  });
+  const work = await mkdtemp(join(options.workRoot, "job-"));
+  const packaging = packageInto(work, { ...options, sha256: hashing, signal });
+  packaging.catch(() => {}); // settled below; a cancel after a dedupe hit is expected
   try {
-    const result = await packageInto(work, { ...options, sha256 });
+    // A packaging failure (not media, say) is reported at once, without waiting for the hash.
+    const { sha256, existing } = await Promise.race([dedupe, packaging.then(() => dedupe)]);
+    if (existing) return { sha256, storagePrefix: sha256, deduplicated: true, meta: existing };
+    const result = await packaging;
     await uploadFolder(options.storage, sha256, work);
     return { sha256, storagePrefix: sha256, deduplicated: false, meta: result.meta };
   } finally {
+    stop.abort(); // whatever still runs (hash or ffmpeg) stops before its folder goes
+    await packaging.catch(() => {});
     await rm(work, { recursive: true, force: true });
   }
 }

@@ -22,6 +22,9 @@ export interface StorageDriver {
   delete(key: string): Promise<void>;
   /** Every key below the prefix, sorted. */
   list(prefix: string): Promise<string[]>;
+  /** A file on this machine's disk holding the object, for drivers that keep one (fs): a reader may
+   *  link it rather than copy it. Never written to (puts replace the file by rename). */
+  localFile?(key: string): Promise<string | null>;
 }
 
 export class RangeNotSatisfiableError extends Error {

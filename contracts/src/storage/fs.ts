@@ -54,6 +54,11 @@ export function createFsStorage(rootDir: string): StorageDriver {
       return object;
     },
 
+    async localFile(key) {
+      const path = pathOf(key);
+      return (await stat(path).catch(() => null))?.isFile() ? path : null;
+    },
+
     async head(key) {
       const info = await stat(pathOf(key)).catch(() => null);
       if (!info?.isFile()) return null;

@@ -19,6 +19,7 @@ import { errorBody } from "./http-error.ts";
 import { checkSourcePath, sourceRoots } from "./source-path.ts";
 import { SessionRegistry } from "../sessions/session-registry.ts";
 import { sessionRoutes } from "./session-routes.ts";
+import { ViewerFirst } from "./viewer-first.ts";
 
 export interface NodeAppDeps {
   config: NodeConfig;
@@ -29,13 +30,14 @@ export interface NodeAppDeps {
 
 export function createNodeApp(deps: NodeAppDeps) {
   const { config, storage, hardware, metrics } = deps;
+  const viewerFirst = new ViewerFirst();
   const queue: JobQueue<JobRequest> = new JobQueue<JobRequest>({
     concurrency: config.JOB_CONCURRENCY,
     limit: config.QUEUE_LIMIT,
     retries: config.JOB_RETRIES,
     retryBaseMs: config.RETRY_BASE_MS,
     retainMs: config.JOB_RETENTION_SECONDS * 1000,
-    run: (request, context) => runJob(deps, request, context),
+    run: (request, context) => runJob(deps, request, context, viewerFirst),
     onChange: (_job, event) => {
       const depth = queue.depth();
       metrics.queued.set(depth.queued);
@@ -65,6 +67,8 @@ export function createNodeApp(deps: NodeAppDeps) {
       restartDistance: config.SESSION_RESTART_SEGMENTS,
       stopGraceMs: config.SESSION_STOP_GRACE_MS,
       maxRuns: config.SESSION_MAX_RUNS,
+      copy: config.SESSION_COPY,
+      onViewerWait: () => viewerFirst.viewerWaits(),
       chooseBackend: async () => (await hardware.choose(config.HWACCEL)).backend,
       encoderCaps: { nvenc: config.NVENC_SESSIONS, qsv: config.QSV_SESSIONS, vaapi: config.VAAPI_SESSIONS, videotoolbox: config.VIDEOTOOLBOX_SESSIONS },
     },
@@ -161,7 +165,7 @@ function view(job: Job<JobRequest>): JobState {
   };
 }
 
-async function runJob(deps: NodeAppDeps, request: JobRequest, context: { signal: AbortSignal; progress(f: number): void; warn(m: string): void }): Promise<JobResult> {
+async function runJob(deps: NodeAppDeps, request: JobRequest, context: { signal: AbortSignal; progress(f: number): void; warn(m: string): void }, viewerFirst: ViewerFirst): Promise<JobResult> {
   const { config, storage, hardware } = deps;
   await mkdir(config.WORK_DIR, { recursive: true });
   let download: string | null = null;
@@ -182,6 +186,8 @@ async function runJob(deps: NodeAppDeps, request: JobRequest, context: { signal:
       segmentType: request.segmentType ?? config.SEGMENT_TYPE,
       ladder: request.ladder ?? config.LADDER,
       probeTimeoutMs: config.PROBE_TIMEOUT_MS,
+      niceness: config.JOB_NICE,
+      onEncoder: (run) => viewerFirst.jobRun(run),
       ...(config.THUMBNAIL_INTERVAL_SECONDS ? { thumbnails: { intervalSec: config.THUMBNAIL_INTERVAL_SECONDS } } : {}),
       signal: context.signal,
       onProgress: (p) => p.fraction !== undefined && context.progress(p.fraction * 0.95),

@@ -28,6 +28,9 @@ export const NodeConfigSchema = z.object({
   VAAPI_SESSIONS: int(1, 64).default(4),
   VIDEOTOOLBOX_SESSIONS: int(1, 64).default(2),
   JOB_CONCURRENCY: int(1, 64).default(1),
+  /** CPU niceness of packaging jobs' ffmpeg (0-19): on-demand sessions, which viewers wait on, run at
+   *  the node's own priority and get the cores first; 0 treats both alike. */
+  JOB_NICE: int(0, 19).default(10),
   QUEUE_LIMIT: int(1, 100_000).default(100),
   JOB_RETRIES: int(0, 10).default(2),
   RETRY_BASE_MS: int(0, 600_000).default(2000),
@@ -45,6 +48,8 @@ export const NodeConfigSchema = z.object({
   /** On-demand sessions: the one inactivity timeout; a session stops when its last lease lapses. */
   SESSION_INACTIVITY_SECONDS: z.coerce.number().min(1).max(86_400).default(120),
   SESSION_MAX: int(1, 1000).default(4),
+  /** A browser-safe source (H.264 8-bit 4:2:0) plays from a remux at its own size, at once; false: sessions always encode. */
+  SESSION_COPY: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
   /** Rendition height of a session (never above the source). */
   SESSION_PROFILE: int(144, 2160).default(720),
   /** How long a segment request waits for a segment the encoder will reach soon. */

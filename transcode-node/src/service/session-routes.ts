@@ -65,7 +65,17 @@ export function sessionRoutes(registry: SessionRegistry, storage: StorageDriver,
 
   app.get(`/:id/${MASTER_PLAYLIST}`, (c) => c.body(find(c.req.param("id")).masterPlaylist(), 200, { "Content-Type": "application/vnd.apple.mpegurl", "Cache-Control": "no-cache" }));
 
-  app.get(`/:id/:rendition/${MEDIA_PLAYLIST}`, (c) => c.body(find(c.req.param("id")).mediaPlaylist(), 200, { "Content-Type": "application/vnd.apple.mpegurl", "Cache-Control": "no-cache" }));
+  app.get(`/:id/:rendition/${MEDIA_PLAYLIST}`, async (c) => {
+    const session = find(c.req.param("id"));
+    let playlist: string;
+    try {
+      playlist = await session.mediaPlaylist(); // a copy-mode session's waits (bounded) for its remux
+    } catch (error) {
+      if (error instanceof SegmentNotReadyError) return c.json({ error: { code: "not_ready", message: "the playlist is not ready yet" } }, 503, { "Retry-After": "1", "Cache-Control": "no-store" });
+      throw codedError(422, "unreadable_source", redactPaths((error as Error).message));
+    }
+    return c.body(playlist, 200, { "Content-Type": "application/vnd.apple.mpegurl", "Cache-Control": "no-cache" });
+  });
 
   app.get("/:id/:rendition/:file", async (c) => {
     const session = find(c.req.param("id"));

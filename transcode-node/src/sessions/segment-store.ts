@@ -18,8 +18,9 @@ export interface SegmentStoreInit {
   storage: StorageDriver;
   workDir: string;
   profile: SessionProfile;
-  /** Media segments; with the init segment, `segments + 1` files make the package. */
-  segments: number;
+  /** Media segments; with the init segment, `segments + 1` files make the package (asked each time:
+   *  a copy-mode session learns its count when the remux is done). */
+  segments: () => number;
   /** False once the session stopped: nothing more is stored. */
   storing: () => boolean;
   /** Called once, when every file is stored and the session still runs. */
@@ -63,9 +64,23 @@ export class SegmentStore {
       if (!(await stat(path).catch(() => null))) return;
       await this.init.storage.put(this.keyOf(index), await readFile(path));
       this.stored.add(index);
-      if (this.stored.size === this.init.segments + 1) await this.init.onAllStored(prefix);
+      await this.completeIfAll(prefix);
     });
     this.persisting.catch((error: Error) => console.warn(`session ${this.init.sessionId}: storing segment ${index} failed: ${error.message}`));
+  }
+
+  /** Looks again whether every file is stored (the count may have become known after the last copy). */
+  recheck(): void {
+    const prefix = this.prefixValue;
+    if (prefix) this.persisting = this.persisting.then(() => this.completeIfAll(prefix));
+  }
+
+  private completed = false;
+
+  private async completeIfAll(prefix: string): Promise<void> {
+    if (this.completed || this.stored.size !== this.init.segments() + 1) return;
+    this.completed = true;
+    await this.init.onAllStored(prefix);
   }
 
   /** Resolves when every queued copy is done (or failed). */

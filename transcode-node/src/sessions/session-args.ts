@@ -65,3 +65,31 @@ export function buildSessionArgs(e: SessionEncode): string[] {
   );
   return args;
 }
+
+export interface SessionCopy {
+  input: string;
+  inputFormat?: string;
+  outDir: string;
+  segmentSeconds: number;
+  hasAudio: boolean;
+  /** AAC the browser plays is copied too; anything else becomes AAC stereo (cheap next to video). */
+  copyAudio: boolean;
+}
+
+/**
+ * A copy-mode session's one run: a browser-safe source remuxed, video copied, from the start to the
+ * end in one go (no seeks: a copy cuts at the source's keyframes, so it cannot restart on our grid,
+ * and it runs at disk speed anyway). Segments are cut at the first keyframe past each multiple of
+ * `segmentSeconds`; the playlist ffmpeg writes holds their real durations.
+ */
+export function buildCopySessionArgs(e: SessionCopy): string[] {
+  return [
+    ...FFMPEG_HEADER,
+    ...inputSection({ input: e.input, backend: "software", fullDevice: false, ...(e.inputFormat ? { format: e.inputFormat } : {}) }),
+    "-map", "0:v:0", ...(e.hasAudio ? ["-map", "0:a:0"] : []),
+    "-c:v", "copy", ...(e.hasAudio ? (e.copyAudio ? ["-c:a", "copy"] : aacArgs(128, 2, 48000)) : []),
+    ...hlsMuxerArgs({ segmentSeconds: e.segmentSeconds, playlistType: "vod", segmentType: "fmp4", initFilename: INIT_SEGMENT }),
+    "-hls_segment_filename", `${e.outDir}/${ffmpegSegmentPattern()}`,
+    `${e.outDir}/${SESSION_PLAYLIST}`,
+  ];
+}

@@ -14,6 +14,8 @@ export interface SessionPackage {
   profile: { name: string; width: number; height: number; fps: number; maxBitrateKbps: number };
   /** Poster and thumbnails made from the session's rendition (session-thumbnails.ts), when they could be. */
   thumbnails?: PackageMeta["thumbnails"];
+  /** Set for a copy-mode session: the source's codecs (nothing was encoded). */
+  codecs?: string;
 }
 
 export function buildSessionMeta(p: SessionPackage, createdAt: Date): PackageMeta {
@@ -31,7 +33,7 @@ export function buildSessionMeta(p: SessionPackage, createdAt: Date): PackageMet
     segmentSeconds: p.segmentSeconds,
     segmentType: "fmp4",
     backend: p.backend,
-    encoder: ENCODER_OF[p.backend],
+    encoder: p.codecs ? null : ENCODER_OF[p.backend],
     warnings: [],
     renditions: [
       {
@@ -43,11 +45,11 @@ export function buildSessionMeta(p: SessionPackage, createdAt: Date): PackageMet
         averageBps: bitrate,
         segments: p.segments,
         durationSec: p.source.durationSec,
-        codecs: sessionCodecs(p.hasAudio),
+        codecs: p.codecs ?? sessionCodecs(p.hasAudio),
         width: p.profile.width,
         height: p.profile.height,
         frameRate: p.profile.fps,
-        mode: "transcode",
+        mode: p.codecs ? "copy" : "transcode",
       },
     ],
     thumbnails: p.thumbnails ?? null,

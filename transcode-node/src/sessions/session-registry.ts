@@ -9,7 +9,9 @@ import { MediaInputError } from "../errors.ts";
 import { demuxerFor } from "../input-policy.ts";
 import { sha256FileIdle } from "../hash.ts";
 import type { Backend } from "../hw-backends.ts";
-import { bitrateFor, planPackage } from "../plan.ts";
+import { avcCodecFromProbe } from "../master-playlist.ts";
+import type { MediaInfo } from "../media-info.ts";
+import { bitrateFor, planPackage, type PackagePlan } from "../plan.ts";
 import { probe } from "../probe.ts";
 import { downloadSource } from "../source-download.ts";
 import { Session, type SessionEvent, type SessionProfile, type SessionTiming } from "./session.ts";
@@ -24,6 +26,12 @@ export interface SessionSettings extends SessionTiming {
   probeTimeoutMs: number;
   /** The encoder backend for a new session (the hardware registry's choice). */
   chooseBackend?: () => Promise<Backend>;
+  /** SESSION_COPY: a browser-safe source (H.264 8-bit 4:2:0, AAC or re-encoded audio) plays from a
+   *  remux at its own size, whatever the profile; false: every session encodes. Default true. */
+  copy?: boolean;
+  /** Called when a viewer starts waiting on a segment; returns the call for when it stops (the
+   *  service holds its packaging jobs meanwhile). */
+  onViewerWait?: () => () => void;
   /** Sessions one encoder may run at once (consumer NVENC allows only a few); unset: SESSION_MAX. */
   encoderCaps?: Partial<Record<Backend, number>>;
 }
@@ -33,6 +41,25 @@ export type SessionSource = NodeSource;
 /** The source's file name as meta.json records it: the path's or the storage key's last part. */
 function sourceName(source: SessionSource): string {
   return basename("path" in source ? source.path : source.storageKey);
+}
+
+/**
+ * The plan of a copy-mode session, when the source allows one: its video is browser-safe at its own
+ * size (planPackage's top rung says "copy" with a ladder of the source's own height), so a remux
+ * plays at once and no encoder is needed. Its codecs and bitrate are the source's.
+ */
+function copyPlan(info: MediaInfo, segmentSeconds: number): { plan: PackagePlan; codecs: string; bitrateKbps: number } | undefined {
+  const video = info.video;
+  if (!video || video.height < 16 || video.height > 4320) return undefined;
+  const plan = planPackage(info, { ladder: [video.height], maxWidth: Math.max(video.width, 1), segmentSeconds });
+  if (plan.video?.renditions[0]?.mode !== "copy") return undefined;
+  const audio = plan.audio ? (plan.audio.mode === "copy" ? plan.audio.codecs : "mp4a.40.2") : undefined;
+  const bps = video.bitRate ?? info.bitRate;
+  return {
+    plan,
+    codecs: [avcCodecFromProbe(video.profile, video.level), ...(audio ? [audio] : [])].join(","),
+    bitrateKbps: bps ? Math.ceil(bps / 1000) : bitrateFor(video.height),
+  };
 }
 
 export class CapacityError extends Error {
@@ -158,11 +185,12 @@ export class SessionRegistry {
       const input = await this.localInput(id, source);
       const info = await probe(input, { timeoutMs: this.settings.probeTimeoutMs });
       if (!info.video) throw new MediaInputError("on-demand sessions need a video stream: this source is audio only");
-      const plan = planPackage(info, { ladder: [profileHeight], segmentSeconds: this.settings.segmentSeconds });
+      const copy = this.settings.copy === false ? undefined : copyPlan(info, this.settings.segmentSeconds);
+      const plan = copy?.plan ?? planPackage(info, { ladder: [profileHeight], segmentSeconds: this.settings.segmentSeconds });
       const rung = plan.video!.renditions[0]!;
-      // A session always encodes (the plan may say "copy" for a browser-safe source at its own size),
-      // into a folder of its own: its segments carry audio and video, unlike a packaging job's rungs.
-      const maxBitrateKbps = rung.maxBitrateKbps || bitrateFor(rung.height);
+      // A session has a folder of its own: its segments carry audio and video, unlike a packaging job's
+      // rungs. It encodes at the profile unless the source can be copied (then at the source's size).
+      const maxBitrateKbps = copy?.bitrateKbps ?? (rung.maxBitrateKbps || bitrateFor(rung.height));
       const profile: SessionProfile = { name: liveRenditionName(rung.name), width: rung.width, height: rung.height, fps: plan.video!.fps, maxBitrateKbps };
       const session = new Session({
         id,
@@ -182,6 +210,8 @@ export class SessionRegistry {
           return sha256FileIdle(input, { signal: controller.signal });
         },
         encode: { backend, inputFormat: demuxerFor(info.formatName), video: plan.video! },
+        ...(copy ? { copy: { copyAudio: plan.audio?.mode === "copy", codecs: copy.codecs } } : {}),
+        ...(this.settings.onViewerWait ? { onViewerWait: this.settings.onViewerWait } : {}),
         onEvent: (event) => {
           for (const listener of this.listeners.get(id) ?? []) listener(event);
         },

@@ -17,6 +17,7 @@ import { mkdir, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { INIT_SEGMENT, MASTER_PLAYLIST, MEDIA_PLAYLIST, META_FILE, parseSegmentName, SEGMENT_NAME, segmentName, type Backend, type NodeSessionState, type PackageMeta, type StorageDriver } from "@edgestream/contracts";
 import { CancelledError } from "../errors.ts";
+import { CopyRun, type CopyResult } from "./copy-run.ts";
 import { launchRun, park, wake, type EncoderRun } from "./encoder-run.ts";
 import { doneStretches, endsAtStored, INIT_INDEX, keepAhead, onRunExit, planStart, segmentsAhead, steer, type Snapshot } from "./scheduler.ts";
 import type { SessionEncode } from "./session-args.ts";
@@ -72,6 +73,11 @@ export interface SessionInit {
    *  hashing a large source never competes with the encoder for the first play. */
   storagePrefix: () => Promise<string>;
   encode?: Pick<SessionEncode, "backend" | "device" | "inputFormat" | "video">;
+  /** Copy mode: a browser-safe source is remuxed, not encoded (copy-run.ts); `codecs` is the source's. */
+  copy?: { copyAudio: boolean; codecs: string };
+  /** A viewer starts waiting on this session; the returned function says it stopped (the node holds
+   *  its packaging jobs meanwhile: service/viewer-first.ts). */
+  onViewerWait?: () => () => void;
   onEvent?: (event: SessionEvent) => void;
 }
 
@@ -85,7 +91,8 @@ export class SegmentNotReadyError extends Error {
 export class Session {
   readonly id: string;
   readonly key: string;
-  readonly segments: number;
+  /** From the duration on our grid; in copy mode, from ffmpeg's playlist once the remux is done. */
+  segments: number;
   status: SessionStatus = "running";
   error: string | undefined;
   speed = 0;
@@ -99,6 +106,8 @@ export class Session {
   private watcher: FSWatcher | null = null;
   private readonly store: SegmentStore;
   private hashing = false;
+  /** Copy mode: the one remux. */
+  private copyRun: CopyRun | undefined;
 
   constructor(private readonly init: SessionInit) {
     this.id = init.id;
@@ -109,7 +118,8 @@ export class Session {
       storage: init.storage,
       workDir: init.workDir,
       profile: init.profile,
-      segments: this.segments,
+      // A copy's segment count is only known once the remux is done: nothing completes before.
+      segments: () => (this.init.copy && !this.copyRun?.result ? Number.POSITIVE_INFINITY : this.segments),
       storing: () => this.status !== "stopped",
       onAllStored: (prefix) => (this.status === "running" ? this.complete(prefix) : Promise.resolve()),
     });
@@ -146,7 +156,8 @@ export class Session {
     await mkdir(this.init.workDir, { recursive: true });
     this.watcher = watch(this.init.workDir, () => void this.scan());
     this.touch(lease, now);
-    this.startRun(0);
+    if (this.init.copy) this.startCopy(now);
+    else this.startRun(0);
   }
 
   touch(lease: string, now: number): void {
@@ -169,18 +180,21 @@ export class Session {
     return this.leases.size === 0;
   }
 
-  mediaPlaylist(): string {
+  /** The full VOD playlist; in copy mode ffmpeg's own, once the remux is done (a bounded wait). */
+  async mediaPlaylist(): Promise<string> {
+    if (this.init.copy) return (await this.copyDone(0)).playlist;
     return buildSessionMediaPlaylist(this.init.durationSec, this.init.segmentSeconds);
   }
 
   masterPlaylist(): string {
     const { name, width, height, maxBitrateKbps } = this.init.profile;
-    return buildSessionMasterPlaylist(name, maxBitrateKbps * 1000, width, height, this.init.hasAudio);
+    return buildSessionMasterPlaylist(name, maxBitrateKbps * 1000, width, height, this.init.hasAudio, this.init.copy?.codecs);
   }
 
   /** Where segment `index` (or the init segment, -1) can be read: a local file or a storage key. */
   async locate(index: number, lease = ""): Promise<{ path: string } | { storageKey: string }> {
     if (this.status === "failed") throw new Error(this.error ?? "the session failed");
+    if (this.init.copy) await this.copyDone(index);
     if (index !== INIT_INDEX && (index < 0 || index >= this.segments)) throw new RangeError(`no segment ${index}`);
     if (index >= 0) this.positions.set(lease, index);
     if (!this.finished.has(index) && this.store.stored.has(index) && this.store.prefix) return { storageKey: this.store.keyOf(index) };
@@ -226,6 +240,7 @@ export class Session {
 
   /** A request for segment `index` that is not finished: follow a run about to reach it, or start one. */
   private steer(index: number): void {
+    if (this.init.copy) return; // one run to the end: nothing to steer
     const decision = steer(this.snapshot(), index);
     if (decision.type === "start") this.startRun(decision.at);
     else if (decision.type === "follow") {
@@ -270,6 +285,40 @@ export class Session {
     );
   }
 
+  /** Copy mode: the one remux, source start to end; its playlist replaces our grid's when done. */
+  private startCopy(now: number): void {
+    const { input, workDir, segmentSeconds, hasAudio, copy } = this.init;
+    const format = this.init.encode?.inputFormat;
+    const spec = { input, outDir: workDir, segmentSeconds, hasAudio, copyAudio: copy!.copyAudio, ...(format ? { inputFormat: format } : {}) };
+    const run: CopyRun = new CopyRun(spec, now, (p) => (this.speed = p.speed), {
+      onDone: async (result) => {
+        this.runs = this.runs.filter((r) => r !== run.encoder);
+        this.segments = result.segments;
+        await this.scan();
+        this.store.recheck();
+      },
+      onFailed: (error) => {
+        this.runs = this.runs.filter((r) => r !== run.encoder);
+        if (this.status === "running") this.fail(`the source could not be remuxed: ${error.message}`);
+      },
+    });
+    this.copyRun = run;
+    this.runs.push(run.encoder);
+  }
+
+  /** Waits (bounded like any segment request, holding the node's jobs meanwhile) for the remux. */
+  private async copyDone(index: number): Promise<CopyResult> {
+    const served = this.copyRun!.result ? undefined : this.init.onViewerWait?.();
+    try {
+      return await this.copyRun!.done(this.init.timing.waitMs, () => new SegmentNotReadyError(index));
+    } catch (error) {
+      if (error instanceof SegmentNotReadyError) throw error;
+      throw new Error(this.error ?? (error as Error).message);
+    } finally {
+      served?.();
+    }
+  }
+
   private async onRunExit(encoder: EncoderRun, error: Error | null): Promise<void> {
     if (!this.runs.includes(encoder)) return; // made way for another run, finished its stretch, or stopped
     await this.scan();
@@ -282,6 +331,7 @@ export class Session {
   }
 
   private keepAhead(): void {
+    if (this.init.copy) return; // a remux is not worth parking
     const plan = keepAhead(this.snapshot());
     for (const r of plan.park) park(r);
     for (const r of plan.wake) wake(r);
@@ -320,7 +370,7 @@ export class Session {
       }
     }
     // A run whose stretch is done (another run, or stored work, took over the rest) made way.
-    this.kill(doneStretches(this.snapshot()));
+    if (!this.init.copy) this.kill(doneStretches(this.snapshot()));
     this.keepAhead();
   }
 
@@ -328,8 +378,10 @@ export class Session {
     return new Promise((resolve, reject) => {
       const set = this.waiters.get(index) ?? new Set();
       this.waiters.set(index, set);
+      const served = this.init.onViewerWait?.();
       const done = () => {
         clearTimeout(timer);
+        served?.();
         set.delete(done);
         if (this.finished.has(index)) resolve();
         else if (this.status === "failed") reject(new Error(this.error));
@@ -371,12 +423,13 @@ export class Session {
     // A job's package already there keeps its own thumbnails; otherwise this one gets a poster and thumbnails too.
     const thumbnails = (await storage.head(`${prefix}/${MASTER_PLAYLIST}`))
       ? null
-      : await makeSessionThumbnails({ storage, prefix, workDir: this.init.workDir, profile, segments: this.segments, segmentSeconds, durationSec: this.init.durationSec, mediaPlaylist: this.mediaPlaylist() }).catch((error: Error) => {
+      : await makeSessionThumbnails({ storage, prefix, workDir: this.init.workDir, profile, segments: this.segments, segmentSeconds, durationSec: this.init.durationSec, mediaPlaylist: await this.mediaPlaylist() }).catch((error: Error) => {
           console.warn(`session ${this.id}: no thumbnails for the finished package: ${error.message}`);
           return null;
         });
-    const meta = buildSessionMeta({ sha256: prefix, source, segmentSeconds, segments: this.segments, backend: this.backend, hasAudio, profile, thumbnails }, new Date());
-    const published = await publishSessionPackage({ storage, prefix, profile, meta, mediaPlaylist: this.mediaPlaylist(), masterPlaylist: this.masterPlaylist() });
+    const copy = this.init.copy ? { codecs: this.init.copy.codecs } : {};
+    const meta = buildSessionMeta({ sha256: prefix, source, segmentSeconds, segments: this.segments, backend: this.backend, hasAudio, profile, thumbnails, ...copy }, new Date());
+    const published = await publishSessionPackage({ storage, prefix, profile, meta, mediaPlaylist: await this.mediaPlaylist(), masterPlaylist: this.masterPlaylist() });
     this.status = "completed";
     if (published) this.emit({ type: "ManifestUpdated", storagePrefix: prefix });
     this.emit({ type: "TranscodeCompleted", storagePrefix: prefix });

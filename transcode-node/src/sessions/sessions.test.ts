@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { parsePackageMeta, segmentName } from "@edgestream/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ffprobeJson, videoPackets } from "../../../tests/helpers/media.ts";
-import { sha256File } from "../hash.ts";
+import { IDLE_HASH_COMMANDS, sha256File } from "../hash.ts";
 import { startNodeServer } from "../server.ts";
 import { PLAYLIST_MESSAGE } from "../input-policy.ts";
 import { generateTestPattern } from "../test-pattern.ts";
@@ -27,7 +27,7 @@ let short: string; // 6 s
 type Node = Awaited<ReturnType<typeof startNodeServer>>;
 
 function nodeEnv(name: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { NODE_SECRET: SECRET, PORT: "0", STORAGE_DIR: join(dir, name, "storage"), WORK_DIR: join(dir, name, "work"), SOURCE_DIR: dir, HWACCEL: "software", SESSION_PROFILE: "144", ...extra };
+  return { NODE_SECRET: SECRET, PORT: "0", STORAGE_DIR: join(dir, name, "storage"), WORK_DIR: join(dir, name, "work"), SOURCE_DIR: dir, HWACCEL: "software", SESSION_PROFILE: "144", SESSION_COPY: "false", ...extra }; // these tests drive the encoder scheduler: copy mode is copy-session.test.ts
 }
 
 async function startSession(node: { url: string }, source: string, lease: string) {
@@ -264,7 +264,7 @@ describe("an HDR source through a session", () => {
 });
 
 describe("session lifecycle", () => {
-  it("stops hashing its source when it stops: no sha256sum child and no reads a second later", async () => {
+  it("stops hashing its source when it stops: no hashing child and no reads a second later", async () => {
     // A real 6 s clip (index first) followed by 4 GiB of sparse zeros: it plays, and hashing it takes long.
     const big = join(dir, "big.mp4");
     await generateTestPattern(big, { seconds: 6, width: 160, height: 90, fps: FPS });
@@ -275,7 +275,7 @@ describe("session lifecycle", () => {
       const { body } = await startSession(node, big, "viewer-1");
       const hashing = async () => {
         const names = await Promise.all((await childPids()).map(commandOf));
-        return names.filter((n) => n === "sha256sum" || n === "nice");
+        return names.filter((n) => IDLE_HASH_COMMANDS.has(n ?? ""));
       };
       await until(async () => ((await hashing()).length > 0 ? true : undefined), 300, 50); // hashing begins after the first segment
       expect((await fetch(`${node.url}/v1/sessions/${body.id}?lease=viewer-1`, { method: "DELETE", headers: AUTH })).status).toBe(204);

@@ -35,7 +35,7 @@ export function sessionCodecs(hasAudio: boolean): string {
   return hasAudio ? "avc1.640028,mp4a.40.2" : "avc1.640028";
 }
 
-export function buildSessionMasterPlaylist(rendition: string, bandwidth: number, width: number, height: number, hasAudio: boolean): string {
-  const codecs = sessionCodecs(hasAudio);
+/** `codecs`: a copy-mode session's, from its source; an encoding session's are sessionCodecs(). */
+export function buildSessionMasterPlaylist(rendition: string, bandwidth: number, width: number, height: number, hasAudio: boolean, codecs = sessionCodecs(hasAudio)): string {
   return `#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-STREAM-INF:BANDWIDTH=${bandwidth},RESOLUTION=${width}x${height},CODECS="${codecs}"\n${rendition}/${MEDIA_PLAYLIST}\n`;
 }

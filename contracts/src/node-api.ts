@@ -119,7 +119,7 @@ export const NodeReportSchema = z
     /** Whether one of them is a hardware encoder: transcodes go to such a node first. */
     hardware: z.boolean(),
     slots: z.array(DeviceSlotsSchema).max(16),
-    /** Video ids of the fleet jobs running on the node, and ids of its open sessions (a node session does not know its video). */
+    /** Video ids of the fleet jobs running on the node, and of the videos its open sessions serve (as the worker named them in SessionStart.videoId). */
     runningJobs: VideoIds,
     runningSessions: VideoIds,
     /** One-minute load average over the CPU count. */

@@ -7,6 +7,7 @@ import { createClient } from "@libsql/client";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { TEST_SECRETS, tempDataDir } from "../helpers/stack.ts";
 import { freePort } from "../../worker/src/testing/free-port.ts";
+import { until } from "../helpers/processes.ts";
 import { startChild, type Child } from "./child-process.ts";
 
 const children: Child[] = [];
@@ -94,7 +95,7 @@ describe("an upload cut off halfway", () => {
     expect(((await list.json()) as { videos: { id: string }[] }).videos.map((v) => v.id)).toEqual([whole.id]);
   });
 
-  it("when the client goes away mid-body: the worker removes the partial file and creates no row", async () => {
+  it("when the client goes away mid-body: the worker removes the partial file, creates no row and logs one short line, no unhandled error", async () => {
     const dataDir = await tempDataDir("faults-upload");
     dirs.push(dataDir);
     const worker = await startWorker(dataDir, await freePort());
@@ -106,5 +107,9 @@ describe("an upload cut off halfway", () => {
     expect(await videoRows(dataDir)).toEqual([]);
     const health = await fetch(`${worker.url}/healthz`);
     expect(health.status).toBe(200);
+    // A client going away is not a server error: whichever line the worker logs about it, it is this one.
+    const [line] = await until(async () => /^.*(unhandled error|upload \S+ cancelled).*$/m.exec(worker.child.output()) ?? undefined, "the worker's line about the upload");
+    expect(line).toMatch(/^upload \S+ cancelled by the client before its last byte; the partial source was removed$/);
+    expect(worker.child.output()).not.toMatch(/unhandled|ECONNRESET|aborted/);
   });
 });

@@ -13,7 +13,12 @@ export function tempDataDir(label: string): Promise<string> {
   return mkdtemp(join(tmpdir(), `edgestream-${label}-`));
 }
 
-/** The same token with one character in the middle of its MAC changed (every bit of it counts). */
+/**
+ * The same token with one character in the middle of its MAC changed to a different one. A 32-byte
+ * MAC is 43 base64url characters whose last one has 2 spare bits; the 10th from the end carries
+ * only MAC bits, so the decoded MAC always differs (overwriting the tail, e.g. with "xx", can be a
+ * no-op when the tail already spells the same bits).
+ */
 export function tamper(token: string): string {
   const at = token.length - 10;
   return token.slice(0, at) + (token[at] === "A" ? "B" : "A") + token.slice(at + 1);

@@ -125,6 +125,14 @@ describe("segments shared across viewers (Node, S3)", () => {
     expect(s3Reads(file)).toBe(1);
   }, 60_000);
 
+  it("with the cache off (SEGMENT_CACHE_MAX_BYTES=0) passes each Range to S3 and answers exactly the bytes asked, bytes=0-0 included", async () => {
+    const worker = await startWorker({ SEGMENT_CACHE_MAX_BYTES: "0" });
+    const manifest = await viewerManifest(worker, "uncached-seeker");
+    const [file, bytes] = [...segments].find(([name]) => name.endsWith(".m4s"))!;
+    await expectRangesServed(fileUrl(manifest, file), bytes);
+    expect(s3Reads(file)).toBeGreaterThanOrEqual(5); // one ranged read per case: nothing was cached
+  }, 60_000);
+
   it("gives every waiting viewer the storage error and caches nothing: the next request reads S3 again", async () => {
     const worker = await startWorker();
     const manifest = await viewerManifest(worker, "unlucky");

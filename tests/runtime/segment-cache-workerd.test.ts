@@ -91,7 +91,7 @@ describe("segments shared across viewers (workerd: R2 behind the Cache API)", ()
     expect(await readsOf(file)).toBe(reads);
   }, 60_000);
 
-  it("gives every waiting viewer the failed read's error and caches nothing: the next request reads R2 again", async () => {
+  it("gives every waiting viewer the failed read's 503 storage_unavailable and caches nothing: the next request reads R2 again", async () => {
     const [file, bytes] = segments[0]!;
     const key = `${clip.sha}/${file}`;
     // This test's segment must be cold: the 50-viewer test above read every one, so use a copy.
@@ -103,8 +103,8 @@ describe("segments shared across viewers (workerd: R2 behind the Cache API)", ()
     expect((await fetch(`${url}/__test/fail-r2-gets?key=${copy}/${file}&count=1`, { method: "POST" })).status).toBe(204);
     const failed = await Promise.all(Array.from({ length: 5 }, () => fetch(fileUrl(token, file))));
     for (const response of failed) {
-      expect([response.status, response.headers.get("cache-control")]).toEqual([500, "no-store"]);
-      expect(await response.json()).toMatchObject({ error: { code: "internal" } });
+      expect([response.status, response.headers.get("cache-control"), response.headers.get("retry-after")]).toEqual([503, "no-store", "5"]);
+      expect(await response.json()).toMatchObject({ error: { code: "storage_unavailable" } });
     }
     expect((await r2Gets())[`${copy}/${file}`]).toBe(1);
     for (let i = 0; i < 2; i++) {

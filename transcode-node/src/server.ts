@@ -49,14 +49,14 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
       sessionCaps: { nvenc: config.NVENC_SESSIONS, qsv: config.QSV_SESSIONS, vaapi: config.VAAPI_SESSIONS, videotoolbox: config.VIDEOTOOLBOX_SESSIONS },
     });
   void hardware.detectAll(); // detect at start-up so /healthz answers at once
-  const { app, queue, sessions } = createNodeApp({ config, storage, hardware, metrics: createMetrics() });
+  const { app, queue, sessions, sessionVideos } = createNodeApp({ config, storage, hardware, metrics: createMetrics() });
   const server = await new Promise<ReturnType<typeof serve>>((ok, fail) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => ok(s));
     s.once("error", fail);
   });
   const { port } = server.address() as AddressInfo;
   const fleet = config.WORKER_URL && config.NODE_REGISTRATION_SECRET
-    ? new FleetAgent({ config: { ...config, WORKER_URL: config.WORKER_URL, NODE_REGISTRATION_SECRET: config.NODE_REGISTRATION_SECRET }, queue, sessions, hardware, storage })
+    ? new FleetAgent({ config: { ...config, WORKER_URL: config.WORKER_URL, NODE_REGISTRATION_SECRET: config.NODE_REGISTRATION_SECRET }, queue, sessions, sessionVideos, hardware, storage })
     : undefined;
   fleet?.start();
   return {

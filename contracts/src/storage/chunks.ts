@@ -34,3 +34,37 @@ export function asStream(body: ReadableStream<Uint8Array> | Uint8Array | string)
   if (body instanceof Uint8Array) return new Blob([body as Uint8Array<ArrayBuffer>]).stream();
   return body;
 }
+
+/**
+ * Bytes [skip, skip + take) of a stream, reading no further than needed and then cancelling it:
+ * how the S3 driver trims a backend's answer that holds more than the range asked.
+ */
+export function sliceStream(stream: ReadableStream<Uint8Array>, skip: number, take: number): ReadableStream<Uint8Array> {
+  const reader = stream.getReader();
+  let toSkip = skip;
+  let left = take;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      for (;;) {
+        if (left === 0) {
+          controller.close();
+          await reader.cancel();
+          return;
+        }
+        const { done, value } = await reader.read();
+        if (done) {
+          controller.error(new Error(`the body ended ${left} bytes short of the range`));
+          return;
+        }
+        const dropped = Math.min(toSkip, value.byteLength);
+        toSkip -= dropped;
+        const piece = value.subarray(dropped, dropped + Math.min(left, value.byteLength - dropped));
+        if (piece.byteLength === 0) continue;
+        left -= piece.byteLength;
+        controller.enqueue(piece);
+        return;
+      }
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+}

@@ -1,7 +1,9 @@
 // Cloudflare R2 through its Worker binding. Streams of unknown length go up as a multipart upload
 // (the binding's put() needs a known length for a stream), one part in memory at a time.
+// A missing object is null; a binding call that throws (R2 failing or rate-limiting) is a
+// StorageUnavailableError, as the S3 driver's exhausted retries are, so routes answer 503.
 import { asStream, chunkStream } from "./chunks.ts";
-import { assertSafeKey, resolveRange, type RangeRequest, type StorageDriver, type StoredObject } from "./driver.ts";
+import { assertSafeKey, resolveRange, StorageUnavailableError, type RangeRequest, type StorageDriver, type StoredObject } from "./driver.ts";
 
 /** The part of the R2Bucket binding this driver uses (structural, so no Workers types are needed). */
 export interface R2BucketLike {
@@ -19,6 +21,14 @@ export interface R2BucketLike {
 
 const PART_SIZE = 8 * 1024 * 1024;
 
+async function r2<T>(what: string, key: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw new StorageUnavailableError(`R2 ${what} of ${key} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 export function createR2Storage(bucket: R2BucketLike, partSize = PART_SIZE): StorageDriver {
   return {
     name: "r2",
@@ -26,41 +36,42 @@ export function createR2Storage(bucket: R2BucketLike, partSize = PART_SIZE): Sto
     async get(key, options: { range?: RangeRequest } = {}): Promise<StoredObject | null> {
       assertSafeKey(key);
       if (!options.range) {
-        const object = await bucket.get(key);
+        const object = await r2("get", key, () => bucket.get(key));
         return object ? { body: object.body, size: object.size, etag: object.httpEtag } : null;
       }
       // Resolve the range against the real size first: R2 answers past-the-end ranges inconsistently.
-      const head = await bucket.head(key);
+      const head = await r2("head", key, () => bucket.head(key));
       if (!head) return null;
       const range = resolveRange(options.range, head.size);
-      const object = await bucket.get(key, { range });
+      const object = await r2("get", key, () => bucket.get(key, { range }));
       return object ? { body: object.body, size: object.size, range, etag: object.httpEtag } : null;
     },
 
     async head(key) {
       assertSafeKey(key);
-      const object = await bucket.head(key);
+      const object = await r2("head", key, () => bucket.head(key));
       return object ? { size: object.size, etag: object.httpEtag } : null;
     },
 
     async put(key, body) {
       assertSafeKey(key);
       if (typeof body === "string" || body instanceof Uint8Array) {
-        await bucket.put(key, body);
+        await r2("put", key, () => bucket.put(key, body));
         return;
       }
       const parts = chunkStream(asStream(body), partSize);
       const first = await parts.next();
       const second = first.done ? undefined : await parts.next();
       if (first.done || second?.done) {
-        await bucket.put(key, first.done ? new Uint8Array() : first.value);
+        await r2("put", key, () => bucket.put(key, first.done ? new Uint8Array() : first.value));
         return;
       }
-      const upload = await bucket.createMultipartUpload(key);
+      const upload = await r2("multipart upload", key, () => bucket.createMultipartUpload(key));
+      const uploadPart = (n: number, part: Uint8Array) => r2(`part ${n} upload`, key, () => upload.uploadPart(n, part));
       try {
-        const uploaded = [await upload.uploadPart(1, first.value), await upload.uploadPart(2, second!.value)];
-        for await (const part of parts) uploaded.push(await upload.uploadPart(uploaded.length + 1, part));
-        await upload.complete(uploaded);
+        const uploaded = [await uploadPart(1, first.value), await uploadPart(2, second!.value)];
+        for await (const part of parts) uploaded.push(await uploadPart(uploaded.length + 1, part));
+        await r2("multipart completion", key, () => upload.complete(uploaded));
       } catch (error) {
         await upload.abort().catch(() => {});
         throw error;
@@ -69,7 +80,7 @@ export function createR2Storage(bucket: R2BucketLike, partSize = PART_SIZE): Sto
 
     async delete(key) {
       assertSafeKey(key);
-      await bucket.delete(key);
+      await r2("delete", key, () => bucket.delete(key));
     },
 
     async list(prefix) {
@@ -77,7 +88,7 @@ export function createR2Storage(bucket: R2BucketLike, partSize = PART_SIZE): Sto
       const keys: string[] = [];
       let cursor: string | undefined;
       do {
-        const page = await bucket.list(cursor ? { prefix: folder, cursor } : { prefix: folder });
+        const page = await r2("listing", folder, () => bucket.list(cursor ? { prefix: folder, cursor } : { prefix: folder }));
         keys.push(...page.objects.map((o) => o.key));
         cursor = page.truncated ? page.cursor : undefined;
       } while (cursor);

@@ -4,7 +4,7 @@
 // exponential backoff on 5xx, 429 and dropped connections; POSTs (starting or completing a multipart
 // upload) are sent once. What still fails that way is a StorageUnavailableError.
 import { AwsClient } from "aws4fetch";
-import { chunkStream, asStream } from "./chunks.ts";
+import { asStream, chunkStream, sliceStream } from "./chunks.ts";
 import {
   assertSafeKey,
   RangeNotSatisfiableError,
@@ -143,13 +143,22 @@ export function createS3Storage(options: S3Options): StorageDriver {
       }
       if (!response.ok || !response.body) await fail(`GET ${key}`, response);
       const etag = response.headers.get("ETag") ?? undefined;
-      const contentRange = /bytes (\d+)-(\d+)\/(\d+)/.exec(response.headers.get("Content-Range") ?? "");
-      if (response.status === 206 && contentRange) {
-        const [, start, end, total] = contentRange;
-        return { body: response.body!, size: Number(total), range: { offset: Number(start), length: Number(end) - Number(start) + 1 }, ...(etag ? { etag } : {}) };
+      const contentRange = response.status === 206 ? /bytes (\d+)-(\d+)\/(\d+)/.exec(response.headers.get("Content-Range") ?? "") : null;
+      const size = Number(contentRange ? contentRange[3] : response.headers.get("Content-Length"));
+      // What came back: a 200 to a ranged request is the whole object, which HTTP allows.
+      const sent = contentRange ? { offset: Number(contentRange[1]), length: Number(contentRange[2]) - Number(contentRange[1]) + 1 } : { offset: 0, length: size };
+      if (!range) return { body: response.body!, size, ...(etag ? { etag } : {}) };
+      // Real S3 sends exactly the range asked; some compatible servers send more (s3rver answers
+      // bytes=0-0 with 206 and the whole object), so cut the answer down to the range.
+      const asked = resolveRange(range, size);
+      const covered = sent.offset <= asked.offset && asked.offset + asked.length <= sent.offset + sent.length;
+      if (!covered) {
+        await response.body!.cancel();
+        throw new Error(`S3 GET ${key} failed: asked for bytes ${asked.offset}+${asked.length}, got ${sent.offset}+${sent.length}`);
       }
-      // 200 to a ranged request: the server ignored Range and sent everything, which HTTP allows.
-      return { body: response.body!, size: Number(response.headers.get("Content-Length")), ...(etag ? { etag } : {}) };
+      const exact = sent.offset === asked.offset && sent.length === asked.length;
+      const body = exact ? response.body! : sliceStream(response.body!, asked.offset - sent.offset, asked.length);
+      return { body, size, range: asked, ...(etag ? { etag } : {}) };
     },
 
     async head(key) {

@@ -33,6 +33,9 @@ export function describeStorageContract(name: string, driver: () => StorageDrive
       const part = await d.get("c3/seg.m4s", { range: { offset: 2, length: 3 } });
       expect(part).toMatchObject({ size: 10, range: { offset: 2, length: 3 } });
       expect(await new Response(part!.body).text()).toBe("234");
+      const first = await d.get("c3/seg.m4s", { range: { offset: 0, length: 1 } });
+      expect(first).toMatchObject({ size: 10, range: { offset: 0, length: 1 } });
+      expect(await new Response(first!.body).text()).toBe("0");
       const tail = await d.get("c3/seg.m4s", { range: { offset: 7 } });
       expect(tail?.range).toEqual({ offset: 7, length: 3 });
       expect(await new Response(tail!.body).text()).toBe("789");

@@ -10,6 +10,7 @@ import type { HardwareRegistry } from "../hw-registry.ts";
 import type { NodeConfig } from "../service/config.ts";
 import type { JobQueue } from "../service/job-queue.ts";
 import type { SessionRegistry } from "../sessions/session-registry.ts";
+import type { SessionVideos } from "./session-videos.ts";
 import { sourceNeedsTranscode } from "./source-needs-transcode.ts";
 import { createWorkerApi, LeaseLostError, WorkerApiError, type WorkerApi } from "./worker-api.ts";
 
@@ -17,6 +18,8 @@ export interface FleetAgentDeps {
   config: NodeConfig & { WORKER_URL: string; NODE_REGISTRATION_SECRET: string };
   queue: JobQueue<JobRequest>;
   sessions: SessionRegistry;
+  /** The videos those sessions serve, as the worker named them. */
+  sessionVideos: SessionVideos;
   hardware: HardwareRegistry;
   storage: StorageDriver;
   log?: (line: string) => void;
@@ -128,7 +131,7 @@ export class FleetAgent {
   }
 
   private async report(status: NodeReport["status"]): Promise<NodeReport> {
-    const { config, hardware, sessions } = this.deps;
+    const { config, hardware, sessions, sessionVideos } = this.deps;
     const { encoders } = await hardware.snapshot();
     const working = encoders.filter((e) => e.working && e.healthy);
     const { backend } = await hardware.choose(config.HWACCEL);
@@ -138,7 +141,7 @@ export class FleetAgent {
       hardware: working.length > 0,
       slots: [{ device: backend, jobs: status === "healthy" ? Math.max(0, config.JOB_CONCURRENCY - this.running.size) : 0, sessions: Math.max(0, config.SESSION_MAX - sessions.size) }],
       runningJobs: [...this.running.values()].map((job) => job.claim.videoId),
-      runningSessions: [...sessions.sessions()].map((session) => session.id),
+      runningSessions: sessionVideos.of(sessions.sessions()),
       load: Math.round((loadavg()[0]! / Math.max(1, cpus().length)) * 100) / 100,
     };
   }

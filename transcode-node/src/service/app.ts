@@ -17,6 +17,7 @@ import type { NodeMetrics } from "./metrics.ts";
 import { streamEvents } from "./event-stream.ts";
 import { errorBody } from "./http-error.ts";
 import { checkSourcePath, sourceRoots } from "./source-path.ts";
+import { SessionVideos } from "../fleet/session-videos.ts";
 import { SessionRegistry } from "../sessions/session-registry.ts";
 import { sessionRoutes } from "./session-routes.ts";
 import { ViewerFirst } from "./viewer-first.ts";
@@ -108,7 +109,8 @@ export function createNodeApp(deps: NodeAppDeps) {
   });
 
   const roots = sourceRoots(config);
-  app.route("/v1/sessions", sessionRoutes(sessions, storage, (path) => checkSourcePath(path, roots)));
+  const sessionVideos = new SessionVideos();
+  app.route("/v1/sessions", sessionRoutes(sessions, storage, (path) => checkSourcePath(path, roots), sessionVideos));
 
   app.post("/v1/jobs", async (c) => {
     const body = await c.req.json().catch(() => {
@@ -141,7 +143,7 @@ export function createNodeApp(deps: NodeAppDeps) {
     return streamEvents<JobEvent>(c, { snapshot: view(job), subscribe: (listener) => queue.subscribe(job.id, listener), done: () => TERMINAL.has(job.status) });
   });
 
-  return { app, queue, sessions };
+  return { app, queue, sessions, sessionVideos };
 }
 
 function findJob(queue: JobQueue<JobRequest>, id: string): Job<JobRequest> {

@@ -1,5 +1,5 @@
 // The session API on the node (behind the /v1 bearer check):
-//   POST   /v1/sessions {source, profile?, lease}      start or attach; 201 {id, …}; 503 + Retry-After at capacity
+//   POST   /v1/sessions {source, profile?, lease, videoId?}  start or attach; 201 {id, …}; 503 + Retry-After at capacity
 //   GET    /v1/sessions/:id                            state, progress, and the storage prefix once completed
 //   GET    /v1/sessions/:id/master.m3u8                the full playlists, from the start
 //   GET    /v1/sessions/:id/:rendition/index.m3u8
@@ -18,6 +18,7 @@ import { MediaInputError, redactPaths } from "../errors.ts";
 import { InputRefusedError } from "../input-policy.ts";
 import { SegmentNotReadyError, type Session, type SessionEvent } from "../sessions/session.ts";
 import { CapacityError, type SessionRegistry } from "../sessions/session-registry.ts";
+import type { SessionVideos } from "../fleet/session-videos.ts";
 import { streamEvents } from "./event-stream.ts";
 import { codedError } from "./http-error.ts";
 
@@ -36,7 +37,7 @@ function view(session: Session): NodeSessionState {
   };
 }
 
-export function sessionRoutes(registry: SessionRegistry, storage: StorageDriver, checkPath: (path: string) => Promise<void>) {
+export function sessionRoutes(registry: SessionRegistry, storage: StorageDriver, checkPath: (path: string) => Promise<void>, videos: SessionVideos) {
   const app = new Hono();
   const find = (id: string) => {
     const session = registry.get(id);
@@ -47,10 +48,11 @@ export function sessionRoutes(registry: SessionRegistry, storage: StorageDriver,
   app.post("/", async (c) => {
     const parsed = SessionStartSchema.safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) throw new HTTPException(400, { message: parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ") });
-    const { source, profile, lease } = parsed.data;
+    const { source, profile, lease, videoId } = parsed.data;
     if ("path" in source) await checkPath(source.path);
     try {
       const session = await registry.startOrAttach(source, lease, profile);
+      videos.note(session, videoId);
       return c.json(view(session), 201);
     } catch (error) {
       if (error instanceof CapacityError) return c.json({ error: { code: "at_capacity", message: error.message } }, 503, { "Retry-After": "10" });

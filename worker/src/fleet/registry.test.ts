@@ -80,4 +80,24 @@ describe("fleet registration and heartbeats", () => {
     expect(off.status).toBe(404);
     expect(await off.json()).toMatchObject({ error: { code: "no_fleet" } });
   });
+
+  it("DELETE refuses a node that still heartbeats (409: stop it first) and forgets a lost one", async () => {
+    let clock = 1_800_000_000;
+    t = await createTestApp(fleetEnv, () => clock);
+    const node = await registerTestNode(t.app.request.bind(t.app), "n1");
+    const remove = async () => t!.app.request(`/api/admin/nodes/${node.nodeId}`, { method: "DELETE", ...bearer(await t!.tokenFor("ops", ["admin"])) });
+
+    const alive = await remove();
+    expect(alive.status).toBe(409);
+    expect(await alive.json()).toEqual({ error: { code: "node_alive", message: "node n1 is healthy and still heartbeats: stop it (SIGTERM) first; only a lost node can be removed" } });
+    expect((await node.heartbeat()).status).toBe(204); // its credential still works
+    expect((await node.heartbeat(softwareReport({ status: "draining" }))).status).toBe(204);
+    expect((await remove()).status).toBe(409);
+
+    clock += 16; // three missed intervals: lost
+    expect((await remove()).status).toBe(204);
+    expect(await adminList(t)).toEqual([]);
+    expect((await node.heartbeat()).status).toBe(401); // a lost node that comes back must register again
+    expect((await remove()).status).toBe(404);
+  });
 });

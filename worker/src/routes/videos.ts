@@ -15,6 +15,7 @@ import { videoDeleted } from "../webhooks/video-events.ts";
 import { bearer, errorResponses, jsonContent } from "./openapi-helpers.ts";
 import { toViewerVideo } from "./public-video.ts";
 import { ErrorSchema, ImportVideoSchema, UpdateVideoSchema, UploadQuery, VideoIdParam, VideoListSchema, VideoSchema } from "./schemas.ts";
+import { clientWentAway, uploadCancelled } from "../uploads/client-gone.ts";
 
 /** At most this many generating videos are refreshed from the node per list request. */
 const REFRESH_IN_LIST = 10;
@@ -144,6 +145,7 @@ export function videoRoutes(deps: AppDeps) {
       } catch (error) {
         await deps.storage.delete(sourceKey).catch(() => {});
         if (error instanceof RangeError) throw uploadTooLarge(deps.config.MAX_UPLOAD_BYTES);
+        if (clientWentAway(error, c.req.raw)) throw uploadCancelled(`upload ${id}`);
         throw error;
       }
       const stored = await deps.storage.head(sourceKey);

@@ -193,6 +193,18 @@ describe("tus uploads at /api/uploads/tus", () => {
     expect((await app.request(`/api/videos/${finishedId}`, { headers: { Authorization: `Bearer ${alice}` } })).status).toBe(200);
   });
 
+  it("never removes the source of an upload that finished after the sweep listed it", async () => {
+    const path = await createdPath(alice, 5);
+    const id = path.split("/").at(-1)!;
+    const listedBefore = await t.deps.storage.list("uploads");
+    expect(listedBefore).toContain(`uploads/${id}/tus/info.json`);
+    expect((await patch(path, alice, 0, "done!")).status).toBe(204); // finishes: the row, then the tus state goes
+    // The sweep works from the listing it took before the finish.
+    const storage = { ...t.deps.storage, list: async (prefix: string) => (prefix === "uploads" ? listedBefore : t.deps.storage.list(prefix)) };
+    await expireAbandonedUploads({ ...t.deps, storage }, clock + EXPIRY + 1);
+    expect(await stored()).toEqual([`uploads/${id}/source`]);
+  });
+
   it("answers 501 where the runtime has no resumable uploads, and 401 without a viewer", async () => {
     expect(await errorOf(await t.app.request("/api/uploads/tus", { method: "POST", headers: tus(alice, { "Upload-Length": "10" }) }))).toEqual({
       status: 501,

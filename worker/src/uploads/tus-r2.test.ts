@@ -96,6 +96,12 @@ describe("tus over R2 multipart", () => {
     expect(await offsetOf(victimPath)).toBe("40");
   });
 
+  it("answers a metadata value that is not base64 with a 400 naming its key, and starts nothing", async () => {
+    const response = await app.request("/api/uploads/tus", { method: "POST", headers: tus(alice, { "Upload-Length": "10", "Upload-Metadata": `filetype ${btoa("video/mp4")},title a` }) });
+    expect({ status: response.status, body: await response.json() }).toEqual({ status: 400, body: { error: { code: "invalid_input", message: "Upload-Metadata title: the value is not base64" } } });
+    expect(await createR2Storage(bucket).list("uploads")).toEqual([]);
+  });
+
   it("answers 410 once the upload has expired, and DELETE ends it leaving nothing", async () => {
     const path = await create(100);
     expect((await patch(path, 0, bytes(40, 1))).status).toBe(204);

@@ -1,7 +1,8 @@
 // The transcode node's HTTP API (transcode-node/README.md): job and session requests
 // the node validates, and the answers the worker's client parses. Errors are ErrorEnvelope.
 import { z } from "zod";
-import { BackendSchema, SegmentTypeSchema } from "./package-meta.ts";
+import { POSTER_FILE, THUMBNAIL_DIR, THUMBNAIL_TRACK } from "./package-layout.ts";
+import { BackendSchema, SegmentTypeSchema, Sha256Schema } from "./package-meta.ts";
 
 /** Every error body, on the worker and on the node: a stable code and a message for people. */
 export const ErrorEnvelopeSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
@@ -28,27 +29,37 @@ export const JOB_STATUSES = ["queued", "running", "succeeded", "failed", "cancel
 export const JobStatusSchema = z.enum(JOB_STATUSES);
 export type JobStatus = z.infer<typeof JobStatusSchema>;
 
-export const JobResultSchema = z.object({
-  sha256: z.string(),
-  storagePrefix: z.string(),
-  durationMs: z.number(),
-  deduplicated: z.boolean(),
-  backend: BackendSchema,
-  renditions: z.array(
-    z.object({
-      name: z.string(),
-      kind: z.enum(["video", "audio"]),
-      playlist: z.string(),
-      width: z.number().optional(),
-      height: z.number().optional(),
-      bandwidth: z.number(),
-      averageBandwidth: z.number(),
-      codecs: z.string(),
-    }),
-  ),
-  thumbnails: z.object({ poster: z.string(), track: z.string(), sprites: z.array(z.string()) }).nullable(),
-  warnings: z.array(z.string()),
-});
+/** A file of a package's `thumbnails/` folder exactly as the node names it (package-layout.ts). */
+const thumbnailFile = (name: string) => z.string().refine((path) => path === `${THUMBNAIL_DIR}/${name}`, { error: `must be ${THUMBNAIL_DIR}/${name}, below the package` });
+
+/**
+ * A finished job, as the worker accepts it from a node: the package is the source's, stored under
+ * its SHA-256 (so a node cannot point a video at some other prefix), its thumbnails where the node
+ * writes them. The worker cannot check the hash itself without reading the source again.
+ */
+export const JobResultSchema = z
+  .object({
+    sha256: Sha256Schema,
+    storagePrefix: z.string(),
+    durationMs: z.number(),
+    deduplicated: z.boolean(),
+    backend: BackendSchema,
+    renditions: z.array(
+      z.object({
+        name: z.string(),
+        kind: z.enum(["video", "audio"]),
+        playlist: z.string(),
+        width: z.number().optional(),
+        height: z.number().optional(),
+        bandwidth: z.number(),
+        averageBandwidth: z.number(),
+        codecs: z.string(),
+      }),
+    ),
+    thumbnails: z.object({ poster: thumbnailFile(POSTER_FILE), track: thumbnailFile(THUMBNAIL_TRACK), sprites: z.array(z.string()) }).nullable(),
+    warnings: z.array(z.string()),
+  })
+  .refine((result) => result.storagePrefix === result.sha256, { path: ["storagePrefix"], error: "must be the source's SHA-256 (packages are stored under it)" });
 export type JobResult = z.infer<typeof JobResultSchema>;
 
 /** GET /v1/jobs/:id, and the answer to POST /v1/jobs (201). */

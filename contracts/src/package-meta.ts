@@ -18,9 +18,12 @@ export const PACKAGE_META_VERSION = 3;
 
 const positive = z.number().positive();
 
+/** A source's SHA-256 in lower-case hex: what a package is stored under (content-addressed). */
+export const Sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, "must be the source's SHA-256 in hex");
+
 export const PackageMetaSchema = z.object({
   version: z.union([z.literal(2), z.literal(PACKAGE_META_VERSION)]),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be the source's SHA-256 in hex"),
+  sha256: Sha256Schema,
   createdAt: z.iso.datetime(),
   /** The master playlist's file name below the package prefix. */
   master: z.string().min(1),

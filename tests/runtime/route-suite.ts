@@ -249,6 +249,25 @@ export function describeRoutes(runtime: string, start: () => Promise<RuntimeTarg
       expect(overLimit.status).toBe(413);
     });
 
+    it("reaches only the tus upload the path names: another viewer's id at the end of the query string reaches nothing of hers", async () => {
+      const tus = (path: string, method: string, token: string, headers: Record<string, string> = {}, body?: string) =>
+        api(path, { method, headers: { "Tus-Resumable": "1.0.0", ...headers }, ...(body ? { body } : {}) }, token);
+      const chunk = (offset: number) => ({ "Upload-Offset": String(offset), "Content-Type": "application/offset+octet-stream" });
+      const create = async (token: string) => {
+        const created = await tus("/api/uploads/tus", "POST", token, { "Upload-Length": "10", "Upload-Metadata": `filetype ${btoa("video/mp4")}` });
+        expect(created.status).toBe(201);
+        return new URL(created.headers.get("Location")!).pathname;
+      };
+      const hers = await create(alice);
+      expect((await tus(hers, "PATCH", alice, chunk(0), "alice")).status).toBe(204);
+      const attack = `${await create(bob)}?x=/${hers.split("/").at(-1)}`;
+      expect((await tus(attack, "HEAD", bob)).headers.get("Upload-Offset")).toBe("0"); // Bob's own
+      expect((await tus(attack, "PATCH", bob, chunk(5), "bobby")).status).toBe(409);
+      expect((await tus(attack, "DELETE", bob)).status).toBe(204); // ends Bob's own
+      expect((await tus(hers, "HEAD", alice)).headers.get("Upload-Offset")).toBe("5");
+      expect((await tus(hers, "DELETE", alice)).status).toBe(204);
+    });
+
     it("deletes a video with its media", async () => {
       const master = await manifestUrl();
       expect((await api(`/api/videos/${videoId}`, { method: "DELETE" })).status).toBe(204);

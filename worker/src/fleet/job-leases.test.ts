@@ -149,4 +149,47 @@ describe("fleet jobs", () => {
       await other.close();
     }
   }, 120_000);
+
+  it("answers 409 to another node that sends progress, a result or a release under the claiming node's lease, and writes nothing", async () => {
+    t = await createTestApp(fleetEnv, () => START);
+    const request = t.app.request.bind(t.app);
+    const owner = await registerTestNode(request, "owner");
+    const intruder = await registerTestNode(request, "intruder");
+    const videoId = await upload(t);
+    const claim = (await owner.claim())!;
+    const answers = [
+      await intruder.progress(claim.jobId, claim.leaseId, 0.7),
+      await intruder.finish(claim.jobId, { leaseId: claim.leaseId, status: "failed", error: "not yours" }),
+      await intruder.release(claim.jobId, claim.leaseId),
+    ];
+    for (const answer of answers) expect({ status: answer.status, body: await answer.json().catch(() => null) }).toMatchObject({ status: 409, body: { error: { code: "lease_lost" } } });
+    const [row] = await t.deps.db.select().from(jobs).where(eq(jobs.id, claim.jobId));
+    expect(row).toMatchObject({ status: "running", progress: 0, error: null, nodeId: owner.nodeId, leaseId: claim.leaseId });
+    expect(await videoOf(t, videoId)).toMatchObject({ status: "generating" });
+  });
+
+  it("refuses a result whose package is not stored under its source's SHA-256, or whose thumbnails are not the package's: 400 naming the field, the video not ready", async () => {
+    t = await createTestApp(fleetEnv, () => START);
+    const request = t.app.request.bind(t.app);
+    const node = await registerTestNode(request, "n1");
+    const other = "b".repeat(64); // another video's package, already stored
+    await t.deps.storage.put(`${other}/master.m3u8`, new TextEncoder().encode("#EXTM3U\n"));
+    const videoId = await upload(t);
+    const claim = (await node.claim())!;
+    const thumbnails = { poster: "thumbnails/poster.jpg", track: "thumbnails/thumbnails.vtt", sprites: [] };
+    const bad: [Partial<ReturnType<typeof fakeResult>>, string][] = [
+      [{ storagePrefix: other }, "result.storagePrefix"],
+      [{ sha256: "catalog/alice", storagePrefix: "catalog/alice" }, "result.sha256"],
+      [{ thumbnails: { ...thumbnails, poster: `../${other}/thumbnails/poster.jpg` } }, "result.thumbnails.poster"],
+      [{ thumbnails: { ...thumbnails, track: "/etc/thumbnails.vtt" } }, "result.thumbnails.track"],
+    ];
+    for (const [change, field] of bad) {
+      const answer = await node.finish(claim.jobId, { leaseId: claim.leaseId, status: "succeeded", result: { ...fakeResult(), ...change } });
+      expect({ status: answer.status, body: await answer.json().catch(() => null) }).toMatchObject({ status: 400, body: { error: { message: expect.stringMatching(new RegExp(`^${field}: `)) } } });
+    }
+    expect(await videoOf(t, videoId)).toMatchObject({ status: "generating" });
+    await t.deps.storage.put(`${"a".repeat(64)}/master.m3u8`, new TextEncoder().encode("#EXTM3U\n"));
+    expect((await node.finish(claim.jobId, { leaseId: claim.leaseId, status: "succeeded", result: { ...fakeResult(), thumbnails } })).status).toBe(204);
+    expect(await videoOf(t, videoId)).toMatchObject({ status: "ready" });
+  });
 });

@@ -69,9 +69,11 @@ export async function hardwareNodeFree(deps: AppDeps, exceptNodeId: string): Pro
 }
 
 const underLease = (id: string, leaseId: string) => and(eq(jobs.id, id), eq(jobs.leaseId, leaseId), eq(jobs.status, "running"));
+/** The lease as a node speaks for it: its own, never another node's (whatever lease id it sends). */
+const underNodeLease = (id: string, nodeId: string, leaseId: string) => and(underLease(id, leaseId), eq(jobs.nodeId, nodeId));
 
 /** Progress renews the lease; undefined when the lease is no longer this one (409 to the node). */
-export async function reportProgress(deps: AppDeps, id: string, report: { leaseId: string; progress: number; needsTranscode?: boolean | undefined }): Promise<FleetJob | undefined> {
+export async function reportProgress(deps: AppDeps, nodeId: string, id: string, report: { leaseId: string; progress: number; needsTranscode?: boolean | undefined }): Promise<FleetJob | undefined> {
   const [job] = await deps.db
     .update(jobs)
     .set({
@@ -80,7 +82,7 @@ export async function reportProgress(deps: AppDeps, id: string, report: { leaseI
       updatedAt: new Date(nowMs(deps)),
       ...(report.needsTranscode !== undefined ? { needsTranscode: report.needsTranscode } : {}),
     })
-    .where(underLease(id, report.leaseId))
+    .where(underNodeLease(id, nodeId, report.leaseId))
     .returning();
   return job;
 }
@@ -89,7 +91,7 @@ export async function reportProgress(deps: AppDeps, id: string, report: { leaseI
  * The job's result, accepted only under its current lease. A lease past its expiry that nobody took
  * over is still the current one: the work was done once, so it counts.
  */
-export async function finishJob(deps: AppDeps, id: string, outcome: JobOutcome): Promise<FleetJob | undefined> {
+export async function finishJob(deps: AppDeps, nodeId: string, id: string, outcome: JobOutcome): Promise<FleetJob | undefined> {
   const [job] = await deps.db
     .update(jobs)
     .set({
@@ -98,13 +100,13 @@ export async function finishJob(deps: AppDeps, id: string, outcome: JobOutcome):
       updatedAt: new Date(nowMs(deps)),
       ...(outcome.status === "succeeded" ? { result: outcome.result, progress: 1 } : { error: outcome.error }),
     })
-    .where(underLease(id, outcome.leaseId))
+    .where(underNodeLease(id, nodeId, outcome.leaseId))
     .returning();
   return job;
 }
 
 /** Hands a job back without counting the attempt: its node is stopping, or it wants a hardware node. */
-export async function releaseJob(deps: AppDeps, id: string, release: { leaseId: string; needsTranscode?: boolean | undefined }): Promise<FleetJob | undefined> {
+export async function releaseJob(deps: AppDeps, nodeId: string, id: string, release: { leaseId: string; needsTranscode?: boolean | undefined }): Promise<FleetJob | undefined> {
   const [job] = await deps.db
     .update(jobs)
     .set({
@@ -117,7 +119,7 @@ export async function releaseJob(deps: AppDeps, id: string, release: { leaseId: 
       updatedAt: new Date(nowMs(deps)),
       ...(release.needsTranscode !== undefined ? { needsTranscode: release.needsTranscode } : {}),
     })
-    .where(underLease(id, release.leaseId))
+    .where(underNodeLease(id, nodeId, release.leaseId))
     .returning();
   return job;
 }

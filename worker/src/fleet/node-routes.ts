@@ -126,18 +126,18 @@ export function nodeRoutes(deps: AppDeps) {
       return c.json(claimView(job, preferHardware), 200);
     })
     .openapi(progress, async (c) => {
-      const job = fenced(await reportProgress(deps, c.req.valid("param").id, c.req.valid("json")));
+      const job = fenced(await reportProgress(deps, c.get("node").id, c.req.valid("param").id, c.req.valid("json")));
       return c.json({ leaseExpiresAt: job.leaseExpiresAt!.toISOString() }, 200);
     })
     .openapi(result, async (c) => {
-      const job = fenced(await finishJob(deps, c.req.valid("param").id, c.req.valid("json")));
+      const job = fenced(await finishJob(deps, c.get("node").id, c.req.valid("param").id, c.req.valid("json")));
       // The video moves on now rather than at the next /stream (through the one status writer).
       const video = await findVideo(deps.db, job.videoId);
       if (video) await refreshVideo(deps, video);
       return c.body(null, 204);
     })
     .openapi(release, async (c) => {
-      fenced(await releaseJob(deps, c.req.valid("param").id, c.req.valid("json")));
+      fenced(await releaseJob(deps, c.get("node").id, c.req.valid("param").id, c.req.valid("json")));
       return c.body(null, 204);
     });
 }

@@ -1,8 +1,11 @@
 // Resumable (tus) uploads through app.request(), on a real libSQL file and storage folder: the
 // protocol steps, the same refusals as POST /api/videos, ownership, termination and expiry.
 import { mkdir, readdir } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { getRequestListener } from "@hono/node-server";
 import { createS3Storage } from "@edgestream/contracts/storage/s3";
 import { startS3rverBucket, type S3rverBucket } from "@edgestream/contracts/testing/s3rver-bucket";
 import { createApp } from "../app.ts";
@@ -117,6 +120,36 @@ describe("tus uploads at /api/uploads/tus", () => {
     expect((await app.request(path, { method: "HEAD", headers: tus(alice) })).headers.get("Upload-Offset")).toBe("0");
   });
 
+  it("over real HTTP, acts only on the upload the path names: another viewer's id in the query string reaches nothing of hers", async () => {
+    const server = createServer(getRequestListener(app.fetch));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const victimPath = await createdPath(alice, 10);
+      const victim = victimPath.split("/").at(-1)!;
+      expect((await patch(victimPath, alice, 0, "alice")).status).toBe(204);
+      const own = await createdPath(bob, 10);
+      const attack = `${origin}${own}?x=/${victim}`;
+
+      const head = await fetch(attack, { method: "HEAD", headers: tus(bob) });
+      expect([head.status, head.headers.get("Upload-Offset"), head.headers.get("Upload-Metadata")]).toEqual([200, "0", `filetype ${b64("video/mp4")},title ${b64("Trip")}`]);
+      const write = await fetch(attack, { method: "PATCH", headers: tus(bob, { "Upload-Offset": "5", "Content-Type": "application/offset+octet-stream" }), body: "bobby" });
+      expect(write.status).toBe(409); // Bob's own upload is at 0, not Alice's 5
+      const end = await fetch(attack, { method: "DELETE", headers: tus(bob) });
+      expect(end.status).toBe(204); // Bob ended his own upload
+
+      const left = await app.request(victimPath, { method: "HEAD", headers: tus(alice) });
+      expect([left.status, left.headers.get("Upload-Offset")]).toEqual([200, "5"]);
+      expect((await app.request(own, { method: "HEAD", headers: tus(bob) })).status).toBe(404);
+      expect((await patch(victimPath, alice, 5, "/done")).status).toBe(204);
+      const source = await t.deps.storage.get(`uploads/${victim}/source`);
+      expect(await new Response(source!.body).text()).toBe("alice/done");
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
   it("refuses a chunk past the declared length with 413 and keeps the offset", async () => {
     const path = await createdPath(alice, 10);
     const refused = await errorOf(await patch(path, alice, 0, "x".repeat(11)));
@@ -158,6 +191,18 @@ describe("tus uploads at /api/uploads/tus", () => {
     expect(await stored()).toEqual([`uploads/${finishedId}/source`]);
     expect((await app.request(abandoned, { method: "HEAD", headers: tus(alice) })).status).toBe(404);
     expect((await app.request(`/api/videos/${finishedId}`, { headers: { Authorization: `Bearer ${alice}` } })).status).toBe(200);
+  });
+
+  it("never removes the source of an upload that finished after the sweep listed it", async () => {
+    const path = await createdPath(alice, 5);
+    const id = path.split("/").at(-1)!;
+    const listedBefore = await t.deps.storage.list("uploads");
+    expect(listedBefore).toContain(`uploads/${id}/tus/info.json`);
+    expect((await patch(path, alice, 0, "done!")).status).toBe(204); // finishes: the row, then the tus state goes
+    // The sweep works from the listing it took before the finish.
+    const storage = { ...t.deps.storage, list: async (prefix: string) => (prefix === "uploads" ? listedBefore : t.deps.storage.list(prefix)) };
+    await expireAbandonedUploads({ ...t.deps, storage }, clock + EXPIRY + 1);
+    expect(await stored()).toEqual([`uploads/${id}/source`]);
   });
 
   it("answers 501 where the runtime has no resumable uploads, and 401 without a viewer", async () => {

@@ -45,7 +45,7 @@ export function uploadRoutes(deps: AppDeps) {
       await c.req.raw.body?.cancel().catch(() => {});
       throw noSuchUpload();
     }
-    return asJsonError(await uploads.handle(c.req.raw, viewer));
+    return asJsonError(await uploads.handle(c.req.raw, viewer, id));
   });
 
   return app;

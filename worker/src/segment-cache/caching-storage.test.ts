@@ -18,6 +18,28 @@ let cached: StorageDriver;
 
 const text = (object: StoredObject | null) => new Response(object!.body).arrayBuffer().then((b) => new Uint8Array(b));
 
+/** A driver whose first read of SEGMENT takes the bytes, then waits for release() before answering. */
+function holdingReads(inner: StorageDriver) {
+  let reached!: () => void;
+  let release!: () => void;
+  const read = new Promise<void>((resolve) => (reached = resolve));
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let held = false;
+  const storage: StorageDriver = {
+    ...inner,
+    async get(key, options) {
+      const object = await inner.get(key, options);
+      if (key !== SEGMENT || held || !object) return object;
+      held = true;
+      const bytes = await new Response(object.body).arrayBuffer();
+      reached();
+      await released;
+      return { ...object, body: new Response(bytes).body! };
+    },
+  };
+  return { storage, read, release };
+}
+
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), "edgestream-segcache-"));
   counted = countingStorage(createFsStorage(dir));
@@ -112,6 +134,25 @@ describe("segment cache over a storage driver", () => {
     expect(new TextDecoder().decode(await text(await cached.get(SEGMENT)))).toBe("rewritten");
     await cached.delete(SEGMENT);
     expect(await cached.get(SEGMENT)).toBeNull();
+  });
+
+  it("does not keep a segment whose read was in flight when it was deleted or written again", async () => {
+    const changes: [() => Promise<void>, string | null][] = [
+      [() => cached.delete(SEGMENT), null],
+      [() => cached.put(SEGMENT, "rewritten"), "rewritten"],
+    ];
+    for (const [change, expected] of changes) {
+      await counted.put(SEGMENT, BYTES);
+      const held = holdingReads(counted);
+      cached = withSegmentCache(held.storage, createMemorySegmentStore(1024 * 1024));
+      const reading = cached.get(SEGMENT);
+      await held.read; // storage has given the old bytes; the cache has not stored them yet
+      await change();
+      held.release();
+      expect(await text(await reading)).toEqual(BYTES); // the request that started before the change
+      const after = await cached.get(SEGMENT);
+      expect(after && new TextDecoder().decode(await text(after))).toBe(expected);
+    }
   });
 
   it("reads an object too large to keep from storage for each request, whole and correct", async () => {

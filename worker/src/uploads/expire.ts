@@ -2,7 +2,7 @@
 // the Node and Deno entries today). Storage is the record: every upload under way has an info
 // object, so listing `uploads/` finds them all, on every backend.
 import { UPLOADS_PREFIX } from "@edgestream/contracts";
-import { findVisibleVideo } from "../db/videos.ts";
+import { findVideo } from "../db/videos.ts";
 import type { AppDeps } from "../env.ts";
 import { uploadIdOfInfo } from "./tus-keys.ts";
 import { removeUploadState } from "./tus-parts.ts";
@@ -19,9 +19,11 @@ export async function expireAbandonedUploads(deps: Pick<AppDeps, "config" | "db"
     const id = uploadIdOfInfo(key);
     if (!id) continue;
     const info = await readUploadInfo(deps.storage, id);
-    if (info && info.createdAt > cutoffMs) continue;
-    // Finished but stopped before tidying (the row is written first): the source is the video's now.
-    const video = info ? await findVisibleVideo(deps.db, id, info.owner) : undefined;
+    // Gone since the listing (finished: its source is a video's now; or ended), or not expired yet.
+    if (!info || info.createdAt > cutoffMs) continue;
+    // Finished but stopped before tidying (the row is written first): the source is the video's now,
+    // whoever owns that row; only the tus state goes.
+    const video = await findVideo(deps.db, id);
     const keys = video ? [] : await deps.storage.list(`${UPLOADS_PREFIX}/${id}/`);
     for (const stale of keys) await deps.storage.delete(stale);
     await removeUploadState(deps.storage, id);

@@ -14,8 +14,12 @@ import { removeUploadState } from "./tus-parts.ts";
 import type { UploadInfo } from "./upload-info.ts";
 
 export interface ResumableUploads {
-  /** Answers one tus request of a signed-in viewer; the route has checked the viewer owns the upload it names. */
-  handle(request: Request, viewer: Viewer): Promise<Response>;
+  /**
+   * Answers one tus request of a signed-in viewer about upload `id` (undefined for a creation): the
+   * id the route read from the path and checked the viewer owns. Never another id read from the URL
+   * (its query string can end in `/<other id>`), and the upload's owner is checked again here.
+   */
+  handle(request: Request, viewer: Viewer, id: string | undefined): Promise<Response>;
   /** Who created the upload, or null when there is none under that id (never made, finished, ended, expired). */
   ownerOf(id: string): Promise<string | null>;
 }

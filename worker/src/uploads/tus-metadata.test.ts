@@ -19,6 +19,19 @@ describe("Upload-Metadata", () => {
     }
   });
 
+  it("refuses a value the base64 alphabet allows but that does not decode (one char left over) with a 400 naming the key", () => {
+    for (const value of ["a", "abcde"]) {
+      expect(() => parseUploadMetadata(`title ${value}`)).toThrow(expect.objectContaining({ status: 400, message: "Upload-Metadata title: the value is not base64" }));
+    }
+  });
+
+  it("reads keys that are names of Object.prototype as plain keys", () => {
+    const header = ["constructor", "toString", "hasOwnProperty", "__proto__"].map((key) => `${key} ${btoa(key)}`).join(",");
+    const metadata = parseUploadMetadata(header);
+    expect(Object.entries(metadata)).toEqual([["constructor", "constructor"], ["toString", "toString"], ["hasOwnProperty", "hasOwnProperty"], ["__proto__", "__proto__"]]);
+    expect(() => parseUploadMetadata("toString dGl0bGU=,toString dGl0bGU=")).toThrow(/^Upload-Metadata: /);
+  });
+
   it("reads no header as no metadata", () => {
     expect(parseUploadMetadata(undefined)).toEqual({});
     expect(parseUploadMetadata("")).toEqual({});

@@ -8,17 +8,29 @@ const KEY = /^[^\s,]+$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 export function parseUploadMetadata(header: string | undefined): UploadMetadata {
-  const metadata: UploadMetadata = {};
+  // No prototype: keys such as `constructor` or `__proto__` are plain keys like any other.
+  const metadata: UploadMetadata = Object.create(null);
   if (!header?.trim()) return metadata;
   for (const pair of header.split(",")) {
     // Not trimmed at the end: `key ` (a space, nothing after) is an empty value, not an absent one.
     const [key, value, extra] = pair.trimStart().split(" ");
-    if (!key || !KEY.test(key) || extra !== undefined || (value !== undefined && !BASE64.test(value)) || key in metadata) {
+    if (!key || !KEY.test(key) || extra !== undefined || (value !== undefined && !BASE64.test(value)) || Object.hasOwn(metadata, key)) {
       throw new HttpError(400, "invalid_input", "Upload-Metadata: expected comma-separated `key base64value` pairs, each key once");
     }
-    metadata[key] = value === undefined ? null : new TextDecoder().decode(Uint8Array.from(atob(value), (c) => c.charCodeAt(0)));
+    metadata[key] = value === undefined ? null : decodeBase64(key, value);
   }
   return metadata;
+}
+
+/** A value as UTF-8; the alphabet alone lets through lengths atob refuses (`a`: one char left over). */
+function decodeBase64(key: string, value: string): string {
+  let binary: string;
+  try {
+    binary = atob(value);
+  } catch {
+    throw new HttpError(400, "invalid_input", `Upload-Metadata ${key}: the value is not base64`);
+  }
+  return new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
 }
 
 export function stringifyUploadMetadata(metadata: UploadMetadata): string {

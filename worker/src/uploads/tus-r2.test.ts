@@ -37,10 +37,10 @@ afterEach(async () => {
 const tus = (token: string, extra: Record<string, string> = {}) => ({ Authorization: `Bearer ${token}`, "Tus-Resumable": "1.0.0", ...extra });
 const bytes = (length: number, seed: number): Uint8Array<ArrayBuffer> => new Uint8Array(length).map((_, i) => (i * 7 + seed + (i >> 10)) & 0xff);
 
-async function create(length: number): Promise<string> {
+async function create(length: number, token = alice): Promise<string> {
   const response = await app.request("/api/uploads/tus", {
     method: "POST",
-    headers: tus(alice, { "Upload-Length": String(length), "Upload-Metadata": `title ${btoa("Edge")},filetype ${btoa("video/mp4")}` }),
+    headers: tus(token, { "Upload-Length": String(length), "Upload-Metadata": `title ${btoa("Edge")},filetype ${btoa("video/mp4")}` }),
   });
   expect(response.status).toBe(201);
   expect(response.headers.get("Upload-Expires")).toBe(new Date((clock + EXPIRY) * 1000).toUTCString());
@@ -81,6 +81,25 @@ describe("tus over R2 multipart", () => {
     expect((await patch(path, 100, bytes(R2_PART_SIZE, 1))).status).toBe(413);
     expect((await patch(path, 100, bytes(10, 1), bob)).status).toBe(404);
     expect(await offsetOf(path)).toBe("100");
+  });
+
+  it("acts only on the upload the path names: another viewer's id in the query string reaches nothing of hers", async () => {
+    const victimPath = await create(100);
+    expect((await patch(victimPath, 0, bytes(40, 1))).status).toBe(204);
+    const own = await create(100, bob);
+    const attack = `${own}?x=/${victimPath.split("/").at(-1)}`;
+    const head = await app.request(attack, { method: "HEAD", headers: tus(bob) });
+    expect([head.status, head.headers.get("Upload-Offset")]).toEqual([200, "0"]);
+    expect((await patch(attack, 40, bytes(10, 2), bob)).status).toBe(409);
+    expect((await app.request(attack, { method: "DELETE", headers: tus(bob) })).status).toBe(204);
+    expect((await app.request(own, { method: "HEAD", headers: tus(bob) })).status).toBe(404);
+    expect(await offsetOf(victimPath)).toBe("40");
+  });
+
+  it("answers a metadata value that is not base64 with a 400 naming its key, and starts nothing", async () => {
+    const response = await app.request("/api/uploads/tus", { method: "POST", headers: tus(alice, { "Upload-Length": "10", "Upload-Metadata": `filetype ${btoa("video/mp4")},title a` }) });
+    expect({ status: response.status, body: await response.json() }).toEqual({ status: 400, body: { error: { code: "invalid_input", message: "Upload-Metadata title: the value is not base64" } } });
+    expect(await createR2Storage(bucket).list("uploads")).toEqual([]);
   });
 
   it("answers 410 once the upload has expired, and DELETE ends it leaving nothing", async () => {

@@ -45,9 +45,9 @@ export function createR2TusUploads(deps: AppDeps, bucket: R2MultipartBucket, par
   const expires = (info: UploadInfo) => new Date(info.createdAt + expiryMs).toUTCString();
   const answer = (status: number, headers: Record<string, string> = {}) => new Response(null, { status, headers: { "Tus-Resumable": TUS_VERSION, ...headers } });
 
-  async function upload(id: string): Promise<UploadInfo & { multipart: Multipart }> {
+  async function upload(id: string, viewer: string): Promise<UploadInfo & { multipart: Multipart }> {
     const info = await readUploadInfo(storage, id);
-    if (!info?.multipart) throw noSuchUpload();
+    if (!info?.multipart || info.owner !== viewer) throw noSuchUpload();
     if (nowMs(deps) > info.createdAt + expiryMs) throw new HttpError(410, "expired", "this upload expired: start a new one");
     return info as UploadInfo & { multipart: Multipart };
   }
@@ -125,13 +125,13 @@ export function createR2TusUploads(deps: AppDeps, bucket: R2MultipartBucket, par
 
   return {
     ownerOf: (id) => uploadOwner(storage, id),
-    async handle(request, viewer) {
+    async handle(request, viewer, id) {
       if (request.headers.get("Tus-Resumable") !== TUS_VERSION) {
         throw new HttpError(412, "precondition_failed", `Tus-Resumable: this server speaks tus ${TUS_VERSION}`, { "Tus-Version": TUS_VERSION });
       }
       if (request.method === "POST") return create(request, viewer.id);
-      const id = new URL(request.url).pathname.split("/").at(-1)!;
-      const info = await upload(id);
+      if (id === undefined) throw noSuchUpload();
+      const info = await upload(id, viewer.id);
       if (request.method === "HEAD") {
         return answer(200, {
           "Upload-Offset": String(offsetOf(info.multipart)),

@@ -1,6 +1,7 @@
 // Resumable uploads on Node and Deno: @tus/server (tus 1.0: creation, creation-with-upload, HEAD
 // offset, PATCH, termination, expiration) answering web Requests through handleWeb, over our
 // storage (tus-storage-store.ts). Our checks and our packaging path run in its hooks.
+import { AsyncLocalStorage } from "node:async_hooks";
 import { Server } from "@tus/server";
 import { StorageUnavailableError } from "@edgestream/contracts";
 import { nowMs } from "../clock.ts";
@@ -35,10 +36,15 @@ function failureAnswer(_request: unknown, error: Error | { status_code: number; 
 }
 
 export function createTusUploads(deps: AppDeps): ResumableUploads {
-  // The signed-in viewer of each request in flight, for the creation hook (it sees only the Request).
-  const viewers = new WeakMap<Request, Viewer>();
-  const datastore = new StorageDataStore(deps.storage, deps.config.UPLOAD_EXPIRY_SECONDS * 1000, () => nowMs(deps), () =>
-    expireAbandonedUploads(deps, Math.floor(nowMs(deps) / 1000)),
+  // The request in flight as the route saw it (its viewer, the upload id it checked), for the hooks
+  // and the datastore, which @tus/server hands only the Request or the id it read itself.
+  const current = new AsyncLocalStorage<{ viewer: Viewer; id: string | undefined }>();
+  const datastore = new StorageDataStore(
+    deps.storage,
+    deps.config.UPLOAD_EXPIRY_SECONDS * 1000,
+    () => nowMs(deps),
+    () => expireAbandonedUploads(deps, Math.floor(nowMs(deps) / 1000)),
+    () => current.getStore()?.viewer.id,
   );
   const server = new Server({
     path: TUS_PATH,
@@ -48,8 +54,10 @@ export function createTusUploads(deps: AppDeps): ResumableUploads {
     respectForwardedHeaders: true,
     // Upload ids are video ids: the finished upload becomes the video of the same id.
     namingFunction: () => newVideoId(),
-    onUploadCreate: async (request, upload) => {
-      const viewer = viewers.get(request as unknown as Request);
+    // Its own reading takes the last segment of the whole URL, query string included: the route's id instead.
+    getFileIdFromRequest: () => current.getStore()?.id,
+    onUploadCreate: async (_request, upload) => {
+      const viewer = current.getStore()?.viewer;
       if (!viewer) throw new Error("tus request without a viewer");
       try {
         checkNewUpload(deps.config, upload.size, upload.metadata ?? {});
@@ -68,9 +76,8 @@ export function createTusUploads(deps: AppDeps): ResumableUploads {
   });
 
   return {
-    handle(request, viewer) {
-      viewers.set(request, viewer);
-      return server.handleWeb(request as never);
+    handle(request, viewer, id) {
+      return current.run({ viewer, id }, () => server.handleWeb(request as never));
     },
     ownerOf: (id) => uploadOwner(deps.storage, id),
   };

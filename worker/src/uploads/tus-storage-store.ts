@@ -6,7 +6,7 @@ import { DataStore, ERRORS, Upload } from "@tus/utils";
 import type { StorageDriver } from "@edgestream/contracts";
 import { isUploadId } from "./tus-keys.ts";
 import { appendPart, joinParts, receivedBytes, removeUploadState } from "./tus-parts.ts";
-import { readUploadInfo, writeUploadInfo } from "./upload-info.ts";
+import { readUploadInfo, writeUploadInfo, type UploadInfo } from "./upload-info.ts";
 
 /** The metadata key the route's creation hook stamps with the creating viewer; kept out of what clients see. */
 export const OWNER_METADATA_KEY = "edgestream-owner";
@@ -18,6 +18,8 @@ export class StorageDataStore extends DataStore {
     private readonly expiryMs: number,
     private readonly nowMs: () => number,
     private readonly expire: () => Promise<number>,
+    /** The viewer of the request in flight: only the upload's creator reaches it (the route checks too). */
+    private readonly viewerId: () => string | undefined,
   ) {
     super();
     // No creation-defer-length: the size limit is checked at creation, as POST /api/videos checks Content-Length.
@@ -35,9 +37,15 @@ export class StorageDataStore extends DataStore {
     return upload;
   }
 
-  override async getUpload(id: string): Promise<Upload> {
+  /** The upload's info when it exists and the viewer in flight created it; else the protocol's 404. */
+  private async ownInfo(id: string): Promise<UploadInfo> {
     const info = isUploadId(id) ? await readUploadInfo(this.storage, id) : null;
-    if (!info) throw ERRORS.FILE_NOT_FOUND;
+    if (!info || info.owner !== this.viewerId()) throw ERRORS.FILE_NOT_FOUND;
+    return info;
+  }
+
+  override async getUpload(id: string): Promise<Upload> {
+    const info = await this.ownInfo(id);
     return new Upload({
       id,
       size: info.size,
@@ -48,15 +56,14 @@ export class StorageDataStore extends DataStore {
   }
 
   override async write(stream: Readable, id: string, offset: number): Promise<number> {
-    const info = await readUploadInfo(this.storage, id);
-    if (!info) throw ERRORS.FILE_NOT_FOUND;
+    const info = await this.ownInfo(id);
     const end = offset + (await appendPart(this.storage, id, offset, Readable.toWeb(stream) as ReadableStream<Uint8Array>));
     if (end === info.size) await joinParts(this.storage, id);
     return end;
   }
 
   override async remove(id: string): Promise<void> {
-    if (!isUploadId(id) || !(await readUploadInfo(this.storage, id))) throw ERRORS.FILE_NOT_FOUND;
+    await this.ownInfo(id);
     await removeUploadState(this.storage, id);
   }
 

@@ -6,6 +6,7 @@ import { formatTime } from "@edgestream/player-sdk/controls";
 import type { EdgestreamPlayerElement } from "@edgestream/player-sdk/element";
 import type { PlayerErrorData } from "@edgestream/player-sdk";
 import { ApiError, deleteVideo, getVideo, savedProgress, token, updateVideo, type VideoSummary } from "./api.ts";
+import { analyticsPanel } from "./analytics-panel.ts";
 import { el } from "./dom.ts";
 import { forgetWatched, rememberWatched } from "./last-watched.ts";
 import { warmed } from "./library-view.ts";
@@ -49,7 +50,7 @@ export function showPlayer(main: HTMLElement, id: string, autoplay: boolean): ()
     rememberWatched(id);
     if (video.error) fact("Failure reason", video.error);
     renderHead(head, video);
-    if (video.owned) renderOwner(owner, video, head);
+    if (video.owned) renderOwner(owner, video, head), owner.after(analyticsPanel(id));
     // A card hovered a moment ago pre-warmed this video: its /stream answer goes to the player.
     const [warmAnswer, saved] = await Promise.all([warmed.get(id) ?? null, savedProgress(id).catch(() => null)]);
     if (!alive) return;

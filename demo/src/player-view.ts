@@ -10,6 +10,7 @@ import { analyticsPanel } from "./analytics-panel.ts";
 import { el } from "./dom.ts";
 import { forgetWatched, rememberWatched } from "./last-watched.ts";
 import { warmed } from "./library-view.ts";
+import { upNext } from "./up-next.ts";
 import { playerStatus, videoStatus, VISIBILITY_WORDS } from "./words.ts";
 
 /** Saved progress this far from either end is worth an offer. */
@@ -22,10 +23,11 @@ export function showPlayer(main: HTMLElement, id: string, autoplay: boolean): ()
   const head = el("div", { class: "watch-head" });
   const resume = el("div", { class: "resume", hidden: "" });
   const owner = el("div", { class: "owner" });
+  const next = el("p", { class: "up-next" });
   const player = document.createElement("edgestream-player") as EdgestreamPlayerElement;
   main.replaceChildren(
     el("nav", { class: "crumbs" }, el("a", { href: "#/" }, "← All videos")),
-    el("section", { class: "watch", "aria-labelledby": "video-title" }, el("div", { class: "stage" }, player), head, resume, status, owner, details),
+    el("section", { class: "watch", "aria-labelledby": "video-title" }, el("div", { class: "stage" }, player), head, resume, status, next, owner, details),
   );
   const fact = (name: string, value: string) => {
     const existing = facts.querySelector(`[data-fact="${name}"]`);
@@ -34,6 +36,7 @@ export function showPlayer(main: HTMLElement, id: string, autoplay: boolean): ()
   };
   fact("Video id", id);
   let alive = true;
+  let leaveNext = () => {};
 
   void (async () => {
     let video: VideoSummary;
@@ -82,6 +85,7 @@ export function showPlayer(main: HTMLElement, id: string, autoplay: boolean): ()
     }) as EventListener);
     player.setAttribute("video-id", id);
     fact("Pre-warmed", warmAnswer ? "yes" : "no");
+    leaveNext = upNext(id, player.video, next);
 
     const position = saved?.positionSec ?? 0;
     const duration = (video.durationMs ?? 0) / 1000 || (saved?.durationSec ?? 0);
@@ -100,6 +104,7 @@ export function showPlayer(main: HTMLElement, id: string, autoplay: boolean): ()
   })();
   return () => {
     alive = false;
+    leaveNext();
     player.remove();
   };
 }

@@ -8,12 +8,14 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateTestPattern } from "@edgestream/transcode-node";
 import { startStack, type RunningStack } from "../../demo/stack.ts";
 import { startNodeServer } from "../../transcode-node/src/server.ts";
 import { TEST_REGISTRATION_SECRET } from "../../worker/src/testing/fleet-node.ts";
 import { fleetNodeEnv } from "../fleet/fleet-stack.ts";
 import { launchChromium } from "../helpers/browser.ts";
 import { TEST_SECRETS, tempDataDir } from "../helpers/stack.ts";
+import { demoSignIn, uploadFile } from "../helpers/viewer-api.ts";
 
 const OUTPUT = fileURLToPath(new URL("./output/", import.meta.url));
 let dataDir: string;
@@ -27,7 +29,7 @@ const consoleErrors: string[] = [];
 beforeAll(async () => {
   dataDir = await tempDataDir("e2e-panels");
   await mkdir(OUTPUT, { recursive: true });
-  // The worker takes registrations (a fleet) and still sends its own work to the stack's one node.
+  // The worker takes registrations (a fleet): packaging jobs wait in its queue for a registered node.
   stack = await startStack({ dataDir, workerPort: 0, demoPort: 0, sampleSeconds: 4, env: { ...TEST_SECRETS, NODE_REGISTRATION_SECRET: TEST_REGISTRATION_SECRET } });
   browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
@@ -105,6 +107,30 @@ describe("the demo's panels in Chromium", () => {
     expect(await card.locator(".node-work").textContent()).toMatch(/^Packaging 0 videos · 0 live sessions · free: \d+ job slots?, \d+ session slots?$/);
     expect(await page.locator(".panel-note").textContent()).toMatch(/^1 node registered/);
     await shots("nodes-fleet");
+    expect(consoleErrors.join("\n")).toBe("");
+  });
+  it("pre-warms the next video in the library's order as the current one ends", async () => {
+    // Packaged by the node registered above (the fleet's queue).
+    const source = join(dataDir, "second.mp4");
+    await generateTestPattern(source, { seconds: 4 });
+    const token = await demoSignIn(stack.worker.url, "demo");
+    const auth = { headers: { Authorization: `Bearer ${token}` } };
+    const secondId = await uploadFile(stack.worker.url, token, source, "Second clip", "video/mp4");
+    await expect.poll(async () => ((await (await fetch(`${stack.worker.url}/api/videos/${secondId}`, auth)).json()) as { status: string }).status, { timeout: 60_000, interval: 250 }).toBe("ready");
+    const order = ((await (await fetch(`${stack.worker.url}/api/videos`, auth)).json()) as { videos: { id: string; title: string }[] }).videos;
+    const [first, next] = [order[0]!, order[1]!];
+    await page.goto(`${stack.demoUrl}#/`);
+    await page.goto(`${stack.demoUrl}#/watch/${first.id}`);
+    expect(await page.locator("#up-next").textContent()).toBe(next.title);
+    // The 4 s clip is soon buffered to its end: then, and only then, the next one is pre-warmed.
+    await page.waitForFunction(
+      (id) => performance.getEntriesByType("resource").some((entry) => entry.name.includes(`/api/videos/${id}/stream`)),
+      next.id,
+      { timeout: 60_000 },
+    );
+    await page.locator("#up-next").click();
+    await page.locator('[data-fact="Pre-warmed"]', { hasText: "yes" }).waitFor({ state: "attached", timeout: 30_000 });
+    await page.waitForFunction(() => (document.querySelector("edgestream-player")?.video.currentTime ?? 0) > 1, null, { timeout: 90_000 });
     expect(consoleErrors.join("\n")).toBe("");
   });
 });

@@ -13,7 +13,7 @@ import { startStack, type RunningStack } from "../../demo/stack.ts";
 import { startNodeServer } from "../../transcode-node/src/server.ts";
 import { TEST_REGISTRATION_SECRET } from "../../worker/src/testing/fleet-node.ts";
 import { fleetNodeEnv } from "../fleet/fleet-stack.ts";
-import { launchChromium } from "../helpers/browser.ts";
+import { collectConsoleErrors, launchChromium } from "../helpers/browser.ts";
 import { TEST_SECRETS, tempDataDir } from "../helpers/stack.ts";
 import { demoSignIn, uploadFile } from "../helpers/viewer-api.ts";
 
@@ -24,7 +24,7 @@ let fleetNode: Awaited<ReturnType<typeof startNodeServer>> | undefined;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-const consoleErrors: string[] = [];
+let consoleErrors: string[] = [];
 
 beforeAll(async () => {
   dataDir = await tempDataDir("e2e-panels");
@@ -35,8 +35,7 @@ beforeAll(async () => {
   context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
   await context.addInitScript(() => localStorage.setItem("edgestream-demo:name", "demo")); // the sample's owner
   page = await context.newPage();
-  page.on("console", (message) => message.type() === "error" && consoleErrors.push(message.text()));
-  page.on("pageerror", (error) => consoleErrors.push(error.message));
+  consoleErrors = collectConsoleErrors(page);
 });
 
 afterAll(async () => {
@@ -119,15 +118,12 @@ describe("the demo's panels in Chromium", () => {
     await expect.poll(async () => ((await (await fetch(`${stack.worker.url}/api/videos/${secondId}`, auth)).json()) as { status: string }).status, { timeout: 60_000, interval: 250 }).toBe("ready");
     const order = ((await (await fetch(`${stack.worker.url}/api/videos`, auth)).json()) as { videos: { id: string; title: string }[] }).videos;
     const [first, next] = [order[0]!, order[1]!];
-    await page.goto(`${stack.demoUrl}#/`);
+    // From the Nodes page straight to the player (the library would ask /stream for its posters).
+    const prewarmed = page.waitForRequest((request) => request.url().includes(`/api/videos/${next.id}/stream`), { timeout: 60_000 });
     await page.goto(`${stack.demoUrl}#/watch/${first.id}`);
     expect(await page.locator("#up-next").textContent()).toBe(next.title);
-    // The 4 s clip is soon buffered to its end: then, and only then, the next one is pre-warmed.
-    await page.waitForFunction(
-      (id) => performance.getEntriesByType("resource").some((entry) => entry.name.includes(`/api/videos/${id}/stream`)),
-      next.id,
-      { timeout: 60_000 },
-    );
+    // The 4 s clip is soon buffered to its end: then the next one is pre-warmed.
+    await prewarmed;
     await page.locator("#up-next").click();
     await page.locator('[data-fact="Pre-warmed"]', { hasText: "yes" }).waitFor({ state: "attached", timeout: 30_000 });
     await page.waitForFunction(() => (document.querySelector("edgestream-player")?.video.currentTime ?? 0) > 1, null, { timeout: 90_000 });

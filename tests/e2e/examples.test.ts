@@ -8,7 +8,7 @@ import type { Browser, Page } from "playwright-core";
 import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStack, type RunningStack } from "../../demo/stack.ts";
-import { launchChromium } from "../helpers/browser.ts";
+import { collectConsoleErrors, launchChromium } from "../helpers/browser.ts";
 import { TEST_SECRETS, tempDataDir } from "../helpers/stack.ts";
 import { serveFolder } from "../helpers/static-files.ts";
 import { demoSignIn } from "../helpers/viewer-api.ts";
@@ -39,9 +39,7 @@ afterAll(async () => {
 /** Opens an example; answers the page and the console errors it logs. */
 async function open(name: string): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on("console", (message) => message.type() === "error" && errors.push(message.text()));
-  page.on("pageerror", (error) => errors.push(error.message));
+  const errors = collectConsoleErrors(page);
   await page.goto(`${site.url}${name}/index.html${query}`);
   return { page, errors };
 }

@@ -15,7 +15,8 @@ const REFRESH_MS = 5000;
 
 function ago(iso: string): string {
   const seconds = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
-  return seconds < 60 ? `${seconds} s ago` : `${Math.round(seconds / 60)} min ago`;
+  // No-break spaces: "4 s" never splits across lines.
+  return seconds < 60 ? `${seconds}\u00a0s ago` : `${Math.round(seconds / 60)}\u00a0min ago`;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -51,7 +52,7 @@ export function showNodes(main: HTMLElement): () => void {
       list.replaceChildren(...nodes.map(nodeCard));
       note.textContent = nodes.length
         ? `${plural(nodes.length, "node")} registered. Videos are packaged and played by whichever has room.`
-        : "No transcode nodes have registered: this server sends its work to one node it was given directly. Nodes appear here when a fleet is set up.";
+        : "No transcode nodes have registered. In the one-box set-up (npm start) this server sends its work to a node it was given directly; with a fleet, nodes appear here as they register.";
     } catch (error) {
       note.textContent = (error as Error).message;
     }

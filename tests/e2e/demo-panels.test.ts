@@ -102,7 +102,7 @@ describe("the demo's panels in Chromium", () => {
     const card = page.locator('.node[data-node="edge-1"]');
     await card.waitFor({ timeout: 60_000 }); // the page looks again every few seconds
     expect(await card.locator(".node-status").textContent()).toBe("Working");
-    expect(await card.locator(".meta").textContent()).toMatch(/^Software encoding · last heard from \d+ s ago$/);
+    expect(await card.locator(".meta").textContent()).toMatch(/^Software encoding · last heard from \d+\u00a0s ago$/);
     expect(await card.locator(".node-work").textContent()).toMatch(/^Packaging 0 videos · 0 live sessions · free: \d+ job slots?, \d+ session slots?$/);
     expect(await page.locator(".panel-note").textContent()).toMatch(/^1 node registered/);
     await shots("nodes-fleet");

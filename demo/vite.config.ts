@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
+import { sourceAliases } from "../player-sdk/scripts/entries.ts";
 
 /**
  * The demo page's policy. The page talks to the worker through this server's proxy (/api, /hls),
@@ -22,16 +23,8 @@ export const DEMO_CSP = [
 
 export default defineConfig({
   root: fileURLToPath(new URL(".", import.meta.url)),
-  resolve: {
-    // The SDK's entries from source (its exports' "import" condition names dist/, built for publishing).
-    alias: [
-      ...["controls", "element", "prewarm", "thumbnails"].map((entry) => ({
-        find: `@edgestream/player-sdk/${entry}`,
-        replacement: fileURLToPath(new URL(`../player-sdk/src/${entry === "element" ? "element.ts" : `${entry}/index.ts`}`, import.meta.url)),
-      })),
-      { find: /^@edgestream\/player-sdk$/, replacement: fileURLToPath(new URL("../player-sdk/src/index.ts", import.meta.url)) },
-    ],
-  },
+  // The SDK's entries from source (its exports' "import" condition names dist/, built for publishing).
+  resolve: { alias: sourceAliases() },
   // hls.js is imported lazily by the SDK; pre-bundle it up front so the first play does not reload the page.
   optimizeDeps: { include: ["hls.js"] },
   clearScreen: false,

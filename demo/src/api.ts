@@ -1,4 +1,7 @@
 // The demo's calls to the worker (same origin through Vite's proxy), with the viewer's JWT.
+import type { FleetNode } from "@edgestream/contracts";
+import type { Analytics } from "@edgestream/worker";
+
 export interface VideoSummary {
   id: string;
   title: string;
@@ -49,6 +52,10 @@ export const getVideo = (id: string) => call<VideoSummary>("GET", `/api/videos/$
 export const updateVideo = (id: string, changes: Partial<Pick<VideoSummary, "title" | "visibility">>) => call<VideoSummary>("PATCH", `/api/videos/${encodeURIComponent(id)}`, changes);
 export const deleteVideo = (id: string) => call<void>("DELETE", `/api/videos/${encodeURIComponent(id)}`);
 export const savedProgress = (id: string) => call<{ positionSec: number | null; durationSec: number | null }>("GET", `/api/videos/${encodeURIComponent(id)}/progress`);
+/** The owner's playback figures for one video (the worker's default window: the last 30 days). */
+export const videoAnalytics = (id: string) => call<Analytics>("GET", `/api/videos/${encodeURIComponent(id)}/analytics`);
+/** The operator's list of transcode nodes (demo mode lets anyone see it). */
+export const listNodes = async () => (await call<{ nodes: FleetNode[] }>("GET", "/api/admin/nodes")).nodes;
 export const posterOf = async (id: string) => (await call<{ posterUrl?: string }>("GET", `/api/videos/${encodeURIComponent(id)}/stream`)).posterUrl;
 
 export interface Upload {

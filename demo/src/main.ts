@@ -1,8 +1,9 @@
 // The demo: a small video library. Signs in as the name this browser chose (demo mode), then shows
-// the library (#/) or a video (#/watch/<id>). `?play=<id>` opens a video and starts it (shared
+// the library (#/), a video (#/watch/<id>) or the transcode nodes (#/nodes). `?play=<id>` opens a video and starts it (shared
 // links, the browser tests).
 import { signIn } from "./api.ts";
 import { showLibrary } from "./library-view.ts";
+import { showNodes } from "./nodes-view.ts";
 import { showPlayer } from "./player-view.ts";
 
 const NAME_KEY = "edgestream-demo:name";
@@ -14,7 +15,7 @@ let leave: (() => void) | null = null;
 function route(): void {
   leave?.();
   const watch = /^#\/watch\/([A-Za-z0-9_-]+)/.exec(location.hash);
-  leave = watch ? showPlayer(main, watch[1]!, true) : showLibrary(main);
+  leave = watch ? showPlayer(main, watch[1]!, true) : location.hash === "#/nodes" ? showNodes(main) : showLibrary(main);
 }
 
 let signedIn = false;

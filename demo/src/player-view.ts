@@ -6,9 +6,11 @@ import { formatTime } from "@edgestream/player-sdk/controls";
 import type { EdgestreamPlayerElement } from "@edgestream/player-sdk/element";
 import type { PlayerErrorData } from "@edgestream/player-sdk";
 import { ApiError, deleteVideo, getVideo, savedProgress, token, updateVideo, type VideoSummary } from "./api.ts";
+import { analyticsPanel } from "./analytics-panel.ts";
 import { el } from "./dom.ts";
 import { forgetWatched, rememberWatched } from "./last-watched.ts";
 import { warmed } from "./library-view.ts";
+import { upNext } from "./up-next.ts";
 import { playerStatus, videoStatus, VISIBILITY_WORDS } from "./words.ts";
 
 /** Saved progress this far from either end is worth an offer. */
@@ -21,10 +23,11 @@ export function showPlayer(main: HTMLElement, id: string, autoplay: boolean): ()
   const head = el("div", { class: "watch-head" });
   const resume = el("div", { class: "resume", hidden: "" });
   const owner = el("div", { class: "owner" });
+  const next = el("p", { class: "up-next" });
   const player = document.createElement("edgestream-player") as EdgestreamPlayerElement;
   main.replaceChildren(
     el("nav", { class: "crumbs" }, el("a", { href: "#/" }, "← All videos")),
-    el("section", { class: "watch", "aria-labelledby": "video-title" }, el("div", { class: "stage" }, player), head, resume, status, owner, details),
+    el("section", { class: "watch", "aria-labelledby": "video-title" }, el("div", { class: "stage" }, player), head, resume, status, next, owner, details),
   );
   const fact = (name: string, value: string) => {
     const existing = facts.querySelector(`[data-fact="${name}"]`);
@@ -33,6 +36,7 @@ export function showPlayer(main: HTMLElement, id: string, autoplay: boolean): ()
   };
   fact("Video id", id);
   let alive = true;
+  let leaveNext = () => {};
 
   void (async () => {
     let video: VideoSummary;
@@ -49,7 +53,7 @@ export function showPlayer(main: HTMLElement, id: string, autoplay: boolean): ()
     rememberWatched(id);
     if (video.error) fact("Failure reason", video.error);
     renderHead(head, video);
-    if (video.owned) renderOwner(owner, video, head);
+    if (video.owned) renderOwner(owner, video, head), owner.after(analyticsPanel(id));
     // A card hovered a moment ago pre-warmed this video: its /stream answer goes to the player.
     const [warmAnswer, saved] = await Promise.all([warmed.get(id) ?? null, savedProgress(id).catch(() => null)]);
     if (!alive) return;
@@ -81,6 +85,7 @@ export function showPlayer(main: HTMLElement, id: string, autoplay: boolean): ()
     }) as EventListener);
     player.setAttribute("video-id", id);
     fact("Pre-warmed", warmAnswer ? "yes" : "no");
+    leaveNext = upNext(id, player.video, next);
 
     const position = saved?.positionSec ?? 0;
     const duration = (video.durationMs ?? 0) / 1000 || (saved?.durationSec ?? 0);
@@ -99,6 +104,7 @@ export function showPlayer(main: HTMLElement, id: string, autoplay: boolean): ()
   })();
   return () => {
     alive = false;
+    leaveNext();
     player.remove();
   };
 }

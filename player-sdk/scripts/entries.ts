@@ -29,3 +29,12 @@ export function sourceEntries(): Record<string, string> {
 
 /** Peer dependencies: imported by the page's bundler, never bundled (JavaScript or declarations). */
 export const PEER_IMPORTS = [/^hls\.js(\/.*)?$/, /^@ffmpeg\//];
+
+/** Vite aliases that resolve `@edgestream/player-sdk` and each `@edgestream/player-sdk/<entry>` to its
+ * source (the exports' "import" condition names dist/, built for publishing): the demo and the examples. */
+export function sourceAliases(): { find: string | RegExp; replacement: string }[] {
+  return Object.entries(sourceEntries()).map(([name, source]) => ({
+    find: name === "index" ? /^@edgestream\/player-sdk$/ : `@edgestream/player-sdk/${name}`,
+    replacement: source,
+  }));
+}

@@ -10,7 +10,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateTestPattern } from "@edgestream/transcode-node";
 import { startStack, type RunningStack } from "../../demo/stack.ts";
-import { launchChromium } from "../helpers/browser.ts";
+import { collectConsoleErrors, launchChromium } from "../helpers/browser.ts";
 import { TEST_SECRETS, tempDataDir } from "../helpers/stack.ts";
 import { demoSignIn } from "../helpers/viewer-api.ts";
 
@@ -21,7 +21,7 @@ let stack: RunningStack;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-const consoleErrors: string[] = [];
+let consoleErrors: string[] = [];
 
 beforeAll(async () => {
   dataDir = await tempDataDir("e2e-library");
@@ -32,8 +32,7 @@ beforeAll(async () => {
   // The name this browser chose, as the name prompt stores it.
   await context.addInitScript((name) => localStorage.setItem("edgestream-demo:name", name), VIEWER);
   page = await context.newPage();
-  page.on("console", (message) => message.type() === "error" && consoleErrors.push(message.text()));
-  page.on("pageerror", (error) => consoleErrors.push(error.message));
+  consoleErrors = collectConsoleErrors(page);
 });
 
 afterAll(async () => {

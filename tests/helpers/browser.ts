@@ -1,7 +1,7 @@
 // Headless Chromium for browser tests: Debian's /usr/bin/chromium driven by playwright-core
 // (Playwright's own browser download cannot work offline). Flags keep it off the network.
 import { existsSync } from "node:fs";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 
 export const CHROMIUM_PATH = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
 
@@ -24,4 +24,12 @@ export async function launchChromium(): Promise<Browser> {
       "--mute-audio",
     ],
   });
+}
+
+/** The console errors and uncaught exceptions of a page, collected as they happen. */
+export function collectConsoleErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("console", (message) => message.type() === "error" && errors.push(message.text()));
+  page.on("pageerror", (error) => errors.push(error.message));
+  return errors;
 }

@@ -3,6 +3,7 @@ export { createApp, type App } from "./app.ts";
 export { createViewerAuth, type ViewerAuth } from "./auth/viewer-jwt.ts";
 export { ConfigError, ConfigSchema, parseConfig, type AppConfig, type ConfigInput } from "./config.ts";
 export type { AppDeps, Viewer } from "./env.ts";
+export type { Analytics } from "./routes/analytics-schemas.ts";
 export { HttpError } from "./errors.ts";
 export { rewritePlaylist, signUri, URI_ATTRIBUTE_TAGS, type RewriteOptions } from "./manifest/rewriter.ts";
 export { createKeyring, parseSigningKeys, type Keyring } from "./signing/keyring.ts";

@@ -72,3 +72,5 @@ export async function prewarm(videoId: string, options: PrewarmOptions): Promise
   const who = options.getToken ? { getToken: options.getToken } : { token };
   return { stream, fetched, playerOptions: { videoId, apiBase, ...who, stream } };
 }
+
+export { prewarmNext, bufferedToEnd, type NextPrewarm, type PrewarmNextOptions } from "./next.ts";

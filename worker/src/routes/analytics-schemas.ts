@@ -37,3 +37,5 @@ export const AnalyticsSchema = z
     days: z.array(Figures.extend({ date: z.string() })),
   })
   .openapi("Analytics");
+/** A video's (or the site's) playback figures, as GET …/analytics answers them. */
+export type Analytics = z.infer<typeof AnalyticsSchema>;

@@ -1,12 +1,12 @@
 // The worker's client for a transcode node's jobs API (transcode-node/README.md): create a job for a
 // source in shared storage, and read its state. Bearer-secret auth; bounded waits, so a slow node
 // never holds a viewer's request for long. Answers are parsed with the node API schemas (contracts).
-import { ErrorEnvelopeSchema, JobStateSchema, NodeSessionStateSchema, type JobState, type NodeSessionState } from "@edgestream/contracts";
+import { ErrorEnvelopeSchema, JobStateSchema, NodeSessionStateSchema, type JobState, type NodeSessionState, type SessionStart } from "@edgestream/contracts";
 import type { z } from "zod";
 
 export interface TranscodeClient {
-  /** Start or attach to the session for this source; `lease` is the viewer. */
-  startSession(request: { storageKey: string; lease: string; videoId: string }): Promise<NodeSessionState>;
+  /** Start or attach to the session for this source; `lease` is the viewer, `priority` whether a pre-warm asks. */
+  startSession(request: { storageKey: string; lease: string; videoId: string; priority?: SessionStart["priority"] }): Promise<NodeSessionState>;
   getSession(id: string): Promise<NodeSessionState | null>;
   heartbeat(id: string, lease: string): Promise<boolean>;
   /** A session file (playlist or segment), streamed; null when the node does not know it. */
@@ -60,8 +60,9 @@ export function createTranscodeClient(baseUrl: string, secret: string, timeoutMs
       if (response.status !== 201) await failed("creating a job", response);
       return parse(JobStateSchema, "creating a job", response);
     },
-    async startSession({ storageKey, lease, videoId }) {
-      const response = await call("/v1/sessions", { method: "POST", body: JSON.stringify({ source: { storageKey }, lease, videoId }) });
+    async startSession({ storageKey, lease, videoId, priority }) {
+      const body: SessionStart = { source: { storageKey }, lease, videoId, ...(priority ? { priority } : {}) };
+      const response = await call("/v1/sessions", { method: "POST", body: JSON.stringify(body) });
       if (response.status !== 201) await failed("starting a session", response);
       return parse(NodeSessionStateSchema, "starting a session", response);
     },

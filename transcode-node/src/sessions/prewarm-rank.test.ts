@@ -8,6 +8,7 @@ import { segmentName, type NodeSessionState } from "@edgestream/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNodeServer } from "../server.ts";
 import { generateTestPattern } from "../test-pattern.ts";
+import { alive } from "../testing/processes.ts";
 
 const SECRET = "s".repeat(40);
 const AUTH = { Authorization: `Bearer ${SECRET}`, "Content-Type": "application/json" };
@@ -24,15 +25,6 @@ async function state(id: string): Promise<NodeSessionState | null> {
   const response = await fetch(`${node.url}/v1/sessions/${id}`, { headers: AUTH });
   return response.status === 404 ? null : ((await response.json()) as NodeSessionState);
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 async function release(id: string, lease: string) {
   expect((await fetch(`${node.url}/v1/sessions/${id}?lease=${lease}`, { method: "DELETE", headers: AUTH })).status).toBe(204);

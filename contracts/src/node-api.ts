@@ -92,7 +92,8 @@ export const SessionStartSchema = z
   .strict();
 export type SessionStart = z.infer<typeof SessionStartSchema>;
 
-export const SessionLeaseSchema = z.object({ lease: Id });
+/** A heartbeat: a viewer's (the default) promotes a pre-warm session; a pre-warm's only renews its lease. */
+export const SessionLeaseSchema = z.object({ lease: Id, priority: z.enum(SESSION_PRIORITIES).optional() });
 
 export const NODE_SESSION_STATUSES = ["running", "completed", "failed", "stopped"] as const;
 

@@ -50,6 +50,12 @@ describe("a pre-warm's on-demand session ranks below a viewer's", () => {
     return response.status === 404 ? null : ((await response.json()) as NodeSessionState);
   }
 
+  /** The session's viewer leaves (as a lapsed lease would): the slot is free for the next test. */
+  async function leave(manifestUrl: string) {
+    const { session, lease } = named(manifestUrl);
+    expect((await fetch(`${pair.node.url}/v1/sessions/${session}?lease=${encodeURIComponent(lease)}`, { method: "DELETE", ...nodeAuth })).status).toBe(204);
+  }
+
   it("a pre-warm is refused when the slot is taken, a viewer stops it, and neither takes a viewer's slot", async () => {
     const [a, b] = [await upload(), await upload()];
     const warm = await stream(a, "?prewarm=1");
@@ -70,9 +76,7 @@ describe("a pre-warm's on-demand session ranks below a viewer's", () => {
     expect((await stream(a)).body.manifestUrl).toBeUndefined();
     expect(await nodeSession(viewer.body.manifestUrl!)).not.toBeNull();
 
-    // Its viewer leaves (as a lapsed lease would): the slot is free for the next test.
-    const { session, lease } = named(viewer.body.manifestUrl!);
-    expect((await fetch(`${pair.node.url}/v1/sessions/${session}?lease=${encodeURIComponent(lease)}`, { method: "DELETE", ...nodeAuth })).status).toBe(204);
+    await leave(viewer.body.manifestUrl!);
   });
 
   it("a pre-warmed session the player plays past its first segment, through the gate, is a viewer's", async () => {
@@ -86,6 +90,17 @@ describe("a pre-warm's on-demand session ranks below a viewer's", () => {
     for (const url of [new URL(media.match(/URI="([^"]+)"/)![1]!, variant), new URL(first!, variant)]) expect((await fetch(url)).status).toBe(200);
     expect((await nodeSession(warm.body.manifestUrl!))?.priority).toBe("prewarm");
     expect((await fetch(new URL(second!, variant))).status).toBe(200);
+    expect((await nodeSession(warm.body.manifestUrl!))?.priority).toBe("viewer");
+    await leave(warm.body.manifestUrl!);
+  });
+
+  it("a pre-warmed session a viewer asks /stream for (without the flag) is a viewer's", async () => {
+    const id = await upload();
+    const warm = await stream(id, "?prewarm=1");
+    expect((await nodeSession(warm.body.manifestUrl!))?.priority).toBe("prewarm");
+    await stream(id, "?prewarm=1"); // the pre-warm asking again renews, and ranks it no higher
+    expect((await nodeSession(warm.body.manifestUrl!))?.priority).toBe("prewarm");
+    await stream(id);
     expect((await nodeSession(warm.body.manifestUrl!))?.priority).toBe("viewer");
   });
 

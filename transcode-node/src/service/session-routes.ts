@@ -5,7 +5,7 @@
 //   GET    /v1/sessions/:id/master.m3u8                the full playlists, from the start
 //   GET    /v1/sessions/:id/:rendition/index.m3u8
 //   GET    /v1/sessions/:id/:rendition/:file?lease=    init.mp4 or seg_NNNNN.m4s; renews the lease; a segment past the first promotes a pre-warm
-//   POST   /v1/sessions/:id/heartbeat {lease}          renews the lease
+//   POST   /v1/sessions/:id/heartbeat {lease, priority?}  renews the lease; a viewer's (the default) promotes a pre-warm
 //   DELETE /v1/sessions/:id?lease=                     releases the lease (the last one stops the session)
 //   GET    /v1/sessions/:id/events                     SSE: SegmentReady, ManifestUpdated, ProgressUpdate, TranscodeCompleted, TranscodeFailed
 import { createReadStream } from "node:fs";
@@ -112,6 +112,7 @@ export function sessionRoutes(registry: SessionRegistry, storage: StorageDriver,
     const parsed = SessionLeaseSchema.safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) throw new HTTPException(400, { message: "lease: required" });
     if (!registry.heartbeat(c.req.param("id"), parsed.data.lease)) throw new HTTPException(404, { message: `no session ${c.req.param("id")}` });
+    if (parsed.data.priority !== "prewarm") registry.promote(c.req.param("id"));
     return c.body(null, 204);
   });
 

@@ -70,9 +70,9 @@ export function createFleetTranscoder(deps: AppDeps, nodeSecret: string): Transc
       const state = await orNull(() => at.client.getSession(at.inner));
       return state ? routed(at.nodeId, state) : null;
     },
-    async heartbeat(id, lease) {
+    async heartbeat(id, lease, priority) {
       const at = await holder(id);
-      return at ? ((await orNull(() => at.client.heartbeat(at.inner, lease))) ?? false) : false;
+      return at ? ((await orNull(() => at.client.heartbeat(at.inner, lease, priority))) ?? false) : false;
     },
     async sessionFile(id, path, lease) {
       const at = await holder(id);

@@ -25,7 +25,7 @@ export async function sessionFor(deps: AppDeps, video: Video, viewerId: string, 
   try {
     let session = video.nodeSessionId ? await node.getSession(video.nodeSessionId) : null;
     if (session && session.status === "stopped") session = null;
-    if (session) await node.heartbeat(session.id, viewerId);
+    if (session) await node.heartbeat(session.id, viewerId, priority);
     else {
       session = await node.startSession({ storageKey: video.sourceKey, lease: viewerId, videoId: video.id, priority });
       video = await advance(deps, video, { nodeSessionId: session.id, status: "generating" });

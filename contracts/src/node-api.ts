@@ -76,17 +76,24 @@ export const JobStateSchema = z.object({
 });
 export type JobState = z.infer<typeof JobStateSchema>;
 
+/** Who asks for a session: a playing viewer, or a pre-warm (SDK `prewarm()`), the first to be refused or stopped when slots run out. */
+export const SESSION_PRIORITIES = ["viewer", "prewarm"] as const;
+export type SessionPriority = (typeof SESSION_PRIORITIES)[number];
+
 export const SessionStartSchema = z
   .object({
     source: NodeSourceSchema,
     profile: z.number().int().min(144).max(2160).optional(),
     lease: Id,
     videoId: Id.optional(),
+    /** Default viewer. A viewer's start promotes a pre-warm session it attaches to. */
+    priority: z.enum(SESSION_PRIORITIES).optional(),
   })
   .strict();
 export type SessionStart = z.infer<typeof SessionStartSchema>;
 
-export const SessionLeaseSchema = z.object({ lease: Id });
+/** A heartbeat: a viewer's (the default) promotes a pre-warm session; a pre-warm's only renews its lease. */
+export const SessionLeaseSchema = z.object({ lease: Id, priority: z.enum(SESSION_PRIORITIES).optional() });
 
 export const NODE_SESSION_STATUSES = ["running", "completed", "failed", "stopped"] as const;
 
@@ -97,6 +104,8 @@ export const NodeSessionStateSchema = z.object({
   progress: z.number(),
   segments: z.number(),
   leases: z.number(),
+  /** prewarm while only pre-warms asked for it (SessionStart.priority); viewer once someone plays it. */
+  priority: z.enum(SESSION_PRIORITIES),
   backend: BackendSchema,
   encoderPids: z.array(z.number()),
   error: z.string().optional(),

@@ -21,11 +21,11 @@ export function apiUrl(apiBase: string, path: string, query?: Record<string, str
   return url;
 }
 
-/** Asks where to play a video. URLs come back absolute, resolved against the API's URL. */
-export async function fetchStreamInfo(apiBase: string, videoId: string, token: string, signal?: AbortSignal, session?: string, renew?: string): Promise<StreamInfo> {
+/** Asks where to play a video. URLs come back absolute, resolved against the API's URL. `query`: more
+ * parameters (./prewarm's `prewarm=1`). */
+export async function fetchStreamInfo(apiBase: string, videoId: string, token: string, signal?: AbortSignal, session?: string, renew?: string, query: Record<string, string> = {}): Promise<StreamInfo> {
   // Passing the playback session back keeps one session id across token refreshes; passing the
   // stream token being refreshed keeps the source it points at (an on-demand session) while it lives.
-  const query: Record<string, string> = {};
   if (session) query["session"] = session;
   if (renew) query["renew"] = renew;
   const url = apiUrl(apiBase, `/api/videos/${encodeURIComponent(videoId)}/stream`, query);

@@ -39,7 +39,8 @@ describe("prewarm", () => {
     });
     vi.stubGlobal("fetch", fetchMock);
     const warm = await prewarm("v1", { apiBase: "https://api.example", token: "JWT" });
-    expect(String(fetchMock.mock.calls[0]![0])).toBe("https://api.example/api/videos/v1/stream");
+    // prewarm=1: the node ranks the session it starts below a playing viewer's.
+    expect(String(fetchMock.mock.calls[0]![0])).toBe("https://api.example/api/videos/v1/stream?prewarm=1");
     expect(warm.fetched.map((u) => new URL(u).pathname).sort()).toEqual(
       ["master.m3u8", "720p/index.m3u8", "720p/init_0.mp4", "720p/seg_00000.m4s", "audio/index.m3u8", "audio/init_0.mp4", "audio/seg_00000.m4s"].map((p) => `/hls/v1/${p}`).sort(),
     );

@@ -50,7 +50,10 @@ export async function prewarm(videoId: string, options: PrewarmOptions): Promise
   const { apiBase = "", signal } = options;
   const token = options.token ?? (await options.getToken?.());
   if (!token) throw new TypeError("prewarm: pass token (a viewer JWT) or getToken");
-  const stream = await fetchStreamInfo(apiBase, videoId, token, signal);
+  // A pre-warm ranks below a playing viewer on the node: the first stopped or refused when its session
+  // slots run out (a refusal is a plain "generating" answer with nothing to fetch). The player's own
+  // requests past the first segment promote the session.
+  const stream = await fetchStreamInfo(apiBase, videoId, token, signal, undefined, undefined, { prewarm: "1" });
   const fetched: string[] = [];
   const get = async (url: string) => {
     fetched.push(url);

@@ -1,10 +1,11 @@
 // The session API on the node (behind the /v1 bearer check):
-//   POST   /v1/sessions {source, profile?, lease, videoId?}  start or attach; 201 {id, …}; 503 + Retry-After at capacity
+//   POST   /v1/sessions {source, profile?, lease, videoId?, priority?}  start or attach; 201 {id, …}; 503 + Retry-After at capacity
+//                                                      (a viewer's start stops a pre-warm session first; a pre-warm's is refused)
 //   GET    /v1/sessions/:id                            state, progress, and the storage prefix once completed
 //   GET    /v1/sessions/:id/master.m3u8                the full playlists, from the start
 //   GET    /v1/sessions/:id/:rendition/index.m3u8
-//   GET    /v1/sessions/:id/:rendition/:file?lease=    init.mp4 or seg_NNNNN.m4s; renews the lease
-//   POST   /v1/sessions/:id/heartbeat {lease}          renews the lease
+//   GET    /v1/sessions/:id/:rendition/:file?lease=    init.mp4 or seg_NNNNN.m4s; renews the lease; a segment past the first promotes a pre-warm
+//   POST   /v1/sessions/:id/heartbeat {lease, priority?}  renews the lease; a viewer's (the default) promotes a pre-warm
 //   DELETE /v1/sessions/:id?lease=                     releases the lease (the last one stops the session)
 //   GET    /v1/sessions/:id/events                     SSE: SegmentReady, ManifestUpdated, ProgressUpdate, TranscodeCompleted, TranscodeFailed
 import { createReadStream } from "node:fs";
@@ -22,13 +23,14 @@ import type { SessionVideos } from "../fleet/session-videos.ts";
 import { streamEvents } from "./event-stream.ts";
 import { codedError } from "./http-error.ts";
 
-function view(session: Session): NodeSessionState {
+function view(session: Session, registry: SessionRegistry): NodeSessionState {
   return {
     id: session.id,
     status: session.status,
     progress: session.progress,
     segments: session.segments,
     leases: session.leaseCount,
+    priority: registry.priorityOf(session),
     leaseRenewedAt: session.leaseRenewals,
     backend: session.backend,
     encoderPids: session.encoderPids,
@@ -48,12 +50,12 @@ export function sessionRoutes(registry: SessionRegistry, storage: StorageDriver,
   app.post("/", async (c) => {
     const parsed = SessionStartSchema.safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) throw new HTTPException(400, { message: parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ") });
-    const { source, profile, lease, videoId } = parsed.data;
+    const { source, profile, lease, videoId, priority } = parsed.data;
     if ("path" in source) await checkPath(source.path);
     try {
-      const session = await registry.startOrAttach(source, lease, profile);
+      const session = await registry.startOrAttach(source, lease, profile, priority);
       videos.note(session, videoId);
-      return c.json(view(session), 201);
+      return c.json(view(session, registry), 201);
     } catch (error) {
       if (error instanceof CapacityError) return c.json({ error: { code: "at_capacity", message: error.message } }, 503, { "Retry-After": "10" });
       // The worker shows this to the viewer (422): a refused format says what to upload instead.
@@ -63,7 +65,7 @@ export function sessionRoutes(registry: SessionRegistry, storage: StorageDriver,
     }
   });
 
-  app.get("/:id", (c) => c.json(view(find(c.req.param("id")))));
+  app.get("/:id", (c) => c.json(view(find(c.req.param("id")), registry)));
 
   app.get(`/:id/${MASTER_PLAYLIST}`, (c) => c.body(find(c.req.param("id")).masterPlaylist(), 200, { "Content-Type": "application/vnd.apple.mpegurl", "Cache-Control": "no-cache" }));
 
@@ -86,6 +88,8 @@ export function sessionRoutes(registry: SessionRegistry, storage: StorageDriver,
     const file = c.req.param("file");
     const index = file === INIT_SEGMENT ? -1 : parseSegmentName(file);
     if (index === undefined) throw new HTTPException(404, { message: `no file ${file}` });
+    // A pre-warm fetches the init segment and the first one only: asking further is playing.
+    if (lease && index > 0) registry.promote(session.id);
     let where;
     try {
       where = await session.locate(index, lease ?? "");
@@ -108,6 +112,7 @@ export function sessionRoutes(registry: SessionRegistry, storage: StorageDriver,
     const parsed = SessionLeaseSchema.safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) throw new HTTPException(400, { message: "lease: required" });
     if (!registry.heartbeat(c.req.param("id"), parsed.data.lease)) throw new HTTPException(404, { message: `no session ${c.req.param("id")}` });
+    if (parsed.data.priority !== "prewarm") registry.promote(c.req.param("id"));
     return c.body(null, 204);
   });
 
@@ -121,7 +126,7 @@ export function sessionRoutes(registry: SessionRegistry, storage: StorageDriver,
   app.get("/:id/events", (c) => {
     const session = find(c.req.param("id"));
     return streamEvents<SessionEvent>(c, {
-      snapshot: view(session),
+      snapshot: view(session, registry),
       subscribe: (listener) => registry.subscribe(session.id, listener),
       done: () => registry.get(session.id) !== session,
       recheckMs: 15_000, // a stopped session sends no event: look again now and then

@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { rm } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { liveRenditionName, type NodeSource, type StorageDriver } from "@edgestream/contracts";
+import { liveRenditionName, type NodeSource, type SessionPriority, type StorageDriver } from "@edgestream/contracts";
 import { MediaInputError } from "../errors.ts";
 import { demuxerFor } from "../input-policy.ts";
 import { sha256FileIdle } from "../hash.ts";
@@ -15,6 +15,7 @@ import { bitrateFor, planPackage, type PackagePlan } from "../plan.ts";
 import { probe } from "../probe.ts";
 import { downloadSource } from "../source-download.ts";
 import { Session, type SessionEvent, type SessionProfile, type SessionTiming } from "./session.ts";
+import { admit } from "./slot-admission.ts";
 
 export interface SessionSettings extends SessionTiming {
   inactivityMs: number;
@@ -76,6 +77,8 @@ export class SessionRegistry {
   private readonly listeners = new Map<string, Set<(event: SessionEvent) => void>>();
   /** Cancels a session's source hashing when it stops: no read of the source outlives its session. */
   private readonly hashing = new Map<string, AbortController>();
+  /** Sessions only pre-warms asked for (slot-admission.ts): a viewer's start or playback promotes them. */
+  private readonly prewarms = new Set<Session>();
   private readonly reaper: ReturnType<typeof setInterval>;
   private closed = false;
 
@@ -105,28 +108,45 @@ export class SessionRegistry {
     return this.byId.get(id);
   }
 
-  /** The viewer's lease on the one session for (source, profile): attached when it runs, started when not. */
-  async startOrAttach(source: SessionSource, lease: string, profileHeight = this.settings.profileHeight): Promise<Session> {
+  /**
+   * The viewer's lease on the one session for (source, profile): attached when it runs, started when
+   * not. At SESSION_MAX a viewer's start stops the least recently used pre-warm session; a pre-warm's
+   * is refused (slot-admission.ts).
+   */
+  async startOrAttach(source: SessionSource, lease: string, profileHeight = this.settings.profileHeight, priority: SessionPriority = "viewer"): Promise<Session> {
     if (this.closed) throw new CapacityError("the node is shutting down");
     const key = `${"path" in source ? `path:${source.path}` : `key:${source.storageKey}`}#${profileHeight}`;
     const existing = this.byKey.get(key) ?? (await this.starting.get(key));
     if (existing && existing.status !== "failed") {
       existing.touch(lease, this.now());
+      if (priority === "viewer") this.prewarms.delete(existing);
       return existing;
     }
-    if (this.byId.size + this.starting.size >= this.settings.maxSessions) {
-      throw new CapacityError(`this node already runs ${this.settings.maxSessions} sessions (SESSION_MAX)`);
-    }
+    const running = [...this.byId.values()].map((session) => ({ session, priority: this.priorityOf(session), lastUsedAt: session.lastUsedAt }));
+    const admission = admit(running, this.starting.size, this.settings.maxSessions, priority);
+    if (admission.type === "refuse") throw new CapacityError(admission.reason);
+    if (admission.type === "evict") await this.remove(admission.session.session);
     const starting = this.create(key, source, lease, profileHeight);
     this.starting.set(key, starting);
     try {
       const session = await starting;
       this.byId.set(session.id, session);
       this.byKey.set(key, session);
+      if (priority === "prewarm") this.prewarms.add(session);
       return session;
     } finally {
       this.starting.delete(key);
     }
+  }
+
+  priorityOf(session: Session): SessionPriority {
+    return this.prewarms.has(session) ? "prewarm" : "viewer";
+  }
+
+  /** A pre-warm session someone now plays (a segment past the first, which a pre-warm never asks): a viewer's from now on. */
+  promote(id: string): void {
+    const session = this.byId.get(id);
+    if (session) this.prewarms.delete(session);
   }
 
   heartbeat(id: string, lease: string): boolean {
@@ -166,6 +186,7 @@ export class SessionRegistry {
   private async remove(session: Session): Promise<void> {
     if (this.byId.get(session.id) !== session) return;
     this.byId.delete(session.id);
+    this.prewarms.delete(session);
     if (this.byKey.get(session.key) === session) this.byKey.delete(session.key);
     this.hashing.get(session.id)?.abort();
     this.hashing.delete(session.id);

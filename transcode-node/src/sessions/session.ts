@@ -143,6 +143,11 @@ export class Session {
     return Object.fromEntries([...this.leases].map(([lease, at]) => [lease, new Date(at).toISOString()]));
   }
 
+  /** When a lease was last renewed (ms): how recently someone used the session. */
+  get lastUsedAt(): number {
+    return Math.max(0, ...this.leases.values());
+  }
+
   /** Segments the encoders are ahead of the viewers following them (the largest lead; 0 when idle). */
   get segmentsAhead(): number {
     return segmentsAhead(this.positions.values(), this.runs);

@@ -15,7 +15,7 @@ import { PLAYLIST_MESSAGE } from "../input-policy.ts";
 import { generateTestPattern } from "../test-pattern.ts";
 import { hostileSource } from "../testing/hostile.ts";
 import { generateZoo } from "../testing/zoo.ts";
-import { bytesRead, childPids, commandOf } from "../testing/processes.ts";
+import { alive, bytesRead, childPids, commandOf } from "../testing/processes.ts";
 
 const SECRET = "s".repeat(40);
 const AUTH = { Authorization: `Bearer ${SECRET}`, "Content-Type": "application/json" };
@@ -72,15 +72,6 @@ const processState = (pid: number) =>
     (s) => s.slice(s.lastIndexOf(")") + 2, s.lastIndexOf(")") + 3),
     () => "gone",
   );
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "edgestream-sessions-"));

@@ -8,6 +8,16 @@ export async function childPids(parent = process.pid): Promise<number[]> {
   return (await listProcesses()).filter((p) => p.ppid === parent).map((p) => p.pid);
 }
 
+/** Whether a process exists (signal 0 reaches it). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The command name of a process, or null when it is gone. */
 export async function commandOf(pid: number): Promise<string | null> {
   return readFile(`/proc/${pid}/comm`, "utf8").then((s) => s.trim(), () => null);

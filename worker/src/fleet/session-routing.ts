@@ -1,5 +1,6 @@
 // On-demand sessions over the fleet: a new session goes to the first node in the video's rendezvous
-// ranking among healthy nodes with a public URL and a free session slot; later calls go to the node
+// ranking among healthy nodes with a public URL and a free session slot (a viewer's, failing that, to
+// a full one: the node stops a pre-warm session for it, or refuses); later calls go to the node
 // that holds the session. A session id names its node (`<node id><node's session id>`, node ids
 // being 21 characters), so the segment gate finds the node without asking for more than its row.
 // A node that is lost or does not answer holds no session: the gate answers 410, the SDK refreshes,
@@ -47,10 +48,12 @@ export function createFleetTranscoder(deps: AppDeps, nodeSecret: string): Transc
     ...fleetPackaging(deps),
     async startSession(request) {
       const now = nowMs(deps);
-      const nodes = (await deps.db.select().from(transcodeNodes)).filter((n) => n.url && n.freeSessionSlots > 0 && nodeStatus(deps.config, n, now) === "healthy");
+      const nodes = (await deps.db.select().from(transcodeNodes)).filter((n) => n.url && nodeStatus(deps.config, n, now) === "healthy");
       const byId = new Map(nodes.map((n) => [n.id, n]));
+      const ids = (free: boolean) => nodes.filter((n) => n.freeSessionSlots > 0 === free).map((n) => n.id);
+      const order = [...(await rankByRendezvous(request.videoId, ids(true))), ...(request.priority === "prewarm" ? [] : await rankByRendezvous(request.videoId, ids(false)))];
       let last: unknown = new TranscodeNodeError("no transcode node can take a session now", 503);
-      for (const id of await rankByRendezvous(request.videoId, [...byId.keys()])) {
+      for (const id of order) {
         try {
           return routed(id, await clientFor(byId.get(id)!).startSession(request));
         } catch (error) {
@@ -67,9 +70,9 @@ export function createFleetTranscoder(deps: AppDeps, nodeSecret: string): Transc
       const state = await orNull(() => at.client.getSession(at.inner));
       return state ? routed(at.nodeId, state) : null;
     },
-    async heartbeat(id, lease) {
+    async heartbeat(id, lease, priority) {
       const at = await holder(id);
-      return at ? ((await orNull(() => at.client.heartbeat(at.inner, lease))) ?? false) : false;
+      return at ? ((await orNull(() => at.client.heartbeat(at.inner, lease, priority))) ?? false) : false;
     },
     async sessionFile(id, path, lease) {
       const at = await holder(id);

@@ -4,7 +4,7 @@
 import type { Video } from "../db/schema.ts";
 import type { AppDeps } from "../env.ts";
 import { readPackageMeta } from "../storage/package-meta.ts";
-import type { NodeSessionState } from "@edgestream/contracts";
+import type { NodeSessionState, SessionPriority } from "@edgestream/contracts";
 import { TranscodeNodeError } from "../transcode/node-client.ts";
 import { advance, markFailed, markReady } from "./transitions.ts";
 
@@ -15,18 +15,19 @@ export function sessionsEnabled(deps: AppDeps): boolean {
 /**
  * The live session for a video that is not ready, started (or re-started after it lapsed) when
  * needed, with this viewer's lease renewed. Completing it makes the video ready when no packaging
- * job is going to. null when sessions are off or the node cannot take one (the caller answers 202);
+ * job is going to. A pre-warm's session (`priority`) is the first the node stops or refuses when
+ * its slots run out; playing it promotes it there. null when sessions are off or the node cannot take one (the caller answers 202);
  * `session` is null when the node refused the source (the video is failed then).
  */
-export async function sessionFor(deps: AppDeps, video: Video, viewerId: string): Promise<{ video: Video; session: NodeSessionState | null } | null> {
+export async function sessionFor(deps: AppDeps, video: Video, viewerId: string, priority: SessionPriority = "viewer"): Promise<{ video: Video; session: NodeSessionState | null } | null> {
   if (!sessionsEnabled(deps) || !video.sourceKey || video.status === "ready" || video.status === "failed") return null;
   const node = deps.transcoder!;
   try {
     let session = video.nodeSessionId ? await node.getSession(video.nodeSessionId) : null;
     if (session && session.status === "stopped") session = null;
-    if (session) await node.heartbeat(session.id, viewerId);
+    if (session) await node.heartbeat(session.id, viewerId, priority);
     else {
-      session = await node.startSession({ storageKey: video.sourceKey, lease: viewerId, videoId: video.id });
+      session = await node.startSession({ storageKey: video.sourceKey, lease: viewerId, videoId: video.id, priority });
       video = await advance(deps, video, { nodeSessionId: session.id, status: "generating" });
     }
     if (session.status === "failed") {
@@ -48,7 +49,8 @@ export async function sessionFor(deps: AppDeps, video: Video, viewerId: string):
     if (error instanceof TranscodeNodeError && error.status === 422 && !video.jobId) {
       return { video: await markFailed(deps, video, error.detail ?? error.message), session: null };
     }
-    // Busy (503) or unreachable: no session this time; the viewer gets a plain 202 and asks again.
+    // Busy (503) or unreachable: no session this time; the viewer gets a plain 202 and asks again
+    // (a pre-warm refused at a full node gets it too, and fetches nothing).
     console.warn(`no on-demand session for ${video.id}: ${(error as Error).message}`);
     return null;
   }

@@ -21,6 +21,8 @@ export interface PlaybackRequest {
   viewerId: string;
   /** The stream token the player is replacing, if any (`/stream?renew=`). */
   renew?: string;
+  /** A pre-warm asks (`/stream?prewarm=1`): a session it starts ranks below viewers' on the node. */
+  prewarm?: boolean;
 }
 
 export async function resolvePlayback(deps: AppDeps, video: Video, request: PlaybackRequest): Promise<Playback> {
@@ -31,7 +33,7 @@ export async function resolvePlayback(deps: AppDeps, video: Video, request: Play
   else video = await refreshVideo(deps, video);
   const renewed = await renewableSession(deps, request.renew, video.id, request.viewerId);
   // Not packaged yet: play at once through the node's on-demand session.
-  const live = video.status === "ready" ? null : await sessionFor(deps, video, request.viewerId);
+  const live = video.status === "ready" ? null : await sessionFor(deps, video, request.viewerId, request.prewarm ? "prewarm" : "viewer");
   if (live) video = live.video;
   if (video.status === "failed") return { kind: "failed", video, error: video.error ?? "packaging failed" };
   const sessionId = renewed?.id ?? (video.status === "ready" ? undefined : live?.session?.id);

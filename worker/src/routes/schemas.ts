@@ -116,4 +116,6 @@ export const StreamQuery = z.object({
   session: SessionId.optional(),
   /** The stream token being refreshed (expired or not): the fresh one points at the same source while it lives. */
   renew: z.string().regex(/^[A-Za-z0-9._-]{1,600}$/, "must be a stream token").optional(),
+  /** `1`: a pre-warm (SDK prewarm()) asks, not a playing viewer: its on-demand session ranks below viewers' on the node. */
+  prewarm: z.literal("1", { error: "must be 1 (a pre-warm) or absent" }).optional(),
 });

@@ -39,7 +39,7 @@ export function streamRoutes(deps: AppDeps) {
     const query = c.req.valid("query");
     const found = await findVisibleVideo(deps.db, c.req.valid("param").id, viewer.id);
     if (!found) throw new HttpError(404, "not_found", "no such video");
-    const playback = await resolvePlayback(deps, found, { viewerId: viewer.id, renew: query.renew });
+    const playback = await resolvePlayback(deps, found, { viewerId: viewer.id, renew: query.renew, prewarm: query.prewarm === "1" });
     if (playback.kind === "failed") return c.json({ status: "failed" as const, error: playback.error }, 422);
     const { video } = playback;
     // One id per playback, signed for this viewer: heartbeats and analytics events of this viewing

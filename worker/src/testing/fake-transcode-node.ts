@@ -66,5 +66,5 @@ function fullJob({ result, ...job }: FakeJob): JobState {
 }
 
 function fullSession(session: FakeSession): NodeSessionState {
-  return { progress: 0, segments: 0, leases: 1, backend: "software", encoderPids: [], leaseRenewedAt: {}, ...session };
+  return { progress: 0, segments: 0, leases: 1, priority: "viewer", backend: "software", encoderPids: [], leaseRenewedAt: {}, ...session };
 }

@@ -1,14 +1,15 @@
 // The worker's client for a transcode node's jobs API (transcode-node/README.md): create a job for a
 // source in shared storage, and read its state. Bearer-secret auth; bounded waits, so a slow node
 // never holds a viewer's request for long. Answers are parsed with the node API schemas (contracts).
-import { ErrorEnvelopeSchema, JobStateSchema, NodeSessionStateSchema, type JobState, type NodeSessionState } from "@edgestream/contracts";
+import { ErrorEnvelopeSchema, JobStateSchema, NodeSessionStateSchema, type JobState, type NodeSessionState, type SessionPriority, type SessionStart } from "@edgestream/contracts";
 import type { z } from "zod";
 
 export interface TranscodeClient {
-  /** Start or attach to the session for this source; `lease` is the viewer. */
-  startSession(request: { storageKey: string; lease: string; videoId: string }): Promise<NodeSessionState>;
+  /** Start or attach to the session for this source; `lease` is the viewer, `priority` whether a pre-warm asks. */
+  startSession(request: { storageKey: string; lease: string; videoId: string; priority?: SessionPriority }): Promise<NodeSessionState>;
   getSession(id: string): Promise<NodeSessionState | null>;
-  heartbeat(id: string, lease: string): Promise<boolean>;
+  /** Renews the lease; a viewer's (the default) promotes a pre-warm session, a pre-warm's does not. */
+  heartbeat(id: string, lease: string, priority?: SessionPriority): Promise<boolean>;
   /** A session file (playlist or segment), streamed; null when the node does not know it. */
   sessionFile(id: string, path: string, lease: string | undefined): Promise<Response | null>;
   createJob(request: { storageKey: string; videoId: string }): Promise<JobState>;
@@ -60,8 +61,9 @@ export function createTranscodeClient(baseUrl: string, secret: string, timeoutMs
       if (response.status !== 201) await failed("creating a job", response);
       return parse(JobStateSchema, "creating a job", response);
     },
-    async startSession({ storageKey, lease, videoId }) {
-      const response = await call("/v1/sessions", { method: "POST", body: JSON.stringify({ source: { storageKey }, lease, videoId }) });
+    async startSession({ storageKey, lease, videoId, priority }) {
+      const body: SessionStart = { source: { storageKey }, lease, videoId, ...(priority ? { priority } : {}) };
+      const response = await call("/v1/sessions", { method: "POST", body: JSON.stringify(body) });
       if (response.status !== 201) await failed("starting a session", response);
       return parse(NodeSessionStateSchema, "starting a session", response);
     },
@@ -71,8 +73,8 @@ export function createTranscodeClient(baseUrl: string, secret: string, timeoutMs
       if (!response.ok) await failed("reading a session", response);
       return parse(NodeSessionStateSchema, "reading a session", response);
     },
-    async heartbeat(id, lease) {
-      const response = await call(`/v1/sessions/${encodeURIComponent(id)}/heartbeat`, { method: "POST", body: JSON.stringify({ lease }) });
+    async heartbeat(id, lease, priority) {
+      const response = await call(`/v1/sessions/${encodeURIComponent(id)}/heartbeat`, { method: "POST", body: JSON.stringify({ lease, ...(priority ? { priority } : {}) }) });
       if (response.status === 404) return false;
       if (!response.ok) await failed("renewing a lease", response);
       return true;

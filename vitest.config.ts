@@ -1,6 +1,6 @@
-// One vitest run, eleven projects: unit tests beside the code (Node for contracts, worker and transcode-node,
+// One vitest run, twelve projects: unit tests beside the code (Node for contracts, worker and transcode-node,
 // happy-dom for the player SDK), then cross-package integration, security (hostile input over HTTP),
-// fault injection, the transcode fleet, the route suite under Node/workerd/Deno, the stop of every long-running entry,
+// fault injection, the transcode fleet, the route suite under Node/workerd/Deno, the stop of every long-running entry, the packed SDK and the deploy bundle (ecosystem),
 // and browser (Chromium) tests.
 import { defineConfig } from "vitest/config";
 

@@ -75,8 +75,8 @@ export class SessionRegistry {
   private readonly byKey = new Map<string, Session>();
   private readonly starting = new Map<string, Promise<Session>>();
   private readonly listeners = new Map<string, Set<(event: SessionEvent) => void>>();
-  /** Cancels a session's source hashing when it stops: no read of the source outlives its session. */
-  private readonly hashing = new Map<string, AbortController>();
+  /** Each session's source hashing: its cancel, and its end (the child exited and was reaped). No read of the source outlives its session. */
+  private readonly hashing = new Map<string, { controller: AbortController; done: Promise<unknown> }>();
   /** Sessions only pre-warms asked for (slot-admission.ts): a viewer's start or playback promotes them. */
   private readonly prewarms = new Set<Session>();
   private readonly reaper: ReturnType<typeof setInterval>;
@@ -188,9 +188,12 @@ export class SessionRegistry {
     this.byId.delete(session.id);
     this.prewarms.delete(session);
     if (this.byKey.get(session.key) === session) this.byKey.delete(session.key);
-    this.hashing.get(session.id)?.abort();
+    const hash = this.hashing.get(session.id);
+    hash?.controller.abort();
     this.hashing.delete(session.id);
     await session.stop();
+    // A stopped session has no hashing child left: wait until the killed one is gone, not only signalled.
+    await hash?.done;
     await rm(join(this.settings.workRoot, `source-${session.id}`), { recursive: true, force: true });
     this.listeners.delete(session.id);
   }
@@ -227,8 +230,9 @@ export class SessionRegistry {
         storage: this.storage,
         storagePrefix: () => {
           const controller = new AbortController();
-          this.hashing.set(id, controller);
-          return sha256FileIdle(input, { signal: controller.signal });
+          const hashed = sha256FileIdle(input, { signal: controller.signal });
+          this.hashing.set(id, { controller, done: hashed.catch(() => {}) });
+          return hashed;
         },
         encode: { backend, inputFormat: demuxerFor(info.formatName), video: plan.video! },
         ...(copy ? { copy: { copyAudio: plan.audio?.mode === "copy", codecs: copy.codecs } } : {}),

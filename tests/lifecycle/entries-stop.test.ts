@@ -1,7 +1,7 @@
 // The worker (Node and Deno) and `npm start` (demo + worker + node), each stopped by a signal to
 // the process that was started or to its whole group: nothing left, database closed, one line.
 import { cp, readFile, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { freePort, startEntry, type EntryProcess } from "../helpers/entry-process.ts";
 import { sampleCacheDir } from "../../demo/sample-video.ts";
@@ -82,7 +82,9 @@ describe("npm start, signalled while it is still starting", () => {
       // A cache of its own, or the shared one's finished package means nothing is packaged; the
       // generated source is copied in when the shared cache has it, so packaging starts at once.
       const cache = join(dataDir, "sample-cache");
-      await cp(sampleCacheDir(), cache, { recursive: true, filter: (path) => !/-\d+(-\d+)*-[0-9a-f]{16}/.test(path) }).catch(() => {});
+      const shared = sampleCacheDir();
+      const generatedSource = (path: string) => path === shared || (dirname(path) === shared && path.endsWith(".mp4") && !path.includes(".tmp-"));
+      await cp(shared, cache, { recursive: true, filter: generatedSource }).catch(() => {});
       entry = startEntry("npm", ["start"], { EDGESTREAM_DATA_DIR: dataDir, EDGESTREAM_SAMPLE_CACHE: cache, PORT: String(workerPort), DEMO_PORT: String(demoPort), HWACCEL: "software" });
       await entry.waitFor(/packaging it into HLS/); // the packaging ffmpeg runs now
       const tree = await signalAndWait(entry, stop);

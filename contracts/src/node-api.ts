@@ -47,8 +47,9 @@ export const JobResultSchema = z
     renditions: z.array(
       z.object({
         name: z.string(),
-        kind: z.enum(["video", "audio"]),
+        kind: z.enum(["video", "audio", "subtitle"]),
         playlist: z.string(),
+        language: z.string().max(35).optional(),
         width: z.number().optional(),
         height: z.number().optional(),
         bandwidth: z.number(),

@@ -11,6 +11,14 @@ export const META_FILE = "meta.json";
 export const INIT_SEGMENT = "init.mp4";
 /** The audio rendition's folder (and its GROUP-ID in the master playlist). */
 export const AUDIO_RENDITION = "audio";
+/** GROUP-ID of the subtitle renditions in the master playlist (and the MPD's text adaptation sets' id prefix). */
+export const SUBTITLE_GROUP = "subs";
+/** The one WebVTT file of a subtitle rendition, beside its media playlist (`subs_0/subtitles.vtt`). */
+export const SUBTITLE_FILE = "subtitles.vtt";
+/** The static DASH manifest beside the master playlist: the same init and media segments, no second copy. */
+export const DASH_MANIFEST = "manifest.mpd";
+/** The progressive (faststart) MP4 of a package: the player's last fallback and the owner's download. */
+export const PROGRESSIVE_MP4 = "download.mp4";
 export const THUMBNAIL_DIR = "thumbnails";
 export const POSTER_FILE = "poster.jpg";
 export const THUMBNAIL_TRACK = "thumbnails.vtt";
@@ -37,6 +45,19 @@ export const SEGMENT_NAME = /^seg_(\d{5})\.m4s$/;
 export function parseSegmentName(name: string): number | undefined {
   const match = SEGMENT_NAME.exec(name);
   return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * The folder of the package's audio rendition number `index` (output order, default first): `audio`,
+ * then `audio_1`, `audio_2`… A single-track package keeps the layout it always had.
+ */
+export function audioRenditionName(index: number): string {
+  return index === 0 ? AUDIO_RENDITION : `${AUDIO_RENDITION}_${index}`;
+}
+
+/** The folder of the package's subtitle rendition number `index`: `subs_0`, `subs_1`… */
+export function subtitleRenditionName(index: number): string {
+  return `${SUBTITLE_GROUP}_${index}`;
 }
 
 /** The rendition folder an on-demand session writes for a ladder rung (`720p` → `720p-live`). */

@@ -13,8 +13,16 @@ export type Backend = z.infer<typeof BackendSchema>;
 export const SegmentTypeSchema = z.enum(["fmp4", "ts"]);
 export type SegmentType = z.infer<typeof SegmentTypeSchema>;
 
-/** Version 3 added `relativeUris`; version 2 metas still parse (as not relative: nothing was recorded). */
-export const PACKAGE_META_VERSION = 3;
+/**
+ * Version 3 added `relativeUris`; version 2 metas still parse (as not relative: nothing was recorded).
+ * Version 4 added every audio language and subtitle renditions (`kind: "subtitle"`, `language`, `title`,
+ * `default`, `forced`, `role`), `dash` and `progressive`; version 2 and 3 metas still parse without them.
+ */
+export const PACKAGE_META_VERSION = 4;
+
+/** What a track is for, from the source's dispositions (HLS `CHARACTERISTICS`, DASH `Role`). */
+export const TrackRoleSchema = z.enum(["main", "commentary", "description", "hearing-impaired"]);
+export type TrackRole = z.infer<typeof TrackRoleSchema>;
 
 const positive = z.number().positive();
 
@@ -22,7 +30,7 @@ const positive = z.number().positive();
 export const Sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, "must be the source's SHA-256 in hex");
 
 export const PackageMetaSchema = z.object({
-  version: z.union([z.literal(2), z.literal(PACKAGE_META_VERSION)]),
+  version: z.union([z.literal(2), z.literal(3), z.literal(PACKAGE_META_VERSION)]),
   sha256: Sha256Schema,
   createdAt: z.iso.datetime(),
   /** The master playlist's file name below the package prefix. */
@@ -47,7 +55,7 @@ export const PackageMetaSchema = z.object({
     .array(
       z.object({
         name: z.string().min(1),
-        kind: z.enum(["video", "audio"]),
+        kind: z.enum(["video", "audio", "subtitle"]),
         playlist: z.string().min(1),
         /** Peak and average bits per second over the segments. */
         peakBps: positive,
@@ -59,10 +67,26 @@ export const PackageMetaSchema = z.object({
         height: z.int().positive().optional(),
         frameRate: positive.optional(),
         channels: z.int().positive().optional(),
+        /** Audio and subtitle renditions: ISO 639 language from the source ("und" when it named none). */
+        language: z.string().min(2).max(35).optional(),
+        /** The name a player shows (HLS NAME, DASH Label): the source's title, else one made from language and role. */
+        title: z.string().min(1).max(200).optional(),
+        /** The source's default disposition (HLS DEFAULT=YES); one audio rendition at most is default. */
+        default: z.boolean().optional(),
+        /** Subtitles shown even with captions off (forced narrative). */
+        forced: z.boolean().optional(),
+        role: TrackRoleSchema.optional(),
         mode: z.enum(["copy", "transcode"]),
       }),
     )
     .min(1),
+  /** The DASH manifest's file name below the prefix (same segments as the HLS renditions); absent in older packages. */
+  dash: z.string().min(1).nullable().optional(),
+  /** The progressive MP4 (faststart, one video rung and the default audio): file name, size, which video rung. */
+  progressive: z
+    .object({ file: z.string().min(1), sizeBytes: z.int().positive(), rendition: z.string().min(1) })
+    .nullable()
+    .optional(),
   thumbnails: z
     .object({
       poster: z.string(),

@@ -10,7 +10,9 @@ export type StreamInfo =
       sessionId: string;
       posterUrl?: string | undefined;
       thumbnailsUrl?: string | undefined;
-      /** A progressive MP4 of the same video: the player's last fallback. Not sent by the worker yet. */
+      /** The same video as a static DASH manifest over the same segments, signed like manifestUrl. */
+      dashUrl?: string | undefined;
+      /** A progressive MP4 of the same video: the player's last fallback. */
       mp4Url?: string | undefined;
     }
   | {

@@ -12,7 +12,9 @@ export const StreamResponseSchema = z.discriminatedUnion("status", [
     sessionId: z.string(),
     posterUrl: z.string().optional(),
     thumbnailsUrl: z.string().optional(),
-    /** A progressive MP4 of the same video: the player's last fallback. Not sent by the worker yet. */
+    /** The same video as a static DASH manifest over the same segments, signed like manifestUrl. */
+    dashUrl: z.string().optional(),
+    /** A progressive MP4 of the same video: the player's last fallback. */
     mp4Url: z.string().optional(),
   }),
   z.object({

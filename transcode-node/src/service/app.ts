@@ -205,6 +205,7 @@ async function runJob(deps: NodeAppDeps, request: JobRequest, context: { signal:
       renditions: meta.renditions.map((r) => ({
         name: r.name, kind: r.kind, playlist: r.playlist,
         ...(r.width ? { width: r.width, height: r.height! } : {}),
+        ...(r.language ? { language: r.language } : {}),
         bandwidth: r.peakBps, averageBandwidth: r.averageBps, codecs: r.codecs,
       })),
       thumbnails: meta.thumbnails ? { poster: meta.thumbnails.poster, track: meta.thumbnails.track, sprites: meta.thumbnails.sprites } : null,

@@ -25,8 +25,9 @@ export default defineConfig({
   root: fileURLToPath(new URL(".", import.meta.url)),
   // The SDK's entries from source (its exports' "import" condition names dist/, built for publishing).
   resolve: { alias: sourceAliases() },
-  // hls.js is imported lazily by the SDK; pre-bundle it up front so the first play does not reload the page.
-  optimizeDeps: { include: ["hls.js"] },
+  // hls.js (by the SDK) and Shaka Player (by the DASH page) are imported lazily; pre-bundle them up
+  // front so the first play does not reload the page.
+  optimizeDeps: { include: ["hls.js", "shaka-player"] },
   clearScreen: false,
   server: {
     headers: {

@@ -15,6 +15,8 @@ export interface DashLog {
 declare global {
   interface Window {
     dashLog: DashLog;
+    /** The player, for tests that pick tracks through Shaka's API. */
+    dashPlayer: shaka.Player;
   }
 }
 
@@ -29,6 +31,7 @@ try {
   log.dashUrl = stream.dashUrl;
   shaka.polyfill.installAll();
   const player = new shaka.Player();
+  window.dashPlayer = player;
   await player.attach(video);
   player.addEventListener("error", (event) => void log.errors.push(String((event as unknown as { detail: shaka.util.Error }).detail?.code)));
   await player.load(stream.dashUrl);

@@ -38,7 +38,7 @@ export function buildMpd(renditions: readonly PackageRendition[], timelines: Rea
       id: sets.length, contentType: "video", mimeType: "video/mp4", segmentAlignment: aligned ? "true" : undefined, startWithSAP: 1,
       maxWidth: Math.max(...videos.map((v) => v.width ?? 0)) || undefined, maxHeight: Math.max(...videos.map((v) => v.height ?? 0)) || undefined,
     });
-    const reps = videos.map((v) => representation(v, timelineOf(v), { width: v.width, height: v.height, frameRate: v.frameRate ? frameRate(v.frameRate) : undefined, sar: "1:1" }));
+    const reps = videos.map((v) => representation(v, timelineOf(v), { width: v.width, height: v.height, frameRate: v.frameRate ? frameRate(v.frameRate) : undefined }));
     sets.push(`    <AdaptationSet ${attrs}>\n${reps.join("\n")}\n    </AdaptationSet>`);
   }
   const audio = renditions.filter((r) => r.kind === "audio");

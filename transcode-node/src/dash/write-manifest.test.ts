@@ -17,6 +17,8 @@ const FPS = 25;
 const SECONDS = 9;
 let dir: string;
 let fmp4: PackageResult;
+/** A source whose keyframes (every 2.5 s) are off the 4 s grid: its copied rung may cut elsewhere than the encoded one. */
+let offGrid: PackageResult;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "edgestream-dash-"));
@@ -24,6 +26,9 @@ beforeAll(async () => {
   await generateTestPattern(source, { seconds: SECONDS, width: 640, height: 360, fps: FPS });
   // The top rung is copied, the lower one encoded: two timescales, one set of cut points.
   fmp4 = await packageVod({ input: source, outDir: join(dir, "fmp4"), ladder: [360, 180], thumbnails: false });
+  const offGridSource = join(dir, "gop-2.5s.mp4");
+  await generateTestPattern(offGridSource, { seconds: SECONDS, width: 640, height: 360, fps: 24, videoArgs: ["-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-g", "60", "-keyint_min", "60", "-sc_threshold", "0"] });
+  offGrid = await packageVod({ input: offGridSource, outDir: join(dir, "off-grid"), ladder: [360, 180], thumbnails: false });
 }, 120_000);
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -73,16 +78,21 @@ describe("the packaged MPD", () => {
     expect(top.segments.reduce((sum, s) => sum + s.duration, 0)).toBe((SECONDS * FPS * top.timescale) / FPS);
   });
 
-  it("declares segmentAlignment exactly when the rungs' playlists cut at the same instants", async () => {
-    const doc = parseMpd(await readFile(join(fmp4.outDir, DASH_MANIFEST), "utf8"));
+  it.each([
+    ["a source with keyframes on the grid", () => fmp4],
+    ["a source with keyframes off the grid", () => offGrid],
+  ])("declares segmentAlignment exactly when the rungs' playlists cut at the same instants: %s", async (_name, packaged) => {
+    const { outDir, meta } = packaged();
+    expect(meta.renditions.filter((r) => r.kind === "video").map((r) => r.mode)).toEqual(["copy", "transcode"]);
+    const doc = parseMpd(await readFile(join(outDir, DASH_MANIFEST), "utf8"));
     const videoSet = [...doc.getElementsByTagName("AdaptationSet")].find((s) => s.getAttribute("contentType") === "video")!;
     const starts = await Promise.all(["360p", "180p"].map(async (name) => {
       let t = 0;
-      return parseMediaPlaylist(await readFile(join(fmp4.outDir, name, "index.m3u8"), "utf8")).map((s) => (t += s.duration) - s.duration);
+      return parseMediaPlaylist(await readFile(join(outDir, name, "index.m3u8"), "utf8")).map((s) => (t += s.duration) - s.duration);
     }));
     const playlistsAligned = starts[0]!.length === starts[1]!.length && starts[0]!.every((s, i) => Math.abs(s - starts[1]![i]!) < 0.01);
     expect(videoSet.getAttribute("segmentAlignment") === "true").toBe(playlistsAligned);
-    expect(sameBoundaries(await Promise.all(["360p", "180p"].map((n) => readRenditionTimeline(join(fmp4.outDir, n)))))).toBe(playlistsAligned);
+    expect(sameBoundaries(await Promise.all(["360p", "180p"].map((n) => readRenditionTimeline(join(outDir, n)))))).toBe(playlistsAligned);
   });
 
   it("is read by ffprobe's DASH demuxer: every representation, with the durations of the package", async () => {

@@ -58,7 +58,8 @@ export const videoAnalytics = (id: string) => call<Analytics>("GET", `/api/video
 /** The operator's list of transcode nodes (demo mode lets anyone see it). */
 export const listNodes = async () => (await call<{ nodes: FleetNode[] }>("GET", "/api/admin/nodes")).nodes;
 /** Where to play a video now (the player SDK asks this itself; the DASH page asks it directly). */
-export const streamOf = (id: string) => call<StreamInfo>("GET", `/api/videos/${encodeURIComponent(id)}/stream`);
+export const streamOf = (id: string, query: Record<string, string> = {}) =>
+  call<StreamInfo>("GET", `/api/videos/${encodeURIComponent(id)}/stream${Object.keys(query).length ? `?${new URLSearchParams(query)}` : ""}`);
 export const posterOf = async (id: string) => {
   const stream = await streamOf(id);
   return stream.status === "ready" ? stream.posterUrl : undefined;

@@ -3,6 +3,7 @@
 // own track API. No SDK here: the SDK plays HLS; this page shows the same package as DASH players see it.
 import type shakaType from "shaka-player";
 import { ApiError, getVideo, streamOf } from "./api.ts";
+import { freshTokenFilter } from "./dash-token.ts";
 import { el } from "./dom.ts";
 
 type Shaka = typeof shakaType;
@@ -47,6 +48,8 @@ export function showDashPlayer(main: HTMLElement, id: string): () => void {
       shaka.polyfill.installAll();
       player = new shaka.Player();
       await player.attach(video);
+      // Tokens last minutes (STREAM_TOKEN_TTL_SECONDS); a film lasts longer.
+      player.getNetworkingEngine()!.registerRequestFilter(freshTokenFilter(id, { dashUrl: stream.dashUrl, expiresAt: stream.expiresAt, sessionId: stream.sessionId }));
       player.addEventListener("error", (event) => fail(`Shaka Player error ${(event as unknown as { detail: { code: number } }).detail.code}`));
       await player.load(stream.dashUrl);
       if (!alive) return;

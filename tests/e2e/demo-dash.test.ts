@@ -1,6 +1,7 @@
 // The demo's DASH switch in Chromium against the whole stack (`startStack()`, what `npm start` runs):
-// from the player page, "Play over DASH" plays the sample's MPD with Shaka Player past the first
-// segment boundary, and lists the package's audio and subtitle tracks from Shaka's track API.
+// from the player page, "Play over DASH" plays the sample's MPD with Shaka Player, and lists the
+// package's audio and subtitle tracks from Shaka's track API. Stream tokens last 6 s here (no clock
+// skew leeway), so playing 20 s of media needs the page to renew its token on the way.
 // A screenshot goes to tests/e2e/output/.
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
@@ -18,12 +19,14 @@ let stack: RunningStack;
 let browser: Browser;
 let page: Page;
 let consoleErrors: string[] = [];
+const TOKEN_TTL_SECONDS = 6;
+const PLAY_SECONDS = 20;
 const hlsPaths: { path: string; status: number }[] = [];
 
 beforeAll(async () => {
   dataDir = await tempDataDir("e2e-demo-dash");
   await mkdir(OUTPUT, { recursive: true });
-  stack = await startStack({ dataDir, workerPort: 0, demoPort: 0, sampleSeconds: 12, env: TEST_SECRETS });
+  stack = await startStack({ dataDir, workerPort: 0, demoPort: 0, sampleSeconds: 24, env: { ...TEST_SECRETS, STREAM_TOKEN_TTL_SECONDS: String(TOKEN_TTL_SECONDS), CLOCK_SKEW_SECONDS: "0" } });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
   consoleErrors = collectConsoleErrors(page);
@@ -40,10 +43,10 @@ afterAll(async () => {
 });
 
 describe("the demo over DASH", () => {
-  it("switches the player page to DASH and plays past the first segment boundary, with the track menus filled", async () => {
+  it("switches the player page to DASH and plays through several token lifetimes, with the track menus filled", async () => {
     await page.goto(`${stack.demoUrl}#/watch/${stack.sampleVideoId}`);
     await page.click("#dash-switch");
-    await page.waitForFunction(() => (document.querySelector<HTMLVideoElement>("#dash-video")?.currentTime ?? 0) > 4.5 || document.querySelector("#status.error"), null, { timeout: 90_000 });
+    await page.waitForFunction((end) => (document.querySelector<HTMLVideoElement>("#dash-video")?.currentTime ?? 0) > end || document.querySelector("#status.error"), PLAY_SECONDS, { timeout: 120_000 });
     expect(await page.textContent("#status")).toBe("Playing");
     expect(page.url()).toMatch(/#\/watch\/[^/]+\/dash$/);
     // The single-track sample: one audio choice (nothing to switch), subtitles off with no other choice.
@@ -52,10 +55,12 @@ describe("the demo over DASH", () => {
     expect(await page.isDisabled("#dash-text")).toBe(true);
     const manifest = await page.textContent('[data-fact="Manifest"]');
     expect(manifest).toMatch(new RegExp(`^/hls/[^/]+/${DASH_MANIFEST.replace(".", "\\.")}$`));
-    // Every DASH request carried the token in its path and was answered.
-    const dash = hlsPaths.filter((r) => r.path.endsWith(".m4s") || r.path.endsWith(".mpd"));
-    expect(dash.some((r) => r.path.endsWith("/seg_00001.m4s"))).toBe(true);
+    // Every DASH request carried a token in its path and was answered: after the first token
+    // expired, the page's request filter had fetched a fresh one from /stream.
+    const dash = hlsPaths.slice(hlsPaths.findIndex((r) => r.path.endsWith(".mpd")));
+    expect(dash.some((r) => r.path.endsWith("/seg_00005.m4s"))).toBe(true);
     expect(dash.filter((r) => r.status !== 200 || !pathTokenOf(r.path))).toEqual([]);
+    expect(new Set(dash.map((r) => pathTokenOf(r.path))).size).toBeGreaterThanOrEqual(2);
     await page.screenshot({ path: join(OUTPUT, "demo-dash-desktop.png"), fullPage: true });
     expect(consoleErrors).toEqual([]);
   });

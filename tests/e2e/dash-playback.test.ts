@@ -1,24 +1,23 @@
 // DASH in a real browser: a clip packaged by the real CLI, the worker's Node entry, and Shaka Player
 // (npm, on a Vite-served page) playing /stream's dashUrl in headless Chromium past the first segment
 // boundary. Every request the page makes below /hls/ must carry the token in its path and succeed.
-// A second package is that clip with what multi-language packaging adds (a French audio rendition
-// made by ffmpeg, an English WebVTT subtitle rendition) and its MPD written again by the packager's
-// DASH step: Shaka lists and switches those tracks and shows the cue at its time.
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+// A second package is that clip with what multi-language packaging adds (helpers/dash-film.ts):
+// Shaka lists and switches its tracks and shows the cue at its time.
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Browser, Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { audioRenditionName, DASH_MANIFEST, META_FILE, parsePackageMeta, pathTokenOf, SUBTITLE_FILE, subtitleRenditionName, type PackageMeta } from "@edgestream/contracts";
+import { DASH_MANIFEST, pathTokenOf, SUBTITLE_FILE, subtitleRenditionName } from "@edgestream/contracts";
 import { insertVideo } from "@edgestream/worker";
 import { startNodeWorker, type RunningWorker } from "@edgestream/worker/node";
-import { writeDashManifest } from "../../transcode-node/src/dash/write-manifest.ts";
 import { launchChromium } from "../helpers/browser.ts";
 import { packageTestClip, type PackagedClip } from "../helpers/packaged-clip.ts";
-import { runCommand } from "../helpers/run-command.ts";
+import { FILM_CUE, writeTwoLanguageFilm } from "../helpers/dash-film.ts";
 import { startSdkPages, type SdkPageServer } from "../helpers/sdk-page.ts";
 import { TEST_SECRETS, tempDataDir } from "../helpers/stack.ts";
 import type { DashLog } from "./pages/dash-page.ts";
 
+const FILM_PREFIX = "f".repeat(64);
 let dataDir: string;
 let clip: PackagedClip;
 let worker: RunningWorker;
@@ -36,7 +35,7 @@ beforeAll(async () => {
     await mkdir(dirname(file), { recursive: true });
     await writeFile(file, bytes);
   }
-  await addTracks(join(worker.settings.storageDir, FILM_PREFIX), clip);
+  await writeTwoLanguageFilm(join(worker.settings.storageDir, FILM_PREFIX), clip);
   await insertVideo(worker.deps.db, { id: "film", ownerId: "demo:owner", title: "Film", status: "ready", visibility: "public", storagePrefix: FILM_PREFIX, durationMs: clip.durationMs });
   await insertVideo(worker.deps.db, { id: "dashclip", ownerId: "demo:owner", title: "DASH", status: "ready", visibility: "public", storagePrefix: clip.sha, durationMs: clip.durationMs });
   pages = await startSdkPages(worker.url);
@@ -46,41 +45,6 @@ beforeAll(async () => {
     if (new URL(response.url()).pathname.startsWith("/hls/")) hlsResponses.push(response);
   });
 });
-
-const FILM_PREFIX = "f".repeat(64);
-const CUE = { start: 1, end: 3, text: "Hello DASH" };
-
-/**
- * The clip as a two-language film with subtitles, laid out as meta.json v4 describes it: the clip's
- * own audio becomes the English default, ffmpeg encodes a French one into `audio_1/`, a WebVTT file
- * goes to `subs_0/`, then the packager's DASH step writes the MPD again from those renditions.
- */
-async function addTracks(folder: string, packaged: PackagedClip): Promise<void> {
-  for (const [path, bytes] of packaged.files) {
-    await mkdir(dirname(join(folder, path)), { recursive: true });
-    await writeFile(join(folder, path), bytes);
-  }
-  const french = audioRenditionName(1);
-  await mkdir(join(folder, french));
-  await runCommand("ffmpeg", [
-    "-v", "error", "-f", "lavfi", "-i", "sine=frequency=880:sample_rate=48000", "-t", String(packaged.durationMs / 1000), "-c:a", "aac", "-b:a", "64k",
-    "-f", "hls", "-hls_time", "4", "-hls_playlist_type", "vod", "-hls_segment_type", "fmp4", "-hls_fmp4_init_filename", "init.mp4",
-    "-hls_segment_filename", `${french}/seg_%05d.m4s`, `${french}/index.m3u8`,
-  ], folder);
-  const subs = subtitleRenditionName(0);
-  await mkdir(join(folder, subs));
-  await writeFile(join(folder, subs, SUBTITLE_FILE), `WEBVTT\n\n00:00:0${CUE.start}.000 --> 00:00:0${CUE.end}.000\n${CUE.text}\n`);
-  const meta = parsePackageMeta(await readFile(join(folder, META_FILE), "utf8"), META_FILE);
-  const english = meta.renditions.find((r) => r.kind === "audio")!;
-  const renditions: PackageMeta["renditions"] = [
-    ...meta.renditions.filter((r) => r.kind === "video"),
-    { ...english, language: "en", title: "English", default: true },
-    { ...english, name: french, playlist: `${french}/index.m3u8`, language: "fr", title: "Français", default: false, mode: "transcode" },
-    { ...english, name: subs, kind: "subtitle", playlist: `${subs}/index.m3u8`, codecs: "wvtt", language: "en", title: "English", mode: "transcode" },
-  ];
-  const dash = await writeDashManifest(folder, renditions, "fmp4");
-  await writeFile(join(folder, META_FILE), JSON.stringify({ ...meta, renditions, dash }));
-}
 
 afterAll(async () => {
   await browser?.close();
@@ -148,10 +112,10 @@ describe("DASH playback in Chromium with Shaka Player", () => {
           }
           return null;
         },
-        CUE.text,
+        FILM_CUE.text,
         { timeout: 30_000 },
       );
-      expect(await cue.jsonValue()).toEqual({ start: CUE.start, end: CUE.end });
+      expect(await cue.jsonValue()).toEqual({ start: FILM_CUE.start, end: FILM_CUE.end });
       expect(filmPaths.filter((p) => !p.startsWith("200 signed "))).toEqual([]);
       expect(filmPaths).toContain(`200 signed ${subtitleRenditionName(0)}/${SUBTITLE_FILE}`);
     } finally {

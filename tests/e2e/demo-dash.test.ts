@@ -1,7 +1,8 @@
 // The demo's DASH switch in Chromium against the whole stack (`startStack()`, what `npm start` runs):
 // from the player page, "Play over DASH" plays the sample's MPD with Shaka Player, and lists the
 // package's audio and subtitle tracks from Shaka's track API. Stream tokens last 6 s here (no clock
-// skew leeway), so playing 20 s of media needs the page to renew its token on the way.
+// skew leeway), so playing 20 s of media needs the page to renew its token on the way. A two-language
+// film (helpers/dash-film.ts) fills the menus with both languages and its subtitles, and they switch.
 // A screenshot goes to tests/e2e/output/.
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
@@ -9,8 +10,11 @@ import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DASH_MANIFEST, pathTokenOf } from "@edgestream/contracts";
+import { insertVideo } from "@edgestream/worker";
 import { startStack, type RunningStack } from "../../demo/stack.ts";
 import { collectConsoleErrors, launchChromium } from "../helpers/browser.ts";
+import { writeTwoLanguageFilm } from "../helpers/dash-film.ts";
+import { packageTestClip } from "../helpers/packaged-clip.ts";
 import { TEST_SECRETS, tempDataDir } from "../helpers/stack.ts";
 
 const OUTPUT = fileURLToPath(new URL("./output/", import.meta.url));
@@ -27,6 +31,13 @@ beforeAll(async () => {
   dataDir = await tempDataDir("e2e-demo-dash");
   await mkdir(OUTPUT, { recursive: true });
   stack = await startStack({ dataDir, workerPort: 0, demoPort: 0, sampleSeconds: 24, env: { ...TEST_SECRETS, STREAM_TOKEN_TTL_SECONDS: String(TOKEN_TTL_SECONDS), CLOCK_SKEW_SECONDS: "0" } });
+  const clip = await packageTestClip(12);
+  try {
+    await writeTwoLanguageFilm(join(stack.worker.settings.storageDir, "f".repeat(64)), clip);
+  } finally {
+    await clip.remove();
+  }
+  await insertVideo(stack.worker.deps.db, { id: "film", ownerId: "demo:owner", title: "Film", status: "ready", visibility: "public", storagePrefix: "f".repeat(64), durationMs: clip.durationMs });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
   consoleErrors = collectConsoleErrors(page);
@@ -69,5 +80,19 @@ describe("the demo over DASH", () => {
     await page.click("#hls-switch");
     await page.waitForSelector("edgestream-player");
     expect(await page.locator("#dash-video").count()).toBe(0);
+  });
+
+  it("lists a two-language film's audio and subtitles in the menus, and switches both through Shaka", async () => {
+    await page.goto(`${stack.demoUrl}#/watch/film/dash`);
+    await page.waitForFunction(() => (document.querySelector<HTMLVideoElement>("#dash-video")?.currentTime ?? 0) > 0.5 || document.querySelector("#status.error"), null, { timeout: 60_000 });
+    expect(await page.textContent("#status")).toBe("Playing");
+    expect(await page.locator("#dash-audio option").allTextContents()).toEqual(["English", "Français"]);
+    expect(await page.locator("#dash-text option").allTextContents()).toEqual(["Off", "English"]);
+    await page.selectOption("#dash-audio", { label: "Français" });
+    await page.selectOption("#dash-text", { label: "English" });
+    // Shaka's own state follows the menus: French audio active, the English subtitles showing.
+    await page.waitForFunction(() => [...document.querySelector<HTMLVideoElement>("#dash-video")!.textTracks].some((t) => t.mode === "showing" && t.language === "en"), null, { timeout: 30_000 });
+    await expect.poll(() => hlsPaths.some((r) => /\/audio_1\/seg_\d{5}\.m4s$/.test(r.path) && r.status === 200), { timeout: 30_000 }).toBe(true);
+    expect(consoleErrors).toEqual([]);
   });
 });

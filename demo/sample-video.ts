@@ -106,7 +106,9 @@ async function isCurrentPackage(dir: string): Promise<boolean> {
   const text = await readFile(join(dir, META_FILE), "utf8").catch(() => null);
   if (text === null) return false;
   try {
-    return parsePackageMeta(text, META_FILE).version === PACKAGE_META_VERSION;
+    const meta = parsePackageMeta(text, META_FILE);
+    // Same version, but made before the packager wrote DASH manifests: made again.
+    return meta.version === PACKAGE_META_VERSION && (meta.segmentType !== "fmp4" || Boolean(meta.dash));
   } catch {
     return false;
   }

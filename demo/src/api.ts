@@ -1,5 +1,6 @@
 // The demo's calls to the worker (same origin through Vite's proxy), with the viewer's JWT.
 import type { FleetNode } from "@edgestream/contracts";
+import type { StreamInfo } from "@edgestream/contracts/stream-info";
 import type { Analytics } from "@edgestream/worker";
 
 export interface VideoSummary {
@@ -56,7 +57,13 @@ export const savedProgress = (id: string) => call<{ positionSec: number | null; 
 export const videoAnalytics = (id: string) => call<Analytics>("GET", `/api/videos/${encodeURIComponent(id)}/analytics`);
 /** The operator's list of transcode nodes (demo mode lets anyone see it). */
 export const listNodes = async () => (await call<{ nodes: FleetNode[] }>("GET", "/api/admin/nodes")).nodes;
-export const posterOf = async (id: string) => (await call<{ posterUrl?: string }>("GET", `/api/videos/${encodeURIComponent(id)}/stream`)).posterUrl;
+/** Where to play a video now (the player SDK asks this itself; the DASH page asks it directly). */
+export const streamOf = (id: string, query: Record<string, string> = {}) =>
+  call<StreamInfo>("GET", `/api/videos/${encodeURIComponent(id)}/stream${Object.keys(query).length ? `?${new URLSearchParams(query)}` : ""}`);
+export const posterOf = async (id: string) => {
+  const stream = await streamOf(id);
+  return stream.status === "ready" ? stream.posterUrl : undefined;
+};
 
 export interface Upload {
   done: Promise<VideoSummary>;

@@ -1,7 +1,8 @@
 // The demo: a small video library. Signs in as the name this browser chose (demo mode), then shows
-// the library (#/), a video (#/watch/<id>) or the transcode nodes (#/nodes). `?play=<id>` opens a video and starts it (shared
+// the library (#/), a video (#/watch/<id>, over DASH: #/watch/<id>/dash) or the transcode nodes (#/nodes). `?play=<id>` opens a video and starts it (shared
 // links, the browser tests).
 import { signIn } from "./api.ts";
+import { showDashPlayer } from "./dash-view.ts";
 import { showLibrary } from "./library-view.ts";
 import { showNodes } from "./nodes-view.ts";
 import { showPlayer } from "./player-view.ts";
@@ -14,8 +15,8 @@ let leave: (() => void) | null = null;
 
 function route(): void {
   leave?.();
-  const watch = /^#\/watch\/([A-Za-z0-9_-]+)/.exec(location.hash);
-  leave = watch ? showPlayer(main, watch[1]!, true) : location.hash === "#/nodes" ? showNodes(main) : showLibrary(main);
+  const watch = /^#\/watch\/([A-Za-z0-9_-]+)(\/dash)?/.exec(location.hash);
+  leave = watch?.[2] ? showDashPlayer(main, watch[1]!) : watch ? showPlayer(main, watch[1]!, true) : location.hash === "#/nodes" ? showNodes(main) : showLibrary(main);
 }
 
 let signedIn = false;

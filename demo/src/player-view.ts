@@ -26,7 +26,7 @@ export function showPlayer(main: HTMLElement, id: string, autoplay: boolean): ()
   const next = el("p", { class: "up-next" });
   const player = document.createElement("edgestream-player") as EdgestreamPlayerElement;
   main.replaceChildren(
-    el("nav", { class: "crumbs" }, el("a", { href: "#/" }, "← All videos")),
+    el("nav", { class: "crumbs" }, el("a", { href: "#/" }, "← All videos"), " · ", el("a", { href: `#/watch/${id}/dash`, id: "dash-switch" }, "Play over DASH")),
     el("section", { class: "watch", "aria-labelledby": "video-title" }, el("div", { class: "stage" }, player), head, resume, status, next, owner, details),
   );
   const fact = (name: string, value: string) => {

@@ -22,7 +22,7 @@ export async function startSdkPages(workerUrl: string): Promise<SdkPageServer> {
       },
     },
     // Pre-bundled up front: a dependency discovered mid-test would make Vite reload the page.
-    optimizeDeps: { include: ["hls.js"], exclude: ["@ffmpeg/ffmpeg", "@ffmpeg/util"] },
+    optimizeDeps: { include: ["hls.js", "shaka-player"], exclude: ["@ffmpeg/ffmpeg", "@ffmpeg/util"] },
     server: { host: "127.0.0.1", port: 0, proxy: { "/api": workerUrl, "/hls": workerUrl } },
     clearScreen: false,
   });

@@ -2,7 +2,7 @@
 // workerd (miniflare, with D1 and R2) and Deno. Each runtime file provides a target that can seed
 // storage directly (as the transcode node would) and the suite does everything else through the API.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tokenOf, withToken } from "@edgestream/contracts";
+import { DASH_MANIFEST, tokenOf, withToken } from "@edgestream/contracts";
 import { samplePackageMeta } from "@edgestream/contracts/testing/package-meta-fixture";
 import { createKeyring, parseSigningKeys, signStreamToken } from "@edgestream/worker";
 import { tamper, TEST_SECRETS } from "../helpers/stack.ts";
@@ -30,8 +30,12 @@ const FILES: Record<string, string> = {
   // Made by a tool that does not promise relative URIs: the query form, playlists rewritten.
   "meta.json": JSON.stringify(samplePackageMeta({ relativeUris: false, source: { ...samplePackageMeta().source, durationSec: 6 } })),
 };
-/** The same package as the packager writes it (relativeUris): the path form, playlists as stored. */
-const RELATIVE_FILES: Record<string, string> = { ...FILES, "meta.json": JSON.stringify(samplePackageMeta()) };
+/** The same package as the packager writes it (relativeUris, an MPD): the path form, playlists and MPD as stored. */
+const RELATIVE_FILES: Record<string, string> = {
+  ...FILES,
+  [DASH_MANIFEST]: '<?xml version="1.0"?>\n<MPD type="static"><Period><AdaptationSet><Representation id="v0"><SegmentTemplate initialization="v0/init.mp4" media="v0/seg_$Number%05d$.m4s"/></Representation></AdaptationSet></Period></MPD>\n',
+  "meta.json": JSON.stringify(samplePackageMeta({ dash: DASH_MANIFEST })),
+};
 
 export function describeRoutes(runtime: string, start: () => Promise<RuntimeTarget>): void {
   describe(`worker routes under ${runtime}`, () => {
@@ -92,9 +96,17 @@ export function describeRoutes(runtime: string, start: () => Promise<RuntimeTarg
     it("hands out the path form for a package with relative URIs and serves its playlists as stored", async () => {
       const created = await api("/api/videos", { method: "POST", body: JSON.stringify({ title: "Relative", storageKey: "pkg2" }) });
       const { id } = (await created.json()) as { id: string };
-      const master = new URL(((await (await api(`/api/videos/${id}/stream`)).json()) as { manifestUrl: string }).manifestUrl, target.url);
+      const stream = (await (await api(`/api/videos/${id}/stream`)).json()) as { manifestUrl: string; dashUrl?: string };
+      const master = new URL(stream.manifestUrl, target.url);
       const token = tokenOf(master)!;
       expect(master.pathname).toBe(`/hls/${token}/master.m3u8`);
+      // The DASH manifest beside it, same token, as stored, and its relative segments reachable.
+      const mpd = new URL(stream.dashUrl!, target.url);
+      expect(mpd.pathname).toBe(`/hls/${token}/${DASH_MANIFEST}`);
+      const mpdResponse = await fetch(mpd);
+      expect([mpdResponse.status, mpdResponse.headers.get("content-type"), mpdResponse.headers.get("cache-control")]).toEqual([200, "application/dash+xml", "no-cache"]);
+      expect(await mpdResponse.text()).toBe(RELATIVE_FILES[DASH_MANIFEST]);
+      expect(await (await fetch(new URL("v0/seg_00001.m4s", mpd))).text()).toBe(RELATIVE_FILES["v0/seg_00001.m4s"]);
       expect(await (await fetch(master)).text()).toBe(RELATIVE_FILES["master.m3u8"]);
       const media = new URL("v0/index.m3u8", master);
       expect(await (await fetch(media)).text()).toBe(RELATIVE_FILES["v0/index.m3u8"]);

@@ -6,6 +6,7 @@ import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { CancelledError, FfmpegError, MediaInputError } from "./errors.ts";
 import { AUDIO_RENDITION, MASTER_PLAYLIST, META_FILE, PACKAGE_META_VERSION, THUMBNAIL_DIR, type PackageMeta } from "@edgestream/contracts";
+import { writeDashManifest } from "./dash/write-manifest.ts";
 import { buildPackageArgs } from "./ffmpeg-args.ts";
 import { runFfmpeg, type FfmpegProgress, type FfmpegRun } from "./ffmpeg-process.ts";
 import { sha256FileIdle } from "./hash.ts";
@@ -137,6 +138,9 @@ async function packageWhileHashing(workDir: string, options: PackageCoreOptions,
   const measured = await Promise.all(names.map((n) => measureRendition(workDir, n.name, n.kind, plan, info)));
   const thumbnails: ThumbnailResult | null = options.thumbnails === false ? null : await makeThumbnails(workDir, plan, info.durationSec, options.thumbnails ?? {});
   const sha256 = await hashing;
+  const renditions = measured.map((m) => ({ ...m, mode: plan.video?.renditions.find((r) => r.name === m.name)?.mode ?? (plan.audio?.mode ?? "copy") }));
+  // The same segments described for DASH players (fMP4 packages only).
+  const dash = await writeDashManifest(workDir, renditions, plan.segmentType);
 
   const meta: PackageMeta = {
     version: PACKAGE_META_VERSION,
@@ -153,7 +157,8 @@ async function packageWhileHashing(workDir: string, options: PackageCoreOptions,
     backend,
     encoder: encodedRungs > 0 ? ENCODER_OF[backend] : null,
     warnings,
-    renditions: measured.map((m) => ({ ...m, mode: plan.video?.renditions.find((r) => r.name === m.name)?.mode ?? (plan.audio?.mode ?? "copy") })),
+    renditions,
+    dash,
     thumbnails: thumbnails ? { poster: thumbnails.poster, track: thumbnails.track, ...thumbnails.layout, sprites: thumbnails.layout.sprites.map((s) => `${THUMBNAIL_DIR}/${s}`) } : null,
   };
   await writeFile(join(workDir, META_FILE), JSON.stringify(meta, null, 2));

@@ -2,6 +2,7 @@
 
 const TYPES: Record<string, string> = {
   m3u8: "application/vnd.apple.mpegurl",
+  mpd: "application/dash+xml",
   m4s: "video/iso.segment",
   mp4: "video/mp4",
   m4a: "audio/mp4",

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { META_FILE } from "@edgestream/contracts";
+import { DASH_MANIFEST, META_FILE } from "@edgestream/contracts";
 import { createFsStorage } from "@edgestream/contracts/storage/fs";
 import { samplePackageMeta } from "@edgestream/contracts/testing/package-meta-fixture";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -38,6 +38,9 @@ function oddPlaylist(): Uint8Array {
   return bytes;
 }
 
+/** A stored MPD: its URLs are relative, so the worker serves it as stored bytes in the path form. */
+const MPD = `<?xml version="1.0"?>\n<MPD type="static"><Period><AdaptationSet><Representation id="v0"><SegmentTemplate initialization="v0/init.mp4" media="v0/seg_$Number%05d$.m4s"/></Representation></AdaptationSet></Period></MPD>\n`;
+
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "edgestream-hls-route-"));
   database = await openLibsqlDatabase(`file:${join(dir, "db.sqlite")}`);
@@ -51,7 +54,8 @@ beforeAll(async () => {
     await deps.storage.put(`${prefix}/v0/seg one.m4s`, new Uint8Array([1, 2, 3]));
     await deps.storage.put(`${prefix}/v0/seg_00001.m4s`, new Uint8Array([4, 5, 6, 7]));
   }
-  await deps.storage.put(`${PREFIX}/${META_FILE}`, JSON.stringify(samplePackageMeta({ relativeUris: true })));
+  await deps.storage.put(`${PREFIX}/${META_FILE}`, JSON.stringify(samplePackageMeta({ relativeUris: true, dash: DASH_MANIFEST })));
+  await deps.storage.put(`${PREFIX}/${DASH_MANIFEST}`, MPD);
   // Written before relativeUris existed (version 2): its playlists may need rewriting.
   const { relativeUris: _, ...old } = samplePackageMeta();
   await deps.storage.put(`${OLD_PREFIX}/${META_FILE}`, JSON.stringify({ ...old, version: 2 }));
@@ -164,5 +168,57 @@ describe("path form: /hls/<token>/<file>, playlists as stored bytes", () => {
     const nginxApp = createApp({ ...deps, config });
     const body = (await (await nginxApp.request("/api/videos/relvid/stream", { headers: { Authorization: `Bearer ${alice}` } })).json()) as { manifestUrl: string };
     expect(body.manifestUrl).toMatch(/^\/hls\/relvid\/master\.m3u8\?sig=/);
+  });
+});
+
+describe("DASH: the stored MPD in the path form", () => {
+  const stream = async (vid: string, app_ = app) => (await (await app_.request(`/api/videos/${vid}/stream`, { headers: { Authorization: `Bearer ${alice}` } })).json()) as { manifestUrl: string; dashUrl?: string };
+
+  it("is handed out by /stream as dashUrl beside manifestUrl, with the same token in the path", async () => {
+    const { manifestUrl, dashUrl } = await stream("relvid");
+    expect(dashUrl).toBe(manifestUrl.replace(/master\.m3u8$/, DASH_MANIFEST));
+  });
+
+  it("is not handed out for a package whose meta.json names none, nor in nginx mode", async () => {
+    expect(await stream("oldvid")).not.toHaveProperty("dashUrl");
+    const config = parseConfig({ SIGNING_KEYS: `k1:${"s".repeat(40)}`, JWT_SECRET: "j".repeat(40), NGINX_SECURE_LINK_SECRET: "n".repeat(32) });
+    expect(await stream("relvid", createApp({ ...deps, config }))).not.toHaveProperty("dashUrl");
+  });
+
+  it("serves the MPD's stored bytes as application/dash+xml, no-cache, and its relative segments inherit the token", async () => {
+    const mpdUrl = new URL((await stream("relvid")).dashUrl!, "http://worker");
+    const response = await app.request(mpdUrl.href, { headers: { Origin: "https://site.example" } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Content-Type")).toBe("application/dash+xml");
+    expect(response.headers.get("Cache-Control")).toBe("no-cache");
+    expect(response.headers.get("Access-Control-Allow-Origin")).toBe("*");
+    expect(await response.text()).toBe(MPD);
+    const segment = await app.request(new URL("v0/seg_00001.m4s", mpdUrl).href);
+    expect([...(await bytesOf(segment))]).toEqual([4, 5, 6, 7]);
+  });
+
+  it("answers 403 for a tampered token and 410 for an expired one on the MPD, no-store", async () => {
+    const tampered = await app.request(`/hls/${tamper(await sign(NOW + 60))}/${DASH_MANIFEST}`);
+    expect(tampered.status).toBe(403);
+    const expired = await app.request(`/hls/${await sign(NOW - 3600)}/${DASH_MANIFEST}`, { headers: { Origin: "https://site.example" } });
+    expect(expired.status).toBe(410);
+    expect(expired.headers.get("Cache-Control")).toBe("no-store");
+    expect(expired.headers.get("Access-Control-Allow-Origin")).toBe("*");
+    expect(await expired.json()).toMatchObject({ error: { code: "expired" } });
+  });
+
+  it("refuses the query form for an MPD, whose relative URLs could not carry the token, with a 404 naming the path form", async () => {
+    const response = await app.request(`/hls/relvid/${DASH_MANIFEST}?sig=${await sign(NOW + 60)}`);
+    expect(response.status).toBe(404);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe("dash_needs_path_form");
+    expect(body.error.message).toMatch(/path form/);
+  });
+
+  it("is in the OpenAPI document: dashUrl in the Stream schema, the .mpd on the signed path", async () => {
+    const doc = (await (await app.request("/openapi.json")).json()) as { paths: Record<string, { get: { description: string } }>; components: { schemas: Record<string, { oneOf?: { properties: Record<string, unknown> }[] }> } };
+    const ready = doc.components.schemas["Stream"]!.oneOf!.find((s) => "manifestUrl" in s.properties && "expiresAt" in s.properties && "posterUrl" in s.properties)!;
+    expect(ready.properties).toHaveProperty("dashUrl");
+    expect(doc.paths["/hls/{id}/{path}"]!.get.description).toMatch(/application\/dash\+xml/);
   });
 });

@@ -28,7 +28,7 @@ export const HLS_PATH_DOC = {
   path: `${HLS_ROOT}{id}/{path}`,
   summary: "Signed playlists, segments, thumbnails: the stream token from /stream in the path or in sig",
   description:
-    "Path form, /hls/{token}/{path} (the manifestUrl /stream hands out for packages with relative URIs): playlists come back as their stored bytes, their relative URIs inheriting the token. " +
+    "Path form, /hls/{token}/{path} (the manifestUrl /stream hands out for packages with relative URIs): playlists come back as their stored bytes, their relative URIs inheriting the token; so does the DASH manifest (dashUrl, .mpd, application/dash+xml), which the query form does not serve (404 dash_needs_path_form). " +
     "Query form, /hls/{videoId}/{path}?sig={token}: playlists (.m3u8) and thumbnail tracks (.vtt) come back with every URI signed. Both Cache-Control: no-cache. " +
     "Other files stream from storage with Range support (Cache-Control: immutable). 403: invalid or missing token, or a hostile path; 410: expired token; both no-store.",
   request: {
@@ -85,6 +85,7 @@ export function hlsRoutes(deps: AppDeps) {
     if (session !== undefined) return fromNodeSession(c, deps, { session, sub }, path.rest, signing);
     const key = `${src}/${path.rest}`;
 
+    if (path.rest.endsWith(".mpd")) return storedManifest(c, deps, cache, key, signing);
     const rewrite = path.rest.endsWith(".m3u8") ? rewritePlaylist : path.rest.endsWith(".vtt") ? rewriteThumbnailTrack : null;
     if (rewrite) {
       const playlist = await readPlaylist(deps, cache, key);
@@ -143,6 +144,16 @@ function nginxMapper(vid: string, playlist: string, src: string, token: string, 
     }
     return nginxSignedUrl(base, `${src}/${resolved.pathname.slice(scope.length)}`, exp, secret) + resolved.hash;
   };
+}
+
+/**
+ * A DASH manifest: its stored bytes in the path form, where every relative URL (segment templates
+ * included) inherits the token. Nothing rewrites an MPD, so the query form cannot carry the token on.
+ */
+async function storedManifest(c: Context<AppEnv>, deps: AppDeps, cache: PlaylistCache, key: string, signing: RewriteOptions | null): Promise<Response> {
+  if (signing) throw new HttpError(404, "dash_needs_path_form", "a DASH manifest is served in the path form only (/hls/<token>/<file>.mpd, the dashUrl from /stream)");
+  const manifest = await readPlaylist(deps, cache, key);
+  return c.body(manifest.bytes, 200, { "Content-Type": contentTypeFor(key), "Cache-Control": "no-cache" });
 }
 
 /** A playlist's stored bytes: from the cache when storage still has the same version, else read and kept. */

@@ -22,7 +22,7 @@ const stream = createRoute({
   security: bearer,
   request: { params: VideoIdParam, query: StreamQuery },
   responses: {
-    200: jsonContent(StreamSchema, "ready: manifestUrl carries a stream token valid until expiresAt"),
+    200: jsonContent(StreamSchema, "ready: manifestUrl carries a stream token valid until expiresAt; dashUrl (same token, path form) when the package has a DASH manifest"),
     202: jsonContent(StreamSchema, "generating: ask again after retryAfter seconds"),
     422: jsonContent(StreamSchema, "packaging failed, with a reason a person can act on"),
     401: errorResponses[401],
@@ -32,7 +32,7 @@ const stream = createRoute({
 
 export function streamRoutes(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>();
-  const relativeUris = new RelativeUrisCache();
+  const packages = new RelativeUrisCache();
 
   app.openapi(stream, async (c) => {
     const viewer = c.get("viewer");
@@ -57,7 +57,8 @@ export function streamRoutes(deps: AppDeps) {
     const files = await signFiles(deps.keyring, { exp, vid: video.id, sub: viewer.id, ...source });
     // The path form where the package's playlists need no rewriting (relative URIs inherit the token):
     // they are served as stored bytes. nginx mode needs the rewriter (md5 links), so does anything else.
-    const pathForm = stored && !deps.config.NGINX_SECURE_LINK_SECRET && (await relativeUris.check(deps.storage, playback.storagePrefix));
+    const facts = stored && !deps.config.NGINX_SECURE_LINK_SECRET ? await packages.facts(deps.storage, playback.storagePrefix) : null;
+    const pathForm = facts?.relativeUris ?? false;
     const manifestUrl = pathForm ? files.pathUrl(MASTER_PLAYLIST) : files.url(MASTER_PLAYLIST);
     if (video.status !== "ready") {
       // Played through a node session while the package is being made.
@@ -75,6 +76,8 @@ export function streamRoutes(deps: AppDeps) {
         sessionId,
         ...(poster ? { posterUrl: files.url(poster) } : {}),
         ...(track ? { thumbnailsUrl: files.url(track) } : {}),
+        // The same segments for DASH players: an MPD has no rewriter, so only in the path form.
+        ...(pathForm && facts?.dash ? { dashUrl: files.pathUrl(facts.dash) } : {}),
       },
       200,
     );

@@ -1,33 +1,43 @@
-// Whether a package's playlists can be served as stored bytes with the token in the URL path: its
-// meta.json (version 3 on) says every URI in them is relative. Read once per meta.json version (ETag);
-// no meta, an old one, or one that does not parse means "not known": the query form and the rewriter.
+// What /stream needs to know of a package, from its meta.json: whether its playlists can be served as
+// stored bytes with the token in the URL path (version 3 on: every URI in them is relative), and the
+// DASH manifest beside them (version 4 on). Read once per meta.json version (ETag); no meta, an old
+// one, or one that does not parse means "not known": the query form and the rewriter, no DASH.
 import { META_FILE, PackageMetaError, parsePackageMeta, type StorageDriver } from "@edgestream/contracts";
 
 const MAX_ENTRIES = 10_000;
 
-export class RelativeUrisCache {
-  private known = new Map<string, boolean>();
+export interface PackageFacts {
+  relativeUris: boolean;
+  /** The DASH manifest's file name below the prefix, or null when the package has none. */
+  dash: string | null;
+}
 
-  async check(storage: StorageDriver, prefix: string): Promise<boolean> {
+const UNKNOWN: PackageFacts = { relativeUris: false, dash: null };
+
+export class RelativeUrisCache {
+  private known = new Map<string, PackageFacts>();
+
+  async facts(storage: StorageDriver, prefix: string): Promise<PackageFacts> {
     const key = `${prefix}/${META_FILE}`;
     const head = await storage.head(key);
-    if (!head) return false;
+    if (!head) return UNKNOWN;
     const id = `${key}\n${head.etag ?? ""}`;
     const known = head.etag ? this.known.get(id) : undefined;
     if (known !== undefined) return known;
     const object = await storage.get(key);
-    if (!object) return false;
-    let relative: boolean;
+    if (!object) return UNKNOWN;
+    let facts: PackageFacts;
     try {
-      relative = parsePackageMeta(await new Response(object.body).text(), key).relativeUris;
+      const meta = parsePackageMeta(await new Response(object.body).text(), key);
+      facts = { relativeUris: meta.relativeUris, dash: meta.dash ?? null };
     } catch (error) {
       if (!(error instanceof PackageMetaError)) throw error;
-      relative = false;
+      facts = UNKNOWN;
     }
     if (head.etag && object.etag === head.etag) {
       if (this.known.size >= MAX_ENTRIES) this.known.delete(this.known.keys().next().value!);
-      this.known.set(id, relative);
+      this.known.set(id, facts);
     }
-    return relative;
+    return facts;
   }
 }

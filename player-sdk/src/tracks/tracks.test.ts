@@ -170,5 +170,11 @@ describe("tracks the browser plays itself (native HLS)", () => {
     expect([en.mode, fr.mode, tracks.subtitleTrack]).toEqual(["disabled", "showing", 1]);
     tracks.setSubtitleTrack("off");
     expect([fr.mode, tracks.subtitleTrack]).toEqual(["disabled", -1]);
+    const seen: number[] = [];
+    tracks.on("change", (t) => seen.push(t.audioTrack));
+    player.destroy(); // the tracks stop listening to the element's lists with it
+    audio[0]!.enabled = true;
+    expect(seen).toEqual([]);
+    expect(tracks.audio).toEqual([]);
   });
 });

@@ -37,7 +37,7 @@ export interface Tracks {
   setSubtitleTrack(id: number | "off"): void;
   on: Emitter<TracksEventMap>["on"];
   off: Emitter<TracksEventMap>["off"];
-  /** Stops listening to the player; the tracks playing stay as they are. */
+  /** Stops listening to the player and its tracks (the player's destroy() does it too); the tracks playing stay as they are. */
   destroy(): void;
 }
 
@@ -63,7 +63,11 @@ class TrackController implements Tracks {
     this.on = this.emitter.on.bind(this.emitter);
     this.off = this.emitter.off.bind(this.emitter);
     // A new engine (the first one, or the MP4 fallback) has its own tracks.
-    this.offs = [player.on(PlayerEvent.Ready, () => this.bind()), player.on(PlayerEvent.Recovered, ({ from }) => from === "mp4-fallback" && this.bind())];
+    this.offs = [
+      player.on(PlayerEvent.Ready, () => this.bind()),
+      player.on(PlayerEvent.Recovered, ({ from }) => from === "mp4-fallback" && this.bind()),
+      player.on(PlayerEvent.Status, ({ status }) => status === "destroyed" && this.destroy()),
+    ];
     if (player.engine) this.bind();
   }
 

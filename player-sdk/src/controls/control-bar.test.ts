@@ -61,14 +61,13 @@ describe("control bar", () => {
     const hls = FakeHls.instances[0]!;
     hls.audioTracks = [{ lang: "en", name: "English", default: true }];
     hls.fire("AUDIO_TRACKS_UPDATED", {});
-    hls.fire("SUBTITLE_TRACKS_UPDATED", {});
+    hls.updateSubtitleTracks([]);
     await vi.waitFor(() => expect(audio.options.length).toBe(1)); // the track controller loads on demand
     expect([audio.hidden, subtitles.hidden]).toEqual([true, true]);
     hls.audioTracks = [...hls.audioTracks, { lang: "fr", name: "Français", default: false }];
     hls.fire("AUDIO_TRACKS_UPDATED", {});
-    hls.subtitleTracks = [{ lang: "fr", name: "Français", default: false, forced: false }];
-    hls.fire("SUBTITLE_TRACKS_UPDATED", {});
-    expect([audio.hidden, subtitles.hidden]).toEqual([false, false]);
+    hls.updateSubtitleTracks([{ lang: "fr", name: "Français", default: false, forced: false }]);
+    await vi.waitFor(() => expect([audio.hidden, subtitles.hidden]).toEqual([false, false]));
     expect([...audio.options].map((o) => o.textContent)).toEqual(["English", "Français"]);
     expect([...subtitles.options].map((o) => o.textContent)).toEqual(["Off", "Français"]);
     expect([audio.value, subtitles.value]).toEqual(["0", "-1"]);

@@ -83,6 +83,15 @@ export class FakeHls {
     this.subtitleId = id;
     this.fire("SUBTITLE_TRACK_SWITCH", { id });
   }
+  /**
+   * As hls.js's subtitle controller does on a new list: announce it, then select its own initial
+   * track (the DEFAULT one, else none), whatever a listener of the announcement chose.
+   */
+  updateSubtitleTracks(tracks: Partial<MediaPlaylist>[]) {
+    this.subtitleTracks = tracks;
+    this.fire("SUBTITLE_TRACKS_UPDATED", { subtitleTracks: tracks });
+    this.subtitleId = tracks.findIndex((t) => t.default);
+  }
   on(event: string, handler: (event: string, data: unknown) => void) {
     let set = this.handlers.get(event);
     if (!set) this.handlers.set(event, (set = new Set()));

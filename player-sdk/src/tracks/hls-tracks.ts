@@ -10,9 +10,12 @@ const common = (t: MediaPlaylist, id: number) => ({ id, language: t.lang ?? "", 
 
 export function hlsTracks(hls: HlsType, changed: (change: TrackChange) => void): TrackSource {
   const E = (hls.constructor as HlsConstructor).Events;
+  let live = true;
   const handlers: [string, () => void][] = [
     [E.AUDIO_TRACKS_UPDATED, () => changed("audio")],
-    [E.SUBTITLE_TRACKS_UPDATED, () => changed("subtitles")],
+    // hls.js selects its own initial subtitle track right after announcing the list, over a choice
+    // made while it announces: report the list once it has.
+    [E.SUBTITLE_TRACKS_UPDATED, () => queueMicrotask(() => live && changed("subtitles"))],
     [E.AUDIO_TRACK_SWITCHED, () => changed("selection")],
     [E.SUBTITLE_TRACK_SWITCH, () => changed("selection")],
   ];
@@ -30,6 +33,7 @@ export function hlsTracks(hls: HlsType, changed: (change: TrackChange) => void):
       hls.subtitleTrack = id;
     },
     destroy() {
+      live = false;
       for (const [event, handler] of handlers) hls.off(event as typeof E.AUDIO_TRACKS_UPDATED, handler);
     },
   };

@@ -1,0 +1,142 @@
+// The SDK's track API with the real hls.js in headless Chromium, on a package with two audio
+// languages and English subtitles: the tracks are listed, switching audio loads the other audio
+// rendition and playback goes on, a subtitle cue shows at its time, and the viewer's choice is
+// restored on their next load (and only theirs). Page: tests/e2e/pages/tracks.html.
+import { join } from "node:path";
+import { rm } from "node:fs/promises";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startStack, type RunningStack } from "../../demo/stack.ts";
+import type { Player } from "../../player-sdk/src/player.ts";
+import type { Tracks } from "../../player-sdk/src/tracks/index.ts";
+import { launchChromium } from "../helpers/browser.ts";
+import { HAND_PACKAGE_CUES, writeHandTracksPackage } from "../helpers/hand-tracks-package.ts";
+import { startSdkPages, type SdkPageServer } from "../helpers/sdk-page.ts";
+import { TEST_SECRETS, tempDataDir } from "../helpers/stack.ts";
+import { demoSignIn } from "../helpers/viewer-api.ts";
+
+type TracksWindow = Window & { player: Player; tracks: Tracks };
+
+let dataDir: string;
+let stack: RunningStack;
+let pages: SdkPageServer;
+let browser: Browser;
+let context: BrowserContext;
+let videoId: string;
+
+beforeAll(async () => {
+  dataDir = await tempDataDir("e2e-tracks");
+  stack = await startStack({ dataDir, workerPort: 0, demoPort: 0, sampleSeconds: 4, env: TEST_SECRETS });
+  const prefix = "tracks-package";
+  await writeHandTracksPackage(join(dataDir, "storage", prefix));
+  const owner = await demoSignIn(stack.worker.url, "owner");
+  const created = await fetch(`${stack.worker.url}/api/videos`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${owner}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ title: "Two languages", storageKey: prefix, visibility: "public" }),
+  });
+  if (created.status !== 201) throw new Error(`registering the package answered ${created.status}: ${await created.text()}`);
+  videoId = ((await created.json()) as { id: string }).id;
+  pages = await startSdkPages(stack.worker.url);
+  browser = await launchChromium();
+  // One browser profile for every load: localStorage is where the choice is kept.
+  context = await browser.newContext();
+}, 120_000);
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await pages?.close();
+  await stack?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+interface Opened {
+  page: Page;
+  /** Paths of the media this page fetched, token removed, in order (e.g. "audio_1/seg_00001.m4s"). */
+  fetched: string[];
+}
+
+async function open(viewer: string): Promise<Opened> {
+  const page = await context.newPage();
+  const fetched: string[] = [];
+  page.on("response", (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.startsWith("/hls/") && r.status() === 200) fetched.push(path.split("/").slice(3).join("/"));
+  });
+  await page.goto(`${pages.url}tracks.html?${new URLSearchParams({ video: videoId, viewer })}`);
+  await page.waitForFunction(() => {
+    const { tracks } = window as unknown as TracksWindow;
+    return tracks && tracks.audio.length === 2 && tracks.subtitles.length === 1;
+  }, null, { timeout: 30_000 });
+  return { page, fetched };
+}
+
+const state = (page: Page) =>
+  page.evaluate(() => {
+    const { tracks } = window as unknown as TracksWindow;
+    return { audioTrack: tracks.audioTrack, subtitleTrack: tracks.subtitleTrack, currentTime: document.querySelector("video")!.currentTime };
+  });
+const playedPast = (page: Page, seconds: number) =>
+  page.waitForFunction((past) => document.querySelector("video")!.currentTime > past, seconds, { timeout: 30_000 });
+
+describe("audio and subtitle tracks in Chromium (hls.js)", () => {
+  it("lists the package's audio languages and subtitles, switches audio to the other rendition, shows a cue at its time, and restores the choice on the next load", async () => {
+    const first = await open("ann");
+    expect(await first.page.evaluate(() => (window as unknown as TracksWindow).tracks.audio)).toEqual([
+      { id: 0, language: "en", name: "English", default: true, role: "main", channels: 2 },
+      { id: 1, language: "fr", name: "Français", default: false, role: "main", channels: 2 },
+    ]);
+    expect(await first.page.evaluate(() => (window as unknown as TracksWindow).tracks.subtitles)).toEqual([
+      { id: 0, language: "en", name: "English", default: false, forced: false, role: "main" },
+    ]);
+    await playedPast(first.page, 0.5);
+    expect(await state(first.page)).toMatchObject({ audioTrack: 0, subtitleTrack: -1 });
+    expect(first.fetched.some((p) => p.startsWith("audio/seg_"))).toBe(true);
+    expect(first.fetched.filter((p) => p.startsWith("audio_1/"))).toEqual([]);
+
+    // Audio: the French rendition is loaded and played from where the English one was.
+    const { currentTime: switchedAt } = await state(first.page);
+    await first.page.evaluate(() => (window as unknown as TracksWindow).tracks.setAudioTrack(1));
+    await first.page.waitForFunction(() => (window as unknown as TracksWindow).tracks.audioTrack === 1, null, { timeout: 30_000 });
+    await playedPast(first.page, switchedAt + 1);
+    expect(first.fetched).toEqual(expect.arrayContaining(["audio_1/index.m3u8", "audio_1/init.mp4"]));
+    expect(first.fetched.some((p) => p.startsWith("audio_1/seg_"))).toBe(true);
+
+    // Subtitles: the English track shows, with the second cue active at 4.5 s and timed as in the file.
+    await first.page.evaluate(() => (window as unknown as TracksWindow).tracks.setSubtitleTrack(0));
+    await first.page.evaluate(() => (window as unknown as TracksWindow).player.seek(4.5));
+    const cue = await first.page
+      .waitForFunction(
+        () => {
+          const showing = [...document.querySelector("video")!.textTracks].find((t) => t.mode === "showing");
+          const active = showing?.activeCues?.[0] as VTTCue | undefined;
+          return active ? { text: active.text, start: active.startTime, end: active.endTime, label: showing!.label, language: showing!.language } : null;
+        },
+        null,
+        { timeout: 30_000 },
+      )
+      .then((handle) => handle.jsonValue());
+    const second = HAND_PACKAGE_CUES[1]!;
+    expect(cue).toMatchObject({ text: second.text, label: "English", language: "en" });
+    expect(cue!.start).toBeCloseTo(second.start, 1);
+    expect(cue!.end).toBeCloseTo(second.end, 1);
+    expect((await state(first.page)).subtitleTrack).toBe(0);
+    await first.page.close();
+
+    // The next load by the same viewer plays French with English subtitles, without being asked.
+    const again = await open("ann");
+    await playedPast(again.page, 0.5);
+    expect(await state(again.page)).toMatchObject({ audioTrack: 1, subtitleTrack: 0 });
+    expect(again.fetched.some((p) => p.startsWith("audio_1/seg_"))).toBe(true);
+    expect(again.fetched).toContain("subs_0/subtitles.vtt");
+    await again.page.close();
+
+    // Another viewer on the same browser gets the package's defaults.
+    const other = await open("bob");
+    await playedPast(other.page, 0.5);
+    expect(await state(other.page)).toMatchObject({ audioTrack: 0, subtitleTrack: -1 });
+    expect(other.fetched.filter((p) => p.startsWith("audio_1/") || p.startsWith("subs_0/"))).toEqual([]);
+    await other.page.close();
+  }, 180_000);
+});

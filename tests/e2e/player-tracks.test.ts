@@ -139,4 +139,24 @@ describe("audio and subtitle tracks in Chromium (hls.js)", () => {
     expect(other.fetched.filter((p) => p.startsWith("audio_1/") || p.startsWith("subs_0/"))).toEqual([]);
     await other.page.close();
   }, 180_000);
+
+  it("offers Audio and Subtitles in the control bar of <edgestream-player>, which switch the tracks", async () => {
+    const page = await context.newPage();
+    const fetched: string[] = [];
+    page.on("response", (r) => {
+      const path = new URL(r.url()).pathname;
+      if (path.startsWith("/hls/") && r.status() === 200) fetched.push(path.split("/").slice(3).join("/"));
+    });
+    await page.goto(`${pages.url}element.html?${new URLSearchParams({ video: videoId, viewer: "cy", controls: "1" })}`);
+    const options = (label: string) => page.$$eval(`select[aria-label=${label}]:not([hidden]) option`, (els) => els.map((o) => o.textContent));
+    await expect.poll(() => options("Audio"), { timeout: 30_000 }).toEqual(["English", "Français"]);
+    expect(await options("Subtitles")).toEqual(["Off", "English"]);
+    await page.selectOption("select[aria-label=Audio]", "1");
+    await page.selectOption("select[aria-label=Subtitles]", "0");
+    await expect.poll(() => fetched.some((p) => p.startsWith("audio_1/seg_")), { timeout: 30_000 }).toBe(true);
+    await expect
+      .poll(() => page.evaluate(() => [...document.querySelector("edgestream-player")!.video.textTracks].filter((t) => t.mode === "showing").map((t) => t.label)), { timeout: 30_000 })
+      .toEqual(["English"]);
+    await page.close();
+  }, 120_000);
 });

@@ -57,13 +57,19 @@ interface Opened {
   fetched: string[];
 }
 
-async function open(viewer: string): Promise<Opened> {
-  const page = await context.newPage();
+/** Records the package paths (below the token) of the media the page fetches. */
+function recordFetched(page: Page): string[] {
   const fetched: string[] = [];
   page.on("response", (r) => {
     const path = new URL(r.url()).pathname;
     if (path.startsWith("/hls/") && r.status() === 200) fetched.push(path.split("/").slice(3).join("/"));
   });
+  return fetched;
+}
+
+async function open(viewer: string): Promise<Opened> {
+  const page = await context.newPage();
+  const fetched = recordFetched(page);
   await page.goto(`${pages.url}tracks.html?${new URLSearchParams({ video: videoId, viewer })}`);
   await page.waitForFunction(() => {
     const { tracks } = window as unknown as TracksWindow;
@@ -142,11 +148,7 @@ describe("audio and subtitle tracks in Chromium (hls.js)", () => {
 
   it("offers Audio and Subtitles in the control bar of <edgestream-player>, which switch the tracks", async () => {
     const page = await context.newPage();
-    const fetched: string[] = [];
-    page.on("response", (r) => {
-      const path = new URL(r.url()).pathname;
-      if (path.startsWith("/hls/") && r.status() === 200) fetched.push(path.split("/").slice(3).join("/"));
-    });
+    const fetched = recordFetched(page);
     await page.goto(`${pages.url}element.html?${new URLSearchParams({ video: videoId, viewer: "cy", controls: "1" })}`);
     const options = (label: string) => page.$$eval(`select[aria-label=${label}]:not([hidden]) option`, (els) => els.map((o) => o.textContent));
     await expect.poll(() => options("Audio"), { timeout: 30_000 }).toEqual(["English", "Français"]);

@@ -21,7 +21,9 @@ export function nativeTracks(video: HTMLVideoElement, changed: (change: TrackCha
   const audioList = (video as { audioTracks?: NativeAudioTracks }).audioTracks;
   const audio = () => Array.from(audioList ?? []);
   const text = () => Array.from(video.textTracks).filter((t) => TEXT_KINDS.includes(t.kind));
-  const firstEnabled = audio().findIndex((t) => t.enabled);
+  // The lists may fill after the source is made (Safari adds tracks as it reads the master).
+  let first: NativeAudioTrack | undefined;
+  const initial = () => (first ??= audio().find((t) => t.enabled));
   const undo: (() => void)[] = [];
   const listen = (target: EventTarget | undefined, change: TrackChange) => {
     for (const type of ["addtrack", "removetrack", "change"]) {
@@ -34,7 +36,7 @@ export function nativeTracks(video: HTMLVideoElement, changed: (change: TrackCha
   listen(video.textTracks, "subtitles");
   return {
     audio: (): AudioTrackInfo[] =>
-      audio().map((t, id) => ({ id, language: t.language, name: t.label || t.language, default: id === firstEnabled, role: AUDIO_ROLES[t.kind] ?? "main", channels: undefined })),
+      audio().map((t, id) => ({ id, language: t.language, name: t.label || t.language, default: t === initial(), role: AUDIO_ROLES[t.kind] ?? "main", channels: undefined })),
     subtitles: (): SubtitleTrackInfo[] =>
       text().map((t, id) => ({ id, language: t.language, name: t.label || t.language, default: false, forced: false, role: t.kind === "captions" ? "hearing-impaired" : "main" })),
     audioTrack: () => audio().findIndex((t) => t.enabled),

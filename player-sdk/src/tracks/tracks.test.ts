@@ -127,24 +127,24 @@ describe("tracks through hls.js", () => {
 });
 
 describe("tracks the browser plays itself (native HLS)", () => {
-  /** An AudioTrackList as Safari has it: indexable, with change events. */
-  function audioTrackList(tracks: { kind: string; label: string; language: string; enabled: boolean }[]) {
-    const list = Object.assign(new EventTarget(), tracks, { length: tracks.length });
-    for (const track of tracks) {
+  type NativeTrack = { kind: string; label: string; language: string; enabled: boolean };
+  /** An AudioTrackList as Safari has it: indexable, filled as the browser reads the master (addtrack), with change events. */
+  function audioTrackList() {
+    const list = Object.assign(new EventTarget(), { length: 0 }) as EventTarget & { length: number } & Record<number, NativeTrack>;
+    const add = (track: NativeTrack) => {
       let enabled = track.enabled;
       Object.defineProperty(track, "enabled", { get: () => enabled, set: (on: boolean) => ((enabled = on), list.dispatchEvent(new Event("change"))) });
-    }
-    return list;
+      list[list.length++] = track;
+      list.dispatchEvent(new Event("addtrack"));
+    };
+    return { list, add };
   }
 
-  it("lists the element's audio tracks and subtitle text tracks, and switches them", async () => {
+  it("lists the element's audio tracks (as they arrive) and subtitle text tracks, and switches them", async () => {
     vi.stubGlobal("MediaSource", undefined);
     const video = document.createElement("video");
     video.canPlayType = () => "maybe";
-    const audio = audioTrackList([
-      { kind: "main", label: "English", language: "en", enabled: true },
-      { kind: "commentary", label: "Commentary", language: "en", enabled: false },
-    ]);
+    const { list: audio, add } = audioTrackList();
     Object.defineProperty(video, "audioTracks", { value: audio });
     const en = video.addTextTrack("subtitles", "English", "en");
     video.addTextTrack("metadata", "chapters", "en");
@@ -154,6 +154,11 @@ describe("tracks the browser plays itself (native HLS)", () => {
     cleanup.push(() => (tracks.destroy(), player.destroy()));
     await new Promise((resolve) => player.once(PlayerEvent.Ready, resolve));
     expect(player.engine).toBe("native");
+    const changes: number[] = [];
+    tracks.on("change", (t) => changes.push(t.audio.length));
+    add({ kind: "main", label: "English", language: "en", enabled: true });
+    add({ kind: "commentary", label: "Commentary", language: "en", enabled: false });
+    expect(changes).toEqual([1, 2]);
     expect(tracks.audio.map((t) => [t.name, t.role, t.default])).toEqual([
       ["English", "main", true],
       ["Commentary", "commentary", false],

@@ -135,6 +135,7 @@ describe("audio and subtitle tracks in Chromium (hls.js)", () => {
     await playedPast(again.page, 0.5);
     expect(await state(again.page)).toMatchObject({ audioTrack: 1, subtitleTrack: 0 });
     expect(again.fetched.some((p) => p.startsWith("audio_1/seg_"))).toBe(true);
+    expect(again.fetched.filter((p) => p.startsWith("audio/"))).toEqual([]); // chosen before hls.js loaded the default
     expect(again.fetched).toContain("subs_0/subtitles.vtt");
     await again.page.close();
 

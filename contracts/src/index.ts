@@ -4,6 +4,7 @@ export * from "./storage/driver.ts";
 export * from "./storage/upload-keys.ts";
 export * from "./package-layout.ts";
 export * from "./package-meta.ts";
+export * from "./track-role.ts";
 export * from "./stream-response.ts";
 export * from "./stream-token-param.ts";
 export * from "./signed-path.ts";

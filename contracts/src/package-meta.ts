@@ -3,6 +3,7 @@
 // job that deduplicates onto an existing package, the worker registering a prefix as a video).
 // A meta.json that does not parse is an error naming the field, never a cast.
 import { z } from "zod";
+import { TRACK_ROLES } from "./track-role.ts";
 
 /** The hardware encoders a node may use; "software" is libx264. */
 export const HW_BACKENDS = ["nvenc", "qsv", "vaapi", "videotoolbox"] as const;
@@ -21,8 +22,7 @@ export type SegmentType = z.infer<typeof SegmentTypeSchema>;
 export const PACKAGE_META_VERSION = 4;
 
 /** What a track is for, from the source's dispositions (HLS `CHARACTERISTICS`, DASH `Role`). */
-export const TrackRoleSchema = z.enum(["main", "commentary", "description", "hearing-impaired"]);
-export type TrackRole = z.infer<typeof TrackRoleSchema>;
+export const TrackRoleSchema = z.enum(TRACK_ROLES);
 
 const positive = z.number().positive();
 

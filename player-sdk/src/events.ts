@@ -49,19 +49,18 @@ export interface PlayerEventMap {
   [PlayerEvent.Error]: PlayerErrorData;
 }
 
-type Listener<E extends PlayerEvent> = (data: PlayerEventMap[E]) => void;
+/** Typed listeners per event name: the player's events by default, any `{ name: payload }` map otherwise. */
+export class Emitter<M extends object = PlayerEventMap> {
+  private listeners = new Map<keyof M, Set<(data: never) => void>>();
 
-export class Emitter {
-  private listeners = new Map<PlayerEvent, Set<Listener<PlayerEvent>>>();
-
-  on<E extends PlayerEvent>(event: E, listener: Listener<E>): () => void {
+  on<E extends keyof M>(event: E, listener: (data: M[E]) => void): () => void {
     let set = this.listeners.get(event);
     if (!set) this.listeners.set(event, (set = new Set()));
-    set.add(listener as Listener<PlayerEvent>);
+    set.add(listener);
     return () => this.off(event, listener);
   }
 
-  once<E extends PlayerEvent>(event: E, listener: Listener<E>): () => void {
+  once<E extends keyof M>(event: E, listener: (data: M[E]) => void): () => void {
     const off = this.on(event, (data) => {
       off();
       listener(data);
@@ -69,14 +68,14 @@ export class Emitter {
     return off;
   }
 
-  off<E extends PlayerEvent>(event: E, listener: Listener<E>): void {
-    this.listeners.get(event)?.delete(listener as Listener<PlayerEvent>);
+  off<E extends keyof M>(event: E, listener: (data: M[E]) => void): void {
+    this.listeners.get(event)?.delete(listener);
   }
 
-  emit<E extends PlayerEvent>(event: E, data: PlayerEventMap[E]): void {
+  emit<E extends keyof M>(event: E, data: M[E]): void {
     for (const listener of [...(this.listeners.get(event) ?? [])]) {
       try {
-        (listener as Listener<E>)(data);
+        (listener as (data: M[E]) => void)(data);
       } catch (error) {
         queueMicrotask(() => {
           throw error; // a listener's bug must not break playback; surface it asynchronously

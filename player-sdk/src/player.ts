@@ -2,6 +2,7 @@
 // waits while the video is generated), then owns one engine at a time — hls.js (which owns its
 // prefetch and recovery), native HLS, or the progressive MP4 as the last fallback — beside the
 // stream token, QoE, heartbeats/progress and analytics; destroy() destroys each of them.
+import type HlsType from "hls.js";
 import type { ErrorData } from "hls.js";
 import { ElementEngine, canPlayNativeHls } from "./engines/element-engine.ts";
 import type { EngineContext, PlaybackEngine } from "./engines/engine.ts";
@@ -29,6 +30,10 @@ export interface Player {
   readonly levels: QualityLevel[];
   /** The fixed rendition index, or "auto" for adaptive bitrate. */
   readonly quality: number | "auto";
+  /** The hls.js instance playing (null for native HLS and MP4): audio and subtitle tracks (the `./tracks` entry) read it. */
+  readonly hls: HlsType | null;
+  /** The viewer JWT last used (from `token` or `getToken`): who is watching, for choices kept per viewer. */
+  readonly viewerToken: string;
   /** The /stream answer being played (posterUrl, thumbnailsUrl for a scrubbing preview), once known. */
   readonly stream: StreamInfo | null;
   on: Emitter["on"];
@@ -176,6 +181,12 @@ class Coordinator implements Player {
   }
   get stream() {
     return this.info;
+  }
+  get hls() {
+    return this.current?.hls ?? null;
+  }
+  get viewerToken() {
+    return this.jwt;
   }
 
   // Arrow properties, as the object this player used to be: `button.onclick = player.pause` keeps working.

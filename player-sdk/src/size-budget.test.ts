@@ -16,6 +16,7 @@ const ENTRY_BUDGETS = [
   { entry: "controls.js", on: "element.js", bytes: 5 * 1024 },
   { entry: "thumbnails.js", on: "index.js", bytes: 1024 },
   { entry: "prewarm.js", on: "index.js", bytes: 1.5 * 1024 }, // prewarm() and prewarmNext()
+  { entry: "tracks.js", on: "index.js", bytes: 2 * 1024 }, // createTracks(): lists, choice, memory, hls.js and native sources
 ];
 let out: string;
 
@@ -75,11 +76,11 @@ describe("package size", () => {
     expect(preview).toMatch(/import\(\s*["'`]@ffmpeg\/ffmpeg["'`]\s*\)/);
   });
 
-  it("builds the six entries of the exports map", async () => {
+  it("builds the seven entries of the exports map", async () => {
     const names = await readdir(out);
-    expect(names).toEqual(expect.arrayContaining(["index.js", "element.js", "preview.js", "controls.js", "thumbnails.js", "prewarm.js"]));
+    expect(names).toEqual(expect.arrayContaining(["index.js", "element.js", "preview.js", "controls.js", "thumbnails.js", "prewarm.js", "tracks.js"]));
     const pkg = JSON.parse(await readFile(fileURLToPath(new URL("../package.json", import.meta.url)), "utf8"));
-    expect(Object.keys(pkg.exports)).toEqual([".", "./preview", "./element", "./controls", "./thumbnails", "./prewarm"]);
+    expect(Object.keys(pkg.exports)).toEqual([".", "./preview", "./element", "./controls", "./thumbnails", "./prewarm", "./tracks"]);
     for (const entry of Object.values(pkg.exports) as { import: string }[]) expect(names).toContain(entry.import.replace("./dist/", ""));
   });
 });

@@ -2,6 +2,7 @@
 // /api and /hls proxied to a running worker, so the page and the API share an origin as in the demo.
 import { fileURLToPath } from "node:url";
 import { createServer, type ViteDevServer } from "vite";
+import { sourceAliases } from "../../player-sdk/scripts/entries.ts";
 
 export interface SdkPageServer {
   url: string;
@@ -13,14 +14,7 @@ export async function startSdkPages(workerUrl: string): Promise<SdkPageServer> {
     configFile: false,
     root: fileURLToPath(new URL("../e2e/pages/", import.meta.url)),
     logLevel: "warn",
-    resolve: {
-      alias: {
-        "@edgestream/player-sdk/preview": fileURLToPath(new URL("../../player-sdk/src/preview/index.ts", import.meta.url)),
-        "@edgestream/player-sdk/element": fileURLToPath(new URL("../../player-sdk/src/element.ts", import.meta.url)),
-        "@edgestream/player-sdk/prewarm": fileURLToPath(new URL("../../player-sdk/src/prewarm/index.ts", import.meta.url)),
-        "@edgestream/player-sdk": fileURLToPath(new URL("../../player-sdk/src/index.ts", import.meta.url)),
-      },
-    },
+    resolve: { alias: sourceAliases() },
     // Pre-bundled up front: a dependency discovered mid-test would make Vite reload the page.
     optimizeDeps: { include: ["hls.js", "shaka-player"], exclude: ["@ffmpeg/ffmpeg", "@ffmpeg/util"] },
     server: { host: "127.0.0.1", port: 0, proxy: { "/api": workerUrl, "/hls": workerUrl } },

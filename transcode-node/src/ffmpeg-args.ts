@@ -2,7 +2,8 @@
 // per job: one decode, `split` into the rungs, every rendition and the audio written by one hls
 // muxer through `var_stream_map`. Unit tests pin it; nothing else builds packaging args. Input,
 // pre-filters (tone mapping), audio and muxer options are the pieces sessions share (ffmpeg-pieces.ts).
-import { AUDIO_RENDITION, ffmpegSegmentPattern, INIT_SEGMENT, MEDIA_PLAYLIST } from "@edgestream/contracts";
+import { ffmpegSegmentPattern, INIT_SEGMENT, MEDIA_PLAYLIST, SUBTITLE_FILE } from "@edgestream/contracts";
+import { audioTracksOf } from "./audio-tracks.ts";
 import { aacArgs, FFMPEG_HEADER, hlsMuxerArgs, inputSection, preFilters } from "./ffmpeg-pieces.ts";
 import { encoderArgs, scaleFilter, type Backend, type HwDeviceOptions } from "./hw-backends.ts";
 import type { PackagePlan, VideoPlan } from "./plan.ts";
@@ -66,12 +67,8 @@ export function buildPackageArgs(
       }
     });
   }
-  if (plan.audio) {
-    maps.push("-map", "0:a:0");
-    if (plan.audio.mode === "copy") codecs.push("-c:a", "copy");
-    else codecs.push(...aacArgs(plan.audio.bitrateKbps, plan.audio.channels, plan.audio.sampleRate));
-  }
-  args.push(...maps, ...codecs, "-max_muxing_queue_size", "4096");
+  const audio = audioArgs(plan);
+  args.push(...maps, ...audio.maps, ...codecs, ...audio.codecs, "-max_muxing_queue_size", "4096");
 
   const fmp4 = plan.segmentType === "fmp4";
   args.push(
@@ -79,8 +76,27 @@ export function buildPackageArgs(
     "-hls_segment_filename", `${outDir}/%v/${ffmpegSegmentPattern(fmp4 ? "m4s" : "ts")}`,
     "-var_stream_map", varStreamMap(plan),
     `${outDir}/%v/${MEDIA_PLAYLIST}`,
+    ...subtitleOutputs(outDir, plan),
   );
   return args;
+}
+
+/** Every audio rendition of the plan: one output stream each (a surround source stream is mapped twice). */
+function audioArgs(plan: PackagePlan): { maps: string[]; codecs: string[] } {
+  const tracks = audioTracksOf(plan);
+  const maps = tracks.flatMap((t) => ["-map", t.sourceIndex === undefined ? "0:a:0" : `0:${t.sourceIndex}`]);
+  // One track keeps the arguments it always had; several are set per output stream (`-c:a:1`).
+  const codecs = tracks.flatMap((t, i) => {
+    const stream = tracks.length === 1 ? undefined : i;
+    if (t.encode.mode === "copy") return [stream === undefined ? "-c:a" : `-c:a:${stream}`, "copy"];
+    return aacArgs(t.encode.bitrateKbps, t.encode.channels, t.encode.sampleRate, stream);
+  });
+  return { maps, codecs };
+}
+
+/** Each text subtitle stream as one WebVTT file (`subs_N/subtitles.vtt`), extra outputs of the same run. */
+function subtitleOutputs(outDir: string, plan: PackagePlan): string[] {
+  return (plan.subtitles ?? []).flatMap((s) => ["-map", `0:${s.sourceIndex}`, "-c:s", "webvtt", "-f", "webvtt", `${outDir}/${s.name}/${SUBTITLE_FILE}`]);
 }
 
 /** `[0:v:0] pre-filters, split → one scaler per encoded rung → [v0] [v1] …` */
@@ -96,6 +112,6 @@ function filterGraph(video: VideoPlan, backend: Backend, fullDevice: boolean): s
 function varStreamMap(plan: PackagePlan): string {
   const group = plan.video && plan.audio ? ",agroup:audio" : "";
   const entries = (plan.video?.renditions ?? []).map((r, i) => `v:${i}${group},name:${r.name}`);
-  if (plan.audio) entries.push(`a:0${group},name:${AUDIO_RENDITION}`);
+  audioTracksOf(plan).forEach((t, i) => entries.push(`a:${i}${group},name:${t.name}`));
   return entries.join(" ");
 }

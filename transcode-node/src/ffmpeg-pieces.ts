@@ -59,8 +59,12 @@ export function toneMapFilter(t: NonNullable<VideoPlan["toneMap"]>): string {
 }
 
 /** AAC for every player: the one audio encode. */
-export function aacArgs(kbps: number, channels: number, sampleRate: number): string[] {
-  return ["-c:a", "aac", "-b:a", `${kbps}k`, "-ac", String(channels), "-ar", String(sampleRate)];
+/** AAC encoder options; with `stream`, for that audio output stream only (`-c:a:1`, `-ac:a:1`…). */
+export function aacArgs(kbps: number, channels: number, sampleRate: number, stream?: number): string[] {
+  const at = stream === undefined ? "" : `:${stream}`;
+  const ac = stream === undefined ? "-ac" : `-ac:a${at}`;
+  const ar = stream === undefined ? "-ar" : `-ar:a${at}`;
+  return [`-c:a${at}`, "aac", `-b:a${at}`, `${kbps}k`, ac, String(channels), ar, String(sampleRate)];
 }
 
 export interface HlsMuxer {

@@ -5,7 +5,8 @@ import { execFile } from "node:child_process";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { AUDIO_RENDITION, MEDIA_PLAYLIST } from "@edgestream/contracts";
+import { AUDIO_RENDITION, MEDIA_PLAYLIST, SUBTITLE_GROUP, type TrackRole } from "@edgestream/contracts";
+import { audioTracksOf } from "./audio-tracks.ts";
 import { readMediaPlaylist } from "./media-playlist.ts";
 import type { MediaInfo } from "./media-info.ts";
 import type { PackagePlan } from "./plan.ts";
@@ -14,7 +15,7 @@ const run = promisify(execFile);
 
 export interface MeasuredRendition {
   name: string;
-  kind: "video" | "audio";
+  kind: "video" | "audio" | "subtitle";
   playlist: string;
   /** Peak and average bits per second over the segments. */
   peakBps: number;
@@ -26,6 +27,12 @@ export interface MeasuredRendition {
   height?: number;
   frameRate?: number;
   channels?: number;
+  /** Audio and subtitle renditions: BCP 47 language ("und" when the source named none), NAME and flags. */
+  language?: string;
+  title?: string;
+  default?: boolean;
+  forced?: boolean;
+  role?: TrackRole;
 }
 
 /**
@@ -58,10 +65,11 @@ export async function measureRendition(dir: string, name: string, kind: "video" 
     codecs: "",
   };
   if (kind === "audio") {
-    if (!plan.audio) throw new Error(`rendition ${name}: the plan has no audio`);
-    measured.codecs = plan.audio.codecs;
-    measured.channels = plan.audio.channels;
-    return measured;
+    const track = audioTracksOf(plan).find((t) => t.name === name);
+    if (!track) throw new Error(`rendition ${name}: the plan has no such audio`);
+    measured.codecs = track.encode.codecs;
+    measured.channels = track.encode.channels;
+    return plan.audioTracks ? { ...measured, language: track.language ?? "und", title: track.title, default: track.default, ...(track.role ? { role: track.role } : {}) } : measured;
   }
   const rung = plan.video?.renditions.find((r) => r.name === name);
   if (!plan.video || !rung) throw new Error(`rendition ${name} is not in the plan`);
@@ -108,30 +116,64 @@ export function avcCodecFromProbe(profile: string | undefined, level: number | u
   return `avc1.${idc}${(level && level > 0 ? level : 40).toString(16).padStart(2, "0").toUpperCase()}`;
 }
 
-/** Pure: measured renditions → master playlist text. Video rungs in ladder order, audio as a group. */
+/** Pure: measured renditions → master playlist text. Video rungs in ladder order, audio and subtitles as groups. */
 export function buildMasterPlaylist(renditions: readonly MeasuredRendition[], segmentType: "fmp4" | "ts"): string {
   const videos = renditions.filter((r) => r.kind === "video");
-  const audio = renditions.find((r) => r.kind === "audio");
+  const audios = renditions.filter((r) => r.kind === "audio");
+  const subtitles = renditions.filter((r) => r.kind === "subtitle");
   const lines = ["#EXTM3U", `#EXT-X-VERSION:${segmentType === "fmp4" ? 7 : 4}`, "#EXT-X-INDEPENDENT-SEGMENTS"];
+  const audio = audios[0];
   if (videos.length === 0 && audio) {
     lines.push(`#EXT-X-STREAM-INF:BANDWIDTH=${audio.peakBps},AVERAGE-BANDWIDTH=${audio.averageBps},CODECS="${audio.codecs}"`, audio.playlist);
     return `${lines.join("\n")}\n`;
   }
-  if (audio) {
-    lines.push(
-      `#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="${AUDIO_RENDITION}",NAME="default",DEFAULT=YES,AUTOSELECT=YES,CHANNELS="${audio.channels ?? 2}",URI="${audio.playlist}"`,
-    );
-  }
+  lines.push(...audios.map(audioMediaLine), ...subtitles.map(subtitleMediaLine));
+  // A variant may play any audio rendition: it is announced with the largest one and every codec.
+  const audioPeak = Math.max(0, ...audios.map((a) => a.peakBps));
+  const audioAverage = Math.max(0, ...audios.map((a) => a.averageBps));
+  const audioCodecs = [...new Set(audios.map((a) => a.codecs))];
   for (const v of videos) {
     const attrs = [
-      `BANDWIDTH=${v.peakBps + (audio?.peakBps ?? 0)}`,
-      `AVERAGE-BANDWIDTH=${v.averageBps + (audio?.averageBps ?? 0)}`,
-      `CODECS="${[v.codecs, audio?.codecs].filter(Boolean).join(",")}"`,
+      `BANDWIDTH=${v.peakBps + audioPeak}`,
+      `AVERAGE-BANDWIDTH=${v.averageBps + audioAverage}`,
+      `CODECS="${[v.codecs, ...audioCodecs].join(",")}"`,
       `RESOLUTION=${v.width}x${v.height}`,
       ...(v.frameRate ? [`FRAME-RATE=${v.frameRate.toFixed(3)}`] : []),
       ...(audio ? [`AUDIO="${AUDIO_RENDITION}"`] : []),
+      ...(subtitles.length > 0 ? [`SUBTITLES="${SUBTITLE_GROUP}"`] : []),
     ];
     lines.push(`#EXT-X-STREAM-INF:${attrs.join(",")}`, v.playlist);
   }
   return `${lines.join("\n")}\n`;
+}
+
+const CHARACTERISTICS: Partial<Record<TrackRole, string>> = {
+  description: "public.accessibility.describes-video",
+  "hearing-impaired": "public.accessibility.transcribes-spoken-dialog,public.accessibility.describes-music-and-sound",
+};
+
+/** LANGUAGE only when the source named one: a lone unnamed track keeps the line packages always had. */
+function trackAttrs(r: MeasuredRendition): string[] {
+  const language = r.language && r.language !== "und" ? [`LANGUAGE="${r.language}"`] : [];
+  // Commentary and descriptions are chosen by the viewer, never picked for them by language.
+  const autoselect = r.role === "commentary" || r.role === "description" ? "NO" : "YES";
+  return [...language, `NAME="${quoted(r.title ?? "default")}"`, `DEFAULT=${r.default === false ? "NO" : "YES"}`, `AUTOSELECT=${autoselect}`];
+}
+
+function characteristicsOf(r: MeasuredRendition): string[] {
+  const value = r.role ? CHARACTERISTICS[r.role] : undefined;
+  return value ? [`CHARACTERISTICS="${value}"`] : [];
+}
+
+function audioMediaLine(r: MeasuredRendition): string {
+  return `#EXT-X-MEDIA:${["TYPE=AUDIO", `GROUP-ID="${AUDIO_RENDITION}"`, ...trackAttrs(r), `CHANNELS="${r.channels ?? 2}"`, ...characteristicsOf(r), `URI="${r.playlist}"`].join(",")}`;
+}
+
+function subtitleMediaLine(r: MeasuredRendition): string {
+  return `#EXT-X-MEDIA:${["TYPE=SUBTITLES", `GROUP-ID="${SUBTITLE_GROUP}"`, ...trackAttrs(r), `FORCED=${r.forced ? "YES" : "NO"}`, ...characteristicsOf(r), `URI="${r.playlist}"`].join(",")}`;
+}
+
+/** A quoted-string attribute may not hold a double quote or a line break (RFC 8216 4.2). */
+function quoted(text: string): string {
+  return text.replace(/["\r\n]/g, "'");
 }

@@ -36,6 +36,29 @@ export interface AudioStreamInfo {
   channelLayout?: string;
   sampleRate: number;
   bitRate?: number;
+  /** The source's language tag as written (ISO 639-2 in most containers: "eng", "deu"); absent or "und" when unnamed. */
+  language?: string;
+  /** The source's title tag ("Director's commentary"). */
+  title?: string;
+  /** The source's dispositions that matter for a player: default, commentary, description, dub, original. */
+  /** Absent in hand-made infos: none set. */
+  dispositions?: AudioDispositions;
+}
+
+export interface AudioDispositions {
+  default: boolean;
+  comment: boolean;
+  visualImpaired: boolean;
+  dub: boolean;
+  original: boolean;
+}
+
+export interface SubtitleStreamInfo {
+  index: number;
+  codec: string;
+  language?: string;
+  title?: string;
+  dispositions: { default: boolean; forced: boolean; hearingImpaired: boolean };
 }
 
 export interface StreamSummary {
@@ -50,7 +73,12 @@ export interface MediaInfo {
   sizeBytes: number;
   bitRate?: number;
   video?: VideoStreamInfo;
+  /** The default audio stream (by disposition, else the first); the first entry of audioStreams. */
   audio?: AudioStreamInfo;
+  /** Every audio stream, the default first, then in file order (absent in infos made before these lists: `audio` alone). */
+  audioStreams?: AudioStreamInfo[];
+  /** Every subtitle stream in file order, text or image. */
+  subtitles?: SubtitleStreamInfo[];
   /** Every stream in the file, including the ones we ignore (subtitles, data, cover art). */
   streams: StreamSummary[];
 }

@@ -5,7 +5,8 @@
 import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { CancelledError, FfmpegError, MediaInputError } from "./errors.ts";
-import { AUDIO_RENDITION, MASTER_PLAYLIST, META_FILE, PACKAGE_META_VERSION, THUMBNAIL_DIR, type PackageMeta } from "@edgestream/contracts";
+import { MASTER_PLAYLIST, META_FILE, PACKAGE_META_VERSION, THUMBNAIL_DIR, type PackageMeta } from "@edgestream/contracts";
+import { audioTracksOf } from "./audio-tracks.ts";
 import { writeDashManifest } from "./dash/write-manifest.ts";
 import { buildPackageArgs } from "./ffmpeg-args.ts";
 import { runFfmpeg, type FfmpegProgress, type FfmpegRun } from "./ffmpeg-process.ts";
@@ -17,6 +18,7 @@ import { buildMasterPlaylist, measureRendition, type MeasuredRendition } from ".
 import type { MediaInfo } from "./media-info.ts";
 import { planPackage, type PackagePlan, type PlanOptions } from "./plan.ts";
 import { probe } from "./probe.ts";
+import { finishSubtitles, firstTimestamp90k } from "./subtitles/subtitle-renditions.ts";
 import { makeThumbnails, type ThumbnailOptions, type ThumbnailResult } from "./thumbnails.ts";
 
 export interface PackageCoreOptions extends PlanOptions {
@@ -91,6 +93,7 @@ async function packageWhileHashing(workDir: string, options: PackageCoreOptions,
     warnings.push(message);
     options.onWarning?.(message);
   };
+  plan.skipped?.forEach(warn);
 
   await mkdir(workDir, { recursive: true });
   const hardware = options.hardware ?? new HardwareRegistry();
@@ -101,6 +104,8 @@ async function packageWhileHashing(workDir: string, options: PackageCoreOptions,
   const encode = async (backend: Backend) => {
     const release = await hardware.acquire(backend, encodedRungs);
     try {
+      // ffmpeg makes the hls muxer's %v folders, not those of the WebVTT outputs.
+      await Promise.all((plan.subtitles ?? []).map((s) => mkdir(join(workDir, s.name), { recursive: true })));
       const source = { codec: info.video?.codec ?? "none", chroma: info.video?.chroma ?? "unknown", format: demuxerFor(info.formatName, trusted), trusted };
       const run = runFfmpeg(buildPackageArgs(input, workDir, plan, { backend }, source), {
         durationSec: info.durationSec,
@@ -134,11 +139,17 @@ async function packageWhileHashing(workDir: string, options: PackageCoreOptions,
   }
   if (options.signal?.aborted) throw new CancelledError();
 
-  const names = [...(plan.video?.renditions ?? []).map((r) => ({ name: r.name, kind: "video" as const })), ...(plan.audio ? [{ name: AUDIO_RENDITION, kind: "audio" as const }] : [])];
+  const audioTracks = audioTracksOf(plan);
+  const names = [...(plan.video?.renditions ?? []).map((r) => ({ name: r.name, kind: "video" as const })), ...audioTracks.map((t) => ({ name: t.name, kind: "audio" as const }))];
   const measured = await Promise.all(names.map((n) => measureRendition(workDir, n.name, n.kind, plan, info)));
+  if (plan.subtitles?.length) {
+    // Cues are placed against the first timestamp of the main rendition, which players take as zero.
+    const mpegts = await firstTimestamp90k(join(workDir, names[0]!.name));
+    measured.push(...(await finishSubtitles(workDir, plan.subtitles, info.durationSec, mpegts)));
+  }
   const thumbnails: ThumbnailResult | null = options.thumbnails === false ? null : await makeThumbnails(workDir, plan, info.durationSec, options.thumbnails ?? {});
   const sha256 = await hashing;
-  const renditions = measured.map((m) => ({ ...m, mode: plan.video?.renditions.find((r) => r.name === m.name)?.mode ?? (plan.audio?.mode ?? "copy") }));
+  const renditions = measured.map((m) => ({ ...m, mode: renditionMode(plan, m.name) }));
   // The same segments described for DASH players (fMP4 packages only).
   const dash = await writeDashManifest(workDir, renditions, plan.segmentType);
 
@@ -167,8 +178,17 @@ async function packageWhileHashing(workDir: string, options: PackageCoreOptions,
   return { sha256, info, plan, backend, warnings, meta, elapsedMs: Date.now() - started };
 }
 
+/** Whether a rendition's media was copied from the source or made by an encoder. */
+function renditionMode(plan: PackagePlan, name: string): "copy" | "transcode" {
+  const rung = plan.video?.renditions.find((r) => r.name === name);
+  if (rung) return rung.mode;
+  const subtitle = plan.subtitles?.find((s) => s.name === name);
+  if (subtitle) return subtitle.codec === "webvtt" ? "copy" : "transcode";
+  return audioTracksOf(plan).find((t) => t.name === name)?.encode.mode ?? "copy";
+}
+
 async function clearRenditions(workDir: string, plan: PackagePlan): Promise<void> {
-  const names = [...(plan.video?.renditions.map((r) => r.name) ?? []), AUDIO_RENDITION];
+  const names = [...(plan.video?.renditions.map((r) => r.name) ?? []), ...audioTracksOf(plan).map((t) => t.name), ...(plan.subtitles ?? []).map((s) => s.name)];
   await Promise.all(names.map((name) => rm(join(workDir, name), { recursive: true, force: true })));
 }
 

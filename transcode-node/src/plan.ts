@@ -1,6 +1,8 @@
 // Decides, from a probe, what to copy and what to transcode, and the ABR ladder. Pure: no I/O,
 // pinned by unit tests. Hardware does not change the plan, only how it is carried out.
-import type { AudioStreamInfo, HdrTransfer, MediaInfo, VideoStreamInfo } from "./media-info.ts";
+import { planAudioTracks, type AudioTrackPlan } from "./audio-tracks.ts";
+import type { HdrTransfer, MediaInfo, VideoStreamInfo } from "./media-info.ts";
+import { planSubtitles, type SubtitlePlan } from "./subtitles/subtitle-plan.ts";
 
 export type SegmentType = "fmp4" | "ts";
 
@@ -36,11 +38,18 @@ export interface VideoPlan {
 
 export type AudioPlan =
   | { mode: "copy"; codecs: string; channels: number }
-  | { mode: "transcode"; codecs: "mp4a.40.2"; bitrateKbps: number; channels: 2; sampleRate: 48000; reason: string };
+  | { mode: "transcode"; codecs: "mp4a.40.2"; bitrateKbps: number; channels: 2 | 6; sampleRate: 48000; reason: string };
 
 export interface PackagePlan {
   video: VideoPlan | null;
+  /** The default audio rendition's encoding (the first of audioTracks). */
   audio: AudioPlan | null;
+  /** Every audio rendition, default first; absent in hand-made plans, which mean one track (`audio`, 0:a:0). */
+  audioTracks?: AudioTrackPlan[];
+  /** The text subtitle streams to write as WebVTT renditions. */
+  subtitles?: SubtitlePlan[];
+  /** Why a source stream is left out of the package (image subtitles, unknown codecs): job warnings. */
+  skipped?: string[];
   segmentSeconds: number;
   segmentType: SegmentType;
 }
@@ -56,7 +65,6 @@ export interface PlanOptions {
 
 export const DEFAULT_LADDER: readonly number[] = [1080, 720, 480, 360];
 const BROWSER_SAFE_PIX_FMTS = new Set(["yuv420p", "yuvj420p"]);
-const SAFE_AAC_PROFILES: Record<string, string> = { LC: "mp4a.40.2", "HE-AAC": "mp4a.40.5", "HE-AACv2": "mp4a.40.29" };
 /** Rates a player expects; a VFR source gets the nearest one. */
 const STANDARD_RATES: [string, number][] = [
   ["24000/1001", 24000 / 1001], ["24", 24], ["25", 25], ["30000/1001", 30000 / 1001], ["30", 30],
@@ -67,11 +75,16 @@ export function planPackage(info: MediaInfo, options: PlanOptions = {}): Package
   const segmentSeconds = options.segmentSeconds ?? 4;
   if (!(segmentSeconds >= 1 && segmentSeconds <= 30)) throw new RangeError("segment duration must be 1-30 seconds");
   const ladder = normaliseLadder(options.ladder ?? DEFAULT_LADDER);
+  const audioTracks = planAudioTracks(info.audioStreams ?? (info.audio ? [info.audio] : []));
+  const subtitles = planSubtitles(info.subtitles ?? []);
   return {
     video: info.video ? planVideo(info.video, ladder, options.maxWidth ?? 1920, info) : null,
-    audio: info.audio ? planAudio(info.audio) : null,
+    audio: audioTracks[0]?.encode ?? null,
     segmentSeconds,
     segmentType: options.segmentType ?? "fmp4",
+    ...(audioTracks.length > 0 ? { audioTracks } : {}),
+    ...(subtitles.renditions.length > 0 ? { subtitles: subtitles.renditions } : {}),
+    ...(subtitles.skipped.length > 0 ? { skipped: subtitles.skipped } : {}),
   };
 }
 
@@ -145,18 +158,6 @@ function outputRate(v: VideoStreamInfo): { frameRate: string; fps: number; force
 function sourceVideoKbps(v: VideoStreamInfo, info: MediaInfo): number | undefined {
   const bps = v.bitRate ?? (info.bitRate ? info.bitRate - (info.audio?.bitRate ?? 0) : undefined);
   return bps && bps > 0 ? Math.round(bps / 1000) : undefined;
-}
-
-function planAudio(a: AudioStreamInfo): AudioPlan {
-  const codecs = a.codec === "aac" ? SAFE_AAC_PROFILES[a.profile ?? "LC"] : undefined;
-  if (codecs && a.channels > 0 && a.channels <= 2) return { mode: "copy", codecs, channels: a.channels };
-  const reason =
-    a.codec !== "aac"
-      ? `${a.codec} audio is not playable in every browser`
-      : a.channels > 2
-        ? `${a.channels}-channel AAC is downmixed to stereo`
-        : `AAC ${a.profile ?? "unknown"} profile is not browser-safe`;
-  return { mode: "transcode", codecs: "mp4a.40.2", bitrateKbps: 128, channels: 2, sampleRate: 48000, reason };
 }
 
 /** Scales down to fit, keeping the aspect ratio; both sides even (H.264 4:2:0 needs it). */

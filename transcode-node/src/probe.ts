@@ -3,7 +3,7 @@
 import { execFile } from "node:child_process";
 import { MediaInputError, redactPaths, toolMissing } from "./errors.ts";
 import { demuxerFor, inputArgs, refusalFor, refusedDemuxer } from "./input-policy.ts";
-import type { AudioStreamInfo, MediaInfo, VideoStreamInfo } from "./media-info.ts";
+import type { AudioStreamInfo, MediaInfo, SubtitleStreamInfo, VideoStreamInfo } from "./media-info.ts";
 import { openRegularFile, regularFileSize } from "./source-file.ts";
 
 export interface ProbeOptions {
@@ -32,8 +32,8 @@ interface RawStream {
   channels?: number;
   sample_rate?: string;
   bit_rate?: string;
-  disposition?: { attached_pic?: number };
-  tags?: { rotate?: string };
+  disposition?: Record<string, number | undefined>;
+  tags?: { rotate?: string; language?: string; title?: string };
   side_data_list?: { side_data_type?: string; rotation?: number }[];
 }
 
@@ -102,7 +102,8 @@ async function readHead(path: string, bytes: number): Promise<Buffer> {
 export function toMediaInfo(raw: RawProbe, sizeBytes: number): MediaInfo {
   const streams = raw.streams ?? [];
   const video = streams.find((s) => s.codec_type === "video" && !s.disposition?.attached_pic);
-  const audio = streams.find((s) => s.codec_type === "audio");
+  const audioStreams = defaultFirst(streams.filter((s) => s.codec_type === "audio"));
+  const audio = audioStreams[0];
   if (!video && !audio) throw new MediaInputError("no audio or video stream found in the file");
   if (video && (!video.width || !video.height)) {
     throw new MediaInputError("the video stream has no picture size: the file may be truncated or damaged");
@@ -119,12 +120,37 @@ export function toMediaInfo(raw: RawProbe, sizeBytes: number): MediaInfo {
     durationSec,
     sizeBytes,
     streams: streams.map((s) => ({ index: s.index, type: s.codec_type ?? "unknown", codec: s.codec_name ?? "unknown" })),
+    audioStreams: audioStreams.map(toAudio),
+    subtitles: streams.filter((s) => s.codec_type === "subtitle").map(toSubtitle),
   };
   const bitRate = optionalNumber(raw.format?.bit_rate);
   if (bitRate) result.bitRate = bitRate;
   if (video) result.video = toVideo(video);
-  if (audio) result.audio = toAudio(audio);
+  if (result.audioStreams?.[0]) result.audio = result.audioStreams[0];
   return result;
+}
+
+/** The stream marked default first (the first one when none is), the rest in file order. */
+function defaultFirst(streams: RawStream[]): RawStream[] {
+  const chosen = streams.find((s) => s.disposition?.default) ?? streams[0];
+  return chosen ? [chosen, ...streams.filter((s) => s !== chosen)] : [];
+}
+
+function tagsOf(s: RawStream): { language?: string; title?: string } {
+  const tags: { language?: string; title?: string } = {};
+  if (s.tags?.language) tags.language = s.tags.language;
+  if (s.tags?.title) tags.title = s.tags.title;
+  return tags;
+}
+
+function toSubtitle(s: RawStream): SubtitleStreamInfo {
+  const d = s.disposition ?? {};
+  return {
+    index: s.index,
+    codec: s.codec_name ?? "unknown",
+    ...tagsOf(s),
+    dispositions: { default: !!d.default, forced: !!d.forced, hearingImpaired: !!d.hearing_impaired },
+  };
 }
 
 function toVideo(s: RawStream): VideoStreamInfo {
@@ -162,6 +188,14 @@ function toAudio(s: RawStream): AudioStreamInfo {
     codec: s.codec_name ?? "unknown",
     channels: s.channels ?? 0,
     sampleRate: Number(s.sample_rate ?? 0),
+    ...tagsOf(s),
+    dispositions: {
+      default: !!s.disposition?.default,
+      comment: !!s.disposition?.comment,
+      visualImpaired: !!s.disposition?.visual_impaired,
+      dub: !!s.disposition?.dub,
+      original: !!s.disposition?.original,
+    },
   };
   if (s.profile && s.profile !== "unknown") a.profile = s.profile;
   if (s.channel_layout) a.channelLayout = s.channel_layout;

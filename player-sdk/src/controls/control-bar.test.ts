@@ -36,7 +36,7 @@ describe("control bar", () => {
     expect(element.video.controls).toBe(false);
     expect(q("[part=controls]").getAttribute("role")).toBe("group");
     const labels = [...root.querySelectorAll("[aria-label]")].map((el) => el.getAttribute("aria-label"));
-    expect(labels).toEqual(expect.arrayContaining(["Video controls", "Play", "Seek", "Mute", "Volume", "Quality", "Speed", "Full screen"]));
+    expect(labels).toEqual(expect.arrayContaining(["Video controls", "Play", "Seek", "Mute", "Volume", "Audio", "Subtitles", "Quality", "Speed", "Full screen"]));
   });
 
   it("lists auto and each rung, highest first, fixes one, and names the rung playing under auto", async () => {
@@ -52,6 +52,34 @@ describe("control bar", () => {
     quality.value = "auto";
     quality.dispatchEvent(new Event("change"));
     expect(element.player!.quality).toBe("auto");
+  });
+
+  it("lists Audio and Subtitles only when the package has a choice of them, and switches through the track API", async () => {
+    const { q } = await mount();
+    const audio = q<HTMLSelectElement>("select[aria-label=Audio]");
+    const subtitles = q<HTMLSelectElement>("select[aria-label=Subtitles]");
+    const hls = FakeHls.instances[0]!;
+    hls.audioTracks = [{ lang: "en", name: "English", default: true }];
+    hls.fire("AUDIO_TRACKS_UPDATED", {});
+    hls.updateSubtitleTracks([]);
+    await vi.waitFor(() => expect(audio.options.length).toBe(1)); // the track controller loads on demand
+    expect([audio.hidden, subtitles.hidden]).toEqual([true, true]);
+    hls.audioTracks = [...hls.audioTracks, { lang: "fr", name: "Français", default: false }];
+    hls.fire("AUDIO_TRACKS_UPDATED", {});
+    hls.updateSubtitleTracks([{ lang: "fr", name: "Français", default: false, forced: false }]);
+    await vi.waitFor(() => expect([audio.hidden, subtitles.hidden]).toEqual([false, false]));
+    expect([...audio.options].map((o) => o.textContent)).toEqual(["English", "Français"]);
+    expect([...subtitles.options].map((o) => o.textContent)).toEqual(["Off", "Français"]);
+    expect([audio.value, subtitles.value]).toEqual(["0", "-1"]);
+    audio.value = "1";
+    audio.dispatchEvent(new Event("change"));
+    subtitles.value = "0";
+    subtitles.dispatchEvent(new Event("change"));
+    expect([hls.audioTrack, hls.subtitleTrack]).toEqual([1, 0]);
+    expect([audio.value, subtitles.value]).toEqual(["1", "0"]);
+    subtitles.value = "-1";
+    subtitles.dispatchEvent(new Event("change"));
+    expect(hls.subtitleTrack).toBe(-1);
   });
 
   it("sets the speed and mutes from its controls", async () => {

@@ -6,6 +6,7 @@ import { PlayerEvent } from "../events.ts";
 import type { Player } from "../player.ts";
 import { Scope } from "../scope.ts";
 import { loadThumbnails, type Thumbnails } from "../thumbnails/index.ts";
+import type { Tracks } from "../tracks/index.ts";
 import { CONTROLS_CSS } from "./controls-style.ts";
 import { formatTime } from "./format-time.ts";
 
@@ -61,6 +62,8 @@ export function attachControls(root: ShadowRoot | HTMLElement, player: Player, h
   const mute = iconButton("Mute", "mute");
   const volume = h("input", { type: "range", class: "vol", min: "0", max: "1", step: "0.05", value: String(video.volume), "aria-label": "Volume", part: "volume" });
   const quality = h("select", { "aria-label": "Quality", part: "menu quality", hidden: "" });
+  const audio = h("select", { "aria-label": "Audio", part: "menu audio", hidden: "" });
+  const subtitles = h("select", { "aria-label": "Subtitles", part: "menu subtitles", hidden: "" });
   const speed = h("select", { "aria-label": "Speed", part: "menu speed" }, ...SPEEDS.map((rate) => h("option", { value: String(rate) }, rate === 1 ? "1×" : `${rate}×`)));
   speed.value = "1";
   const full = iconButton("Full screen", "fullscreen");
@@ -74,6 +77,8 @@ export function attachControls(root: ShadowRoot | HTMLElement, player: Player, h
     volume,
     time,
     h("span", { class: "spacer" }),
+    audio,
+    subtitles,
     quality,
     speed,
     full,
@@ -109,6 +114,18 @@ export function attachControls(root: ShadowRoot | HTMLElement, player: Player, h
   };
   let currentLevel = -1;
   let seeking = false;
+
+  /** Audio when there is a choice (more than one track), Subtitles (Off, then each) when there are any. */
+  let tracks: Tracks | null = null;
+  const renderTracks = (t: Tracks) => {
+    const option = (id: number, label: string) => h("option", { value: String(id) }, label);
+    audio.hidden = t.audio.length < 2;
+    audio.replaceChildren(...t.audio.map((a) => option(a.id, a.name || a.language || `Audio ${a.id + 1}`)));
+    audio.value = String(t.audioTrack);
+    subtitles.hidden = !t.subtitles.length;
+    subtitles.replaceChildren(option(-1, "Off"), ...t.subtitles.map((s) => option(s.id, s.name || s.language || `Subtitles ${s.id + 1}`)));
+    subtitles.value = String(t.subtitleTrack);
+  };
 
   const toggle = () => (video.paused ? void player.play().catch(() => {}) : player.pause());
   const toggleFullscreen = () => (document.fullscreenElement ? void document.exitFullscreen() : void host.requestFullscreen?.().catch(() => {}));
@@ -150,6 +167,8 @@ export function attachControls(root: ShadowRoot | HTMLElement, player: Player, h
     player.setQuality(quality.value === "auto" ? "auto" : Number(quality.value));
     renderQuality();
   });
+  scope.listen(audio, "change", () => tracks?.setAudioTrack(Number(audio.value)));
+  scope.listen(subtitles, "change", () => tracks?.setSubtitleTrack(Number(subtitles.value)));
   scope.listen(speed, "change", () => player.setPlaybackRate(Number(speed.value)));
   scope.listen(full, "click", toggleFullscreen);
   scope.listen(video, "click", toggle);
@@ -176,6 +195,14 @@ export function attachControls(root: ShadowRoot | HTMLElement, player: Player, h
   const offs = [
     player.on(PlayerEvent.Ready, () => {
       renderQuality();
+      // The track controller is loaded on demand (its own chunk): most videos have one audio track and no subtitles.
+      if (!tracks)
+        void import("../tracks/index.ts").then(({ createTracks }) => {
+          if (scope.destroyed) return;
+          tracks = createTracks(player);
+          tracks.on("change", renderTracks);
+          renderTracks(tracks);
+        });
       const url = player.stream?.status === "ready" ? player.stream.thumbnailsUrl : undefined;
       if (url) loadThumbnails(url, scope.signal).then((t) => (thumbnails = t), () => {});
     }),
@@ -189,6 +216,7 @@ export function attachControls(root: ShadowRoot | HTMLElement, player: Player, h
     element: bar,
     destroy() {
       scope.destroy();
+      tracks?.destroy();
       for (const off of offs) off();
       style.remove();
       bar.remove();

@@ -1,5 +1,6 @@
 // What the player hands its engines, and what an engine offers back: attach a URL, report its
 // renditions, destroy. The player owns one engine at a time (hls.js, native HLS or progressive MP4).
+import type HlsType from "hls.js";
 import type { Emitter, Engine, ErrorType, QualityLevel } from "../events.ts";
 import type { ResolvedOptions } from "../options.ts";
 import type { StreamToken } from "../stream-token.ts";
@@ -17,6 +18,8 @@ export interface EngineContext {
 
 export interface PlaybackEngine {
   readonly name: Engine;
+  /** The hls.js instance playing (the hls.js engine only, once attached). */
+  readonly hls?: HlsType | null;
   /** Starts loading `url` (at `startAt` seconds); false when this engine cannot play here after all. */
   attach(url: string, startAt: number | undefined): Promise<boolean>;
   /** Renditions to choose from (empty when the browser chooses). */

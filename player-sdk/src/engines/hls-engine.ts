@@ -28,7 +28,7 @@ export interface HlsEngineContext extends EngineContext {
 export class HlsEngine implements PlaybackEngine {
   readonly name = "hls.js";
   private readonly scope = new Scope();
-  private hls: HlsType | null = null;
+  hls: HlsType | null = null;
   private prefetch: Prefetch | null = null;
 
   constructor(private readonly c: HlsEngineContext) {}

@@ -19,6 +19,7 @@ export function stubElementPage(serve: (path: string) => Response | undefined = 
 }
 
 export function restoreElementPage(): void {
+  localStorage.clear(); // a track choice one test made must not carry into the next
   document.body.replaceChildren();
   vi.unstubAllGlobals();
   vi.restoreAllMocks();

@@ -8,6 +8,7 @@ const TYPES: Record<string, string> = {
   ts: "video/mp2t",
   aac: "audio/aac",
   vtt: "text/vtt; charset=utf-8",
+  mpd: "application/dash+xml",
   jpg: "image/jpeg",
   jpeg: "image/jpeg",
   webp: "image/webp",

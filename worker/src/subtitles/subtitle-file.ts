@@ -1,13 +1,9 @@
 // An uploaded subtitle file, judged and converted: UTF-8 WebVTT or SubRip (told apart by content,
 // not by name or Content-Type) becomes one clean WebVTT file. Anything else is 415; a file of the
-// right kind whose cues do not parse is 422 naming the first bad line. Parsing is media-captions'
-// (vidstack's parser, edge-safe); only the checks it does not make (a cue that ends before it
-// starts, which it drops silently) are ours.
-import { parseText, parseVTTTimestamp, type VTTCue } from "media-captions";
+// right kind whose cues do not parse is 422 naming the first bad line (cue-parser.ts).
 import { HttpError } from "../errors.ts";
+import { CueError, parseCues, type SubtitleFormat } from "./cue-parser.ts";
 import { writeVtt } from "./vtt-writer.ts";
-
-export type SubtitleFormat = "vtt" | "srt";
 
 export interface ConvertedSubtitles {
   format: SubtitleFormat;
@@ -52,34 +48,15 @@ export function detectSubtitleFormat(text: string): SubtitleFormat {
   throw unsupported("the file is neither WebVTT (no WEBVTT header) nor SubRip (no numbered cue with a timing line)");
 }
 
-/** 422 for the first timing line whose end comes before its start (the parser would drop it without a word). */
-function checkCueOrder(text: string, format: SubtitleFormat): void {
-  const lines = text.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (!line.includes(TIMING_ARROW)) continue;
-    const [startText = "", rest = ""] = line.split(TIMING_ARROW).map((part) => part.trim());
-    const endText = rest.split(/[ \t]/)[0] ?? "";
-    const spell = (t: string) => (format === "srt" ? t.replace(",", ".") : t);
-    const start = parseVTTTimestamp(spell(startText));
-    const end = parseVTTTimestamp(spell(endText));
-    if (start !== null && end !== null && end < start) {
-      throw malformed(`line ${i + 1}: the cue ends (${endText}) before it starts (${startText})`);
-    }
-  }
-}
-
 /** Judges and converts an uploaded subtitle file. Throws HttpError 415 or 422. */
 export async function convertSubtitles(bytes: Uint8Array): Promise<ConvertedSubtitles> {
   const text = decodeSubtitleText(bytes);
   const format = detectSubtitleFormat(text);
-  checkCueOrder(text, format);
-  let cues: VTTCue[];
+  let cues;
   try {
-    ({ cues } = await parseText(text, { type: format, strict: true, errors: true }));
+    cues = parseCues(text, format);
   } catch (error) {
-    // media-captions' ParseError names the line ("cue start timestamp `00:0x` is invalid on line 6").
-    if (error instanceof Error && "line" in error) throw malformed(error.message);
+    if (error instanceof CueError) throw malformed(error.message);
     throw error;
   }
   const { vtt, cues: count } = writeVtt(cues);

@@ -1,7 +1,7 @@
 // Writes parsed cues back as a clean WebVTT file: the header (with the X-TIMESTAMP-MAP the HLS
 // subtitle playlists need), then each cue's id, timing, settings and text. NOTE, STYLE and REGION
 // blocks are not carried over: a sidecar is cue text and timing, styled by the player.
-import type { VTTCue } from "media-captions";
+import type { Cue } from "./cue-parser.ts";
 
 /**
  * Cue time 0 is the first instant of the video: MPEGTS 0 at LOCAL 0, the same mapping the packager
@@ -21,20 +21,6 @@ export function formatVttTimestamp(seconds: number): string {
   return `${pad(h)}:${pad(m)}:${pad(s)}.${pad(ms % 1000, 3)}`;
 }
 
-/** The settings of a cue that differ from WebVTT's defaults, in the cue-settings syntax. */
-export function cueSettings(cue: VTTCue): string {
-  const settings: string[] = [];
-  if (cue.vertical) settings.push(`vertical:${cue.vertical}`);
-  if (cue.line !== "auto") {
-    const line = cue.snapToLines ? String(cue.line) : `${cue.line}%`;
-    settings.push(cue.lineAlign !== "start" ? `line:${line},${cue.lineAlign}` : `line:${line}`);
-  }
-  if (cue.position !== "auto") settings.push(cue.positionAlign !== "auto" ? `position:${cue.position}%,${cue.positionAlign}` : `position:${cue.position}%`);
-  if (cue.size !== 100) settings.push(`size:${cue.size}%`);
-  if (cue.align !== "center") settings.push(`align:${cue.align}`);
-  return settings.join(" ");
-}
-
 /** Cue text with unknown tags removed and nothing that could end the cue or open a new timing line. */
 export function cleanCueText(text: string): string {
   return text
@@ -47,14 +33,13 @@ export function cleanCueText(text: string): string {
 }
 
 /** The WebVTT file of the cues that have text, and how many those are. */
-export function writeVtt(cues: readonly VTTCue[]): { vtt: string; cues: number } {
+export function writeVtt(cues: readonly Cue[]): { vtt: string; cues: number } {
   const blocks = [`WEBVTT\n${VTT_TIMESTAMP_MAP}`];
   for (const cue of cues) {
     const text = cleanCueText(cue.text);
     if (!text) continue;
     const id = cue.id.replace(/-->/g, "").replace(/\s+/g, " ").trim();
-    const settings = cueSettings(cue);
-    const timing = `${formatVttTimestamp(cue.startTime)} --> ${formatVttTimestamp(cue.endTime)}${settings ? ` ${settings}` : ""}`;
+    const timing = `${formatVttTimestamp(cue.start)} --> ${formatVttTimestamp(cue.end)}${cue.settings ? ` ${cue.settings}` : ""}`;
     blocks.push([...(id ? [id] : []), timing, text].join("\n"));
   }
   return { vtt: blocks.join("\n\n") + "\n", cues: blocks.length - 1 };

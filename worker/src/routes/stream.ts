@@ -1,7 +1,7 @@
 // GET /api/videos/:id/stream: where to play a video now, with signed URLs, or why not yet.
 // The playback layer decides (playback/resolve.ts); this route only answers in HTTP.
-import { MASTER_PLAYLIST, SIDECAR_MASTER_PLAYLIST } from "@edgestream/contracts";
 import { hasSidecars } from "../db/sidecar-subtitles.ts";
+import { servedManifests } from "../subtitles/sidecar-files.ts";
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { nowSeconds } from "../clock.ts";
 import { findVisibleVideo } from "../db/videos.ts";
@@ -59,9 +59,9 @@ export function streamRoutes(deps: AppDeps) {
     // The path form where the package's playlists need no rewriting (relative URIs inherit the token):
     // they are served as stored bytes. nginx mode needs the rewriter (md5 links), so does anything else.
     const pathForm = stored && !deps.config.NGINX_SECURE_LINK_SECRET && (await relativeUris.check(deps.storage, playback.storagePrefix));
-    // A video with sidecar subtitles gets the master the worker composes; the others the stored one.
-    const master = stored && (await hasSidecars(deps.db, video.id)) ? SIDECAR_MASTER_PLAYLIST : MASTER_PLAYLIST;
-    const manifestUrl = pathForm ? files.pathUrl(master) : files.url(master);
+    // A video with sidecar subtitles gets the master (and MPD) the worker composes; the others the stored ones.
+    const manifests = servedManifests(stored && (await hasSidecars(deps.db, video.id)));
+    const manifestUrl = pathForm ? files.pathUrl(manifests.master) : files.url(manifests.master);
     if (video.status !== "ready") {
       // Played through a node session while the package is being made.
       c.header("Retry-After", String(GENERATING_RETRY_AFTER_SECONDS));

@@ -154,6 +154,18 @@ describe("a video served with its sidecars", () => {
     }
   });
 
+  it("serves the package's MPD with a text AdaptationSet per sidecar under the same token", async () => {
+    await t.deps.storage.put(`${PREFIX}/manifest.mpd`, '<?xml version="1.0"?>\n<MPD type="static"><Period id="0"><AdaptationSet contentType="video"/></Period></MPD>\n');
+    const { id } = await addTrack();
+    const token = (await streamUrl()).split("/")[2]!;
+    const mpd = await t.app.request(`/hls/${token}/manifest-sidecars.mpd`);
+    expect(mpd.headers.get("Content-Type")).toBe("application/dash+xml");
+    const text = await mpd.text();
+    expect(text).toContain(`<AdaptationSet contentType="text" mimeType="text/vtt" lang="fr"><Label>Français</Label>`);
+    expect(text).toContain(`<BaseURL>sidecar-${id}/subtitles.vtt</BaseURL></Representation></AdaptationSet>\n</Period></MPD>`);
+    expect((await t.app.request(`/hls/${token}/sidecar-${id}/subtitles.vtt`)).status).toBe(200);
+  });
+
   it("drops a deleted track from the master, its file from storage, and 404s a second delete", async () => {
     const { id } = await addTrack();
     const second = (await (await upload(alice, SRT, "language=de")).json()) as { id: string };

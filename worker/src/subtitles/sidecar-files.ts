@@ -36,6 +36,11 @@ export function parseSidecarPath(rest: string): SidecarRequest | null {
   return null;
 }
 
+/** The master and MPD names /stream hands out for a stored video: the composed ones when it has sidecars. */
+export function servedManifests(withSidecars: boolean): { master: string; mpd: string } {
+  return withSidecars ? { master: SIDECAR_MASTER_PLAYLIST, mpd: SIDECAR_DASH_MANIFEST } : { master: MASTER_PLAYLIST, mpd: DASH_MANIFEST };
+}
+
 /** Generated text (a playlist or MPD), or the storage key whose bytes answer. */
 export type SidecarAnswer = { text: string; servedAs: string } | { key: string };
 

@@ -100,4 +100,31 @@ describe("sidecar subtitles in Chromium", () => {
     );
     expect(sidecarFiles.every((r) => r.status() === 200 && pathTokenOf(new URL(r.url()).pathname) !== undefined)).toBe(true);
   });
+
+  it("lets the owner add and remove a track with the demo's form, and shows the worker's refusal in words", async () => {
+    const context = await browser.newContext();
+    await context.addInitScript(() => localStorage.setItem("edgestream-demo:name", "demo")); // the sample's owner
+    const owner = await context.newPage();
+    try {
+      await owner.goto(`${stack.demoUrl}#/watch/${stack.sampleVideoId}`);
+      await owner.waitForSelector("#add-subtitles");
+      await owner.setInputFiles("#subtitles-file", { name: "broken.srt", mimeType: "application/x-subrip", buffer: Buffer.from("1\n00:00:05,000 --> 00:00:01,000\nbackwards\n") });
+      await owner.fill("#subtitles-language", "de");
+      await owner.click("#add-subtitles button[type=submit]");
+      await owner.waitForFunction(() => /before it starts/.test(document.querySelector(".subtitles .owner-note")?.textContent ?? ""));
+
+      await owner.setInputFiles("#subtitles-file", { name: "de.vtt", mimeType: "text/vtt", buffer: Buffer.from("WEBVTT\n\n00:01.000 --> 00:02.000\nHallo\n") });
+      await owner.fill("#subtitles-language", "de");
+      await owner.fill("#subtitles-label", "Deutsch");
+      await owner.click("#add-subtitles button[type=submit]");
+      await owner.waitForFunction(() => /Deutsch \(de, 1 cues\)/.test(document.querySelector("#subtitle-tracks")?.textContent ?? ""));
+      expect(await owner.locator("#subtitle-tracks li").allTextContents()).toEqual(["Français (fr, 2 cues) Remove", "Deutsch (de, 1 cues) Remove"]);
+
+      await owner.locator("#subtitle-tracks li", { hasText: "Deutsch" }).locator("button").click();
+      await owner.waitForFunction(() => document.querySelectorAll("#subtitle-tracks li").length === 1);
+      expect(await owner.locator("#subtitle-tracks li").allTextContents()).toEqual(["Français (fr, 2 cues) Remove"]);
+    } finally {
+      await context.close();
+    }
+  });
 });

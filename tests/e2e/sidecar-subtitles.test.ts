@@ -10,6 +10,7 @@ import { startStack, type RunningStack } from "../../demo/stack.ts";
 import { SAMPLE_OWNER } from "../../demo/sample-video.ts";
 import { launchChromium } from "../helpers/browser.ts";
 import { TEST_SECRETS, tempDataDir } from "../helpers/stack.ts";
+import { demoSignIn } from "../helpers/viewer-api.ts";
 
 const SRT = "1\r\n00:00:02,000 --> 00:00:05,000\r\nSIDECAR ONE\r\n\r\n2\r\n00:00:07,500 --> 00:00:09,000\r\n<i>SIDECAR TWO</i>\r\n";
 
@@ -37,12 +38,7 @@ afterAll(async () => {
 
 describe("sidecar subtitles in Chromium", () => {
   it("shows the owner's sidecar cue while the video is inside its time, fetched through the path token", async () => {
-    const login = await fetch(`${stack.worker.url}/api/auth/demo-login`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ name: SAMPLE_OWNER.replace(/^demo:/, "") }),
-    });
-    const { token } = (await login.json()) as { token: string };
+    const token = await demoSignIn(stack.worker.url, SAMPLE_OWNER.replace(/^demo:/, ""));
     const added = await fetch(`${stack.worker.url}/api/videos/${stack.sampleVideoId}/subtitles?language=fr&label=Fran%C3%A7ais`, {
       method: "POST",
       headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/x-subrip" },

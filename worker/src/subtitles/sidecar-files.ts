@@ -16,12 +16,12 @@ import {
 import { findSidecarWithDuration, listSidecars } from "../db/sidecar-subtitles.ts";
 import type { AppDeps } from "../env.ts";
 import { HttpError } from "../errors.ts";
+import { TRACK_ID_PATTERN } from "./sidecar-schemas.ts";
 import { sidecarMediaPlaylist, withSidecarAdaptationSets, withSidecarSubtitles } from "./sidecar-manifests.ts";
 
 export type SidecarRequest = { kind: "master" } | { kind: "mpd" } | { kind: "playlist"; trackId: string } | { kind: "vtt"; trackId: string };
 
 const FOLDER_PREFIX = sidecarRenditionName("");
-const TRACK_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** The sidecar file a path below the video's folder names, or null for any other (package) file. */
 export function parseSidecarPath(rest: string): SidecarRequest | null {
@@ -30,7 +30,7 @@ export function parseSidecarPath(rest: string): SidecarRequest | null {
   const [folder = "", file, ...more] = rest.split("/");
   if (more.length || !folder.startsWith(FOLDER_PREFIX)) return null;
   const trackId = folder.slice(FOLDER_PREFIX.length);
-  if (!TRACK_ID.test(trackId)) return null;
+  if (!TRACK_ID_PATTERN.test(trackId)) return null;
   if (file === MEDIA_PLAYLIST) return { kind: "playlist", trackId };
   if (file === SUBTITLE_FILE) return { kind: "vtt", trackId };
   return null;

@@ -1,5 +1,6 @@
 // Request and response schemas of the sidecar subtitle routes.
 import { z } from "@hono/zod-openapi";
+import { VideoIdParam } from "../routes/schemas.ts";
 
 /** The cap on a subtitle file, checked while the body is read (http/body-limit.ts), before parsing. */
 export const MAX_SUBTITLE_BYTES = 2 * 1024 * 1024;
@@ -29,17 +30,16 @@ const Label = z
   .max(64)
   .regex(/^[\p{L}\p{M}\p{N} ()'.,_+-]+$/u, "must be letters, digits, spaces and ( ) ' . , _ + - only");
 
-const TrackId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be a subtitle track id");
+/** A sidecar track id as it appears in routes and in served folder names (`sidecar-<id>`). */
+export const TRACK_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+const TrackId = z.string().regex(TRACK_ID_PATTERN, "must be a subtitle track id");
 
 export const SubtitleUploadQuery = z.object({
   language: Language.openapi({ example: "fr" }),
   label: Label.optional().openapi({ description: "the name players show; the language tag when absent", example: "Français" }),
 });
 
-export const SubtitleTrackParam = z.object({
-  id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, "must be a video id").openapi({ param: { name: "id", in: "path" } }),
-  trackId: TrackId.openapi({ param: { name: "trackId", in: "path" } }),
-});
+export const SubtitleTrackParam = VideoIdParam.extend({ trackId: TrackId.openapi({ param: { name: "trackId", in: "path" } }) });
 
 export const SubtitleTrackSchema = z
   .object({

@@ -63,7 +63,7 @@ describe("POST /api/videos/:id/subtitles", () => {
   });
 
   it("lets an admin add to someone else's video; anyone else gets 404 for every route", async () => {
-    expect((await upload(await t.tokenFor("root", ["admin"]), SRT)).status).toBe(201);
+    expect((await upload(await t.tokenFor("root", ["admin"]), SRT, "language=fr&label=Admin")).status).toBe(201);
     const { id } = await addTrack();
     const notFound = { error: { code: "not_found", message: "no such video" } };
     const post = await upload(bob, SRT);
@@ -91,6 +91,12 @@ describe("POST /api/videos/:id/subtitles", () => {
     const bad = await upload(alice, "WEBVTT\n\n00:01.000 --> 00:00.500\nbackwards\n", undefined, "text/vtt");
     expect([bad.status, await bad.json()]).toEqual([422, { error: { code: "invalid_subtitles", message: "line 3: the cue ends (00:00.500) before it starts (00:01.000)" } }]);
     expect(await readdir(join(t.dir, "media"))).toEqual([PREFIX]);
+  });
+
+  it("answers 409 for a second track with the same label: a player lists tracks by name", async () => {
+    await addTrack();
+    const again = await upload(alice, SRT, "language=fr-CA&label=Fran%C3%A7ais");
+    expect([again.status, await again.json()]).toEqual([409, { error: { code: "duplicate_label", message: 'the video already has a subtitle track named "Français": choose another label' } }]);
   });
 
   it("answers 400 naming the field for a bad language or a path-ish or quoted label", async () => {

@@ -50,7 +50,7 @@ const add = createRoute({
   responses: {
     201: jsonContent(SubtitleTrackSchema, "added"),
     ...errorResponses,
-    409: jsonContent(ErrorSchema, `the video already has ${MAX_SIDECARS_PER_VIDEO} subtitle tracks`),
+    409: jsonContent(ErrorSchema, `the video already has ${MAX_SIDECARS_PER_VIDEO} subtitle tracks, or one with this label`),
     413: jsonContent(ErrorSchema, `the file is over ${MAX_SUBTITLE_BYTES} bytes: it was not read further`),
     415: jsonContent(ErrorSchema, "not UTF-8 WebVTT or SubRip (binary, image subtitles, ASS/SSA…)"),
     422: jsonContent(ErrorSchema, "WebVTT or SubRip whose cues do not parse: the message names the first bad line"),
@@ -83,14 +83,18 @@ export function subtitleRoutes(deps: AppDeps) {
     const { language, label } = c.req.valid("query");
     // The body is already read under MAX_SUBTITLE_BYTES (http/body-limit.ts): a larger one never got here.
     const converted = await convertSubtitles(new Uint8Array(await c.req.arrayBuffer()));
-    if ((await listSidecars(deps.db, video.id)).length >= MAX_SIDECARS_PER_VIDEO) {
+    const existing = await listSidecars(deps.db, video.id);
+    if (existing.length >= MAX_SIDECARS_PER_VIDEO) {
       throw new HttpError(409, "too_many_tracks", `a video carries at most ${MAX_SIDECARS_PER_VIDEO} subtitle tracks: delete one first`);
     }
+    const name = label ?? language;
+    // NAME must be unique in a rendition group, and players list tracks by it.
+    if (existing.some((t) => t.label === name)) throw new HttpError(409, "duplicate_label", `the video already has a subtitle track named "${name}": choose another label`);
     const id = newTrackId();
     const key = sidecarSubtitleKey(video.id, id);
     await deps.storage.put(key, converted.vtt);
     try {
-      const row = await insertSidecar(deps.db, { id, videoId: video.id, language, label: label ?? language, cues: converted.cues });
+      const row = await insertSidecar(deps.db, { id, videoId: video.id, language, label: name, cues: converted.cues });
       return c.json(toTrack(row), 201);
     } catch (error) {
       await deps.storage.delete(key).catch(() => {});

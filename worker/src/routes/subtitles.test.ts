@@ -130,6 +130,15 @@ describe("a video served with its sidecars", () => {
     expect(await vtt.text()).toMatch(/^WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:0,LOCAL:00:00:00\.000\n\n1\n00:00:01\.000 --> 00:00:02\.500\nBonjour\n$/);
   });
 
+  it("serves the sidecar WebVTT with the package's first timestamp as its MPEGTS, as in-source tracks have it", async () => {
+    const { id } = await addTrack();
+    const base = (await streamUrl()).replace(/master-sidecars\.m3u8$/, "");
+    await t.deps.storage.put(`${PREFIX}/${META_FILE}`, JSON.stringify({ ...samplePackageMeta(), segmentType: "ts", firstTimestamp90k: 126_000 }));
+    const vtt = await t.app.request(`${base}sidecar-${id}/subtitles.vtt`);
+    expect([vtt.status, vtt.headers.get("Content-Type")]).toEqual([200, "text/vtt; charset=utf-8"]);
+    expect(await vtt.text()).toBe("WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:126000,LOCAL:00:00:00.000\n\n1\n00:00:01.000 --> 00:00:02.500\nBonjour\n");
+  });
+
   it("signs every URI of the composed master and the sidecar playlist in the query form", async () => {
     const { id } = await addTrack();
     const token = (await streamUrl()).split("/")[2]!;

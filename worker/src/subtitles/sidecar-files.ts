@@ -7,16 +7,21 @@ import {
   DASH_MANIFEST,
   MASTER_PLAYLIST,
   MEDIA_PLAYLIST,
+  META_FILE,
+  PackageMetaError,
+  parsePackageMeta,
   SIDECAR_DASH_MANIFEST,
   SIDECAR_MASTER_PLAYLIST,
   SUBTITLE_FILE,
   sidecarRenditionName,
   sidecarSubtitleKey,
+  type StorageDriver,
 } from "@edgestream/contracts";
 import { findSidecarWithDuration, listSidecars } from "../db/sidecar-subtitles.ts";
 import type { AppDeps } from "../env.ts";
 import { HttpError } from "../errors.ts";
 import { TRACK_ID_PATTERN } from "./sidecar-schemas.ts";
+import { timestampMapLine, VTT_TIMESTAMP_MAP } from "./vtt-writer.ts";
 import { sidecarMediaPlaylist, withSidecarAdaptationSets, withSidecarSubtitles } from "./sidecar-manifests.ts";
 
 export type SidecarRequest = { kind: "master" } | { kind: "mpd" } | { kind: "playlist"; trackId: string } | { kind: "vtt"; trackId: string };
@@ -39,6 +44,19 @@ export function parseSidecarPath(rest: string): SidecarRequest | null {
 /** The master and MPD names /stream hands out for a stored video: the composed ones when it has sidecars. */
 export function servedManifests(withSidecars: boolean): { master: string; mpd: string } {
   return withSidecars ? { master: SIDECAR_MASTER_PLAYLIST, mpd: SIDECAR_DASH_MANIFEST } : { master: MASTER_PLAYLIST, mpd: DASH_MANIFEST };
+}
+
+/** The package's recorded first timestamp (meta.json), 0 when it records none or has no readable meta. */
+async function firstTimestamp90k(storage: StorageDriver, src: string): Promise<number> {
+  const key = `${src}/${META_FILE}`;
+  const object = await storage.get(key);
+  if (!object) return 0;
+  try {
+    return parsePackageMeta(await new Response(object.body).text(), key).firstTimestamp90k ?? 0;
+  } catch (error) {
+    if (error instanceof PackageMetaError) return 0;
+    throw error;
+  }
 }
 
 /** Generated text (a playlist or MPD), or the storage key whose bytes answer. */
@@ -64,7 +82,14 @@ export async function sidecarAnswer(deps: AppDeps, vid: string, src: string, req
       if (found.durationMs === null) throw new HttpError(404, "not_found", "the video's duration is not known yet");
       return { text: sidecarMediaPlaylist(found.durationMs / 1000), servedAs: MEDIA_PLAYLIST };
     }
-    case "vtt":
-      return { key: sidecarSubtitleKey(vid, request.trackId) };
+    case "vtt": {
+      // As stored (MPEGTS 0) unless the package starts elsewhere: then its own map, as its tracks have.
+      const key = sidecarSubtitleKey(vid, request.trackId);
+      const mpegts = await firstTimestamp90k(deps.storage, src);
+      if (!mpegts) return { key };
+      const object = await deps.storage.get(key);
+      if (!object) throw new HttpError(404, "not_found", "no such subtitle track");
+      return { text: (await new Response(object.body).text()).replace(VTT_TIMESTAMP_MAP, timestampMapLine(mpegts)), servedAs: SUBTITLE_FILE };
+    }
   }
 }

@@ -4,10 +4,15 @@
 import type { Cue } from "./cue-parser.ts";
 
 /**
- * Cue time 0 is the first instant of the video: MPEGTS 0 at LOCAL 0, the same mapping the packager
- * writes for in-source subtitle tracks (whose cue times are on the video's own timeline).
+ * Cue time 0 is the first instant of the video: LOCAL 0 at the MPEGTS of the video's first sample,
+ * the mapping the packager writes for in-source subtitle tracks. Stored with 0 (what a package made
+ * by the jobs service starts at); served with the package's own (sidecar-files.ts).
  */
-export const VTT_TIMESTAMP_MAP = "X-TIMESTAMP-MAP=MPEGTS:0,LOCAL:00:00:00.000";
+export function timestampMapLine(mpegts90k: number): string {
+  return `X-TIMESTAMP-MAP=MPEGTS:${mpegts90k},LOCAL:00:00:00.000`;
+}
+
+export const VTT_TIMESTAMP_MAP = timestampMapLine(0);
 
 /** The cue text markup WebVTT knows; any other tag (SRT's <font>, HTML) is dropped, its text kept. */
 const KNOWN_TAG = /^<\/?(b|i|u|c|v|lang|ruby|rt)([\s.][^>]*)?>$|^<\d{2,}:\d{2}:\d{2}\.\d{3}>$|^<\d{2}:\d{2}\.\d{3}>$/;

@@ -2,6 +2,7 @@
 // Node-only drivers are subpath exports (`@edgestream/contracts/storage/fs`, …/s3, …/s3-env, …/r2).
 export * from "./storage/driver.ts";
 export * from "./storage/upload-keys.ts";
+export * from "./storage/sidecar-keys.ts";
 export * from "./package-layout.ts";
 export * from "./package-meta.ts";
 export * from "./track-role.ts";

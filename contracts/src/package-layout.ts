@@ -19,6 +19,17 @@ export const SUBTITLE_FILE = "subtitles.vtt";
 export const DASH_MANIFEST = "manifest.mpd";
 /** The progressive (faststart) MP4 of a package: the player's last fallback and the owner's download. */
 export const PROGRESSIVE_MP4 = "download.mp4";
+/**
+ * The master playlist and MPD the worker composes for a video that has sidecar subtitles: the
+ * package's own, with the video's sidecars joined to the subtitle group. Never stored; /stream hands
+ * these names out only to such videos, so the others keep the stored-bytes path.
+ */
+export const SIDECAR_MASTER_PLAYLIST = "master-sidecars.m3u8";
+export const SIDECAR_DASH_MANIFEST = "manifest-sidecars.mpd";
+/** The served folder of a sidecar track (its generated media playlist and SUBTITLE_FILE): `sidecar-<trackId>`. */
+export function sidecarRenditionName(trackId: string): string {
+  return `sidecar-${trackId}`;
+}
 export const THUMBNAIL_DIR = "thumbnails";
 export const POSTER_FILE = "poster.jpg";
 export const THUMBNAIL_TRACK = "thumbnails.vtt";

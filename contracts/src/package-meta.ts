@@ -47,6 +47,11 @@ export const PackageMetaSchema = z.object({
   source: z.looseObject({ name: z.string(), formatName: z.string(), durationSec: positive, sizeBytes: z.number().nonnegative() }),
   segmentSeconds: positive,
   segmentType: SegmentTypeSchema,
+  /**
+   * The 90 kHz presentation time of the main rendition's first sample: the MPEGTS of a WebVTT track's
+   * X-TIMESTAMP-MAP (the worker writes it into sidecar subtitles as it serves them). Absent: 0.
+   */
+  firstTimestamp90k: z.int().nonnegative().optional(),
   /** The backend that produced the encoded rungs ("software" also when everything was copied). */
   backend: BackendSchema,
   encoder: z.string().nullable(),

@@ -65,6 +65,29 @@ export const posterOf = async (id: string) => {
   return stream.status === "ready" ? stream.posterUrl : undefined;
 };
 
+export interface SubtitleTrack {
+  id: string;
+  language: string;
+  label: string;
+  cues: number;
+}
+
+export const listSubtitles = async (id: string) => (await call<{ tracks: SubtitleTrack[] }>("GET", `/api/videos/${encodeURIComponent(id)}/subtitles`)).tracks;
+export const deleteSubtitles = (id: string, trackId: string) => call<void>("DELETE", `/api/videos/${encodeURIComponent(id)}/subtitles/${encodeURIComponent(trackId)}`);
+
+/** Sends a .vtt or .srt file as the body; the worker reads the format from its content. */
+export async function addSubtitles(id: string, file: File, language: string, label: string): Promise<SubtitleTrack> {
+  const query = new URLSearchParams({ language, ...(label ? { label } : {}) });
+  const response = await fetch(`/api/videos/${encodeURIComponent(id)}/subtitles?${query}`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${jwt}`, "Content-Type": file.name.toLowerCase().endsWith(".srt") ? "application/x-subrip" : "text/vtt" },
+    body: file,
+  });
+  const json = (await response.json().catch(() => null)) as (SubtitleTrack & { error?: { code: string; message: string } }) | null;
+  if (!response.ok) throw new ApiError(json?.error?.message ?? "The subtitles were refused.", json?.error?.code ?? `http ${response.status}`, response.status);
+  return json!;
+}
+
 export interface Upload {
   done: Promise<VideoSummary>;
   cancel(): void;

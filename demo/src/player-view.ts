@@ -5,6 +5,7 @@ import "@edgestream/player-sdk/controls";
 import { formatTime } from "@edgestream/player-sdk/controls";
 import type { EdgestreamPlayerElement } from "@edgestream/player-sdk/element";
 import type { PlayerErrorData } from "@edgestream/player-sdk";
+import { subtitlesForm } from "./subtitles-form.ts";
 import { ApiError, deleteVideo, getVideo, savedProgress, token, updateVideo, type VideoSummary } from "./api.ts";
 import { analyticsPanel } from "./analytics-panel.ts";
 import { el } from "./dom.ts";
@@ -167,5 +168,6 @@ function renderOwner(owner: HTMLElement, v: VideoSummary, head: HTMLElement): vo
     el("div", { class: "inline" }, el("label", { for: "visibility" }, "Sharing"), visibility),
     confirmBox,
     note,
+    subtitlesForm(v.id),
   );
 }

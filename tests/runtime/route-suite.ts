@@ -2,7 +2,7 @@
 // workerd (miniflare, with D1 and R2) and Deno. Each runtime file provides a target that can seed
 // storage directly (as the transcode node would) and the suite does everything else through the API.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DASH_MANIFEST, tokenOf, withToken } from "@edgestream/contracts";
+import { DASH_MANIFEST, sidecarSubtitleKey, tokenOf, withToken } from "@edgestream/contracts";
 import { samplePackageMeta } from "@edgestream/contracts/testing/package-meta-fixture";
 import { createKeyring, parseSigningKeys, signStreamToken } from "@edgestream/worker";
 import { tamper, TEST_SECRETS } from "../helpers/stack.ts";
@@ -53,6 +53,7 @@ export function describeRoutes(runtime: string, start: () => Promise<RuntimeTarg
       target = await start();
       for (const [path, body] of Object.entries(FILES)) await target.seed(`pkg1/${path}`, body);
       for (const [path, body] of Object.entries(RELATIVE_FILES)) await target.seed(`pkg2/${path}`, body);
+      for (const [path, body] of Object.entries(RELATIVE_FILES)) await target.seed(`pkg3/${path}`, body);
       alice = await login("alice");
       bob = await login("bob");
     });
@@ -114,6 +115,38 @@ export function describeRoutes(runtime: string, start: () => Promise<RuntimeTarg
       const gone = await fetch(withToken(new URL("seg_00000.m4s", media), tamper(token)));
       expect([gone.status, gone.headers.get("cache-control")]).toEqual([403, "no-store"]);
       expect((await api(`/api/videos/${id}`, { method: "DELETE" })).status).toBe(204);
+    });
+
+    it("adds a sidecar SubRip to a video, serves it in the composed master behind the token, and deletes it with the video", async () => {
+      const created = await api("/api/videos", { method: "POST", body: JSON.stringify({ title: "Subtitled", storageKey: "pkg3" }) });
+      const { id } = (await created.json()) as { id: string };
+      const subtitles = (body: BodyInit, query = "language=fr&label=Fran%C3%A7ais", token = alice) =>
+        api(`/api/videos/${id}/subtitles?${query}`, { method: "POST", body, headers: { "Content-Type": "application/x-subrip" } }, token);
+      expect((await subtitles("1\n00:00:01,000 --> 00:00:02,000\nhi\n", undefined, bob)).status).toBe(404);
+      const oversize = await subtitles("x".repeat(2 * 1024 * 1024 + 1));
+      expect([oversize.status, ((await oversize.json()) as { error: { message: string } }).error.message]).toEqual([413, expect.stringContaining("2097152-byte limit")]);
+      const binary = await subtitles(new Uint8Array([0x50, 0x47, 0, 0, 0, 0, 0x16, 0]));
+      expect([binary.status, ((await binary.json()) as { error: { code: string } }).error.code]).toEqual([415, "unsupported_subtitles"]);
+      const bad = await subtitles("1\n00:00:01,000 --> 00:00:0x,000\nhi\n");
+      expect([bad.status, ((await bad.json()) as { error: { message: string } }).error.message]).toEqual([422, expect.stringContaining("line 2")]);
+      const added = await subtitles("\uFEFF1\r\n00:00:01,000 --> 00:00:02,500\r\nBonjour\r\n");
+      expect(added.status).toBe(201);
+      const track = (await added.json()) as { id: string };
+      const master = new URL(((await (await api(`/api/videos/${id}/stream`)).json()) as { manifestUrl: string }).manifestUrl, target.url);
+      expect(master.pathname).toBe(`/hls/${tokenOf(master)}/master-sidecars.m3u8`);
+      const masterText = await (await fetch(master)).text();
+      expect(masterText).toContain(`#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",LANGUAGE="fr",NAME="Français",AUTOSELECT=YES,DEFAULT=NO,URI="sidecar-${track.id}/index.m3u8"`);
+      expect(masterText).toContain('RESOLUTION=640x360,SUBTITLES="subs"\nv0/index.m3u8');
+      const playlist = new URL(`sidecar-${track.id}/index.m3u8`, master);
+      expect(await (await fetch(playlist)).text()).toContain("#EXTINF:4.000,\nsubtitles.vtt\n");
+      const vtt = await fetch(new URL("subtitles.vtt", playlist));
+      expect([vtt.status, await vtt.text()]).toEqual([200, "WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:0,LOCAL:00:00:00.000\n\n1\n00:00:01.000 --> 00:00:02.500\nBonjour\n"]);
+      expect((await fetch(withToken(new URL("subtitles.vtt", playlist), tamper(tokenOf(master)!)))).status).toBe(403);
+      const list = (await (await api(`/api/videos/${id}/subtitles`)).json()) as { tracks: { id: string }[] };
+      expect(list.tracks.map((t) => t.id)).toEqual([track.id]);
+      expect(await target.read(sidecarSubtitleKey(id, track.id))).not.toBeNull();
+      expect((await api(`/api/videos/${id}`, { method: "DELETE" })).status).toBe(204);
+      expect(await target.read(sidecarSubtitleKey(id, track.id))).toBeNull();
     });
 
     it("answers Range requests with 206 and past-the-end ones with 416", async () => {

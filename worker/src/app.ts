@@ -23,6 +23,7 @@ import { healthRoutes } from "./routes/health.ts";
 import { HLS_PATH_DOC, hlsRoutes } from "./routes/hls.ts";
 import { progressRoutes } from "./routes/progress.ts";
 import { streamRoutes } from "./routes/stream.ts";
+import { subtitleRoutes } from "./routes/subtitles.ts";
 import { TUS_CREATE_DOC, uploadRoutes } from "./routes/uploads.ts";
 import { TUS_HEADERS, TUS_RESPONSE_HEADERS } from "./uploads/tus-path.ts";
 import { videoRoutes } from "./routes/videos.ts";
@@ -67,6 +68,7 @@ export function createApp(appDeps: AppDeps) {
   app.route("/api/videos", videoRoutes(deps));
   app.route("/api/videos", streamRoutes(deps));
   app.route("/api/videos", progressRoutes(deps));
+  app.route("/api/videos", subtitleRoutes(deps));
   app.route("/api", eventRoutes(deps));
   app.route("/api", analyticsRoutes(deps));
   app.route("/api/uploads", uploadRoutes(deps));

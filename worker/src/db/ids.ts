@@ -9,3 +9,6 @@ export function newVideoId(): string {
     if (/^[A-Za-z0-9]/.test(id)) return id;
   }
 }
+
+/** Sidecar subtitle track ids: the same shape (they too become storage keys and path segments). */
+export const newTrackId = newVideoId;

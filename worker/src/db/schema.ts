@@ -197,6 +197,26 @@ export const jobs = sqliteTable(
   (table) => [index("jobs_status_idx").on(table.status, table.createdAt), index("jobs_video_idx").on(table.videoId)],
 );
 
+/** Subtitle tracks an owner added to a video after upload (the WebVTT at sidecarSubtitleKey(videoId, id)). */
+export const sidecarSubtitles = sqliteTable(
+  "sidecar_subtitles",
+  {
+    id: text("id").primaryKey(),
+    videoId: text("video_id")
+      .notNull()
+      .references(() => videos.id, { onDelete: "cascade" }),
+    /** BCP 47 tag, canonical form (`en`, `pt-BR`). */
+    language: text("language").notNull(),
+    /** The name players show (NAME in the master playlist). */
+    label: text("label").notNull(),
+    cues: integer("cues").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),
+  },
+  (table) => [index("sidecar_subtitles_video_idx").on(table.videoId)],
+);
+
+export type SidecarSubtitle = typeof sidecarSubtitles.$inferSelect;
+
 export type PlaybackProgress = typeof playbackProgress.$inferSelect;
 export type PlaybackEvent = typeof playbackEvents.$inferInsert;
 export type TranscodeNode = typeof transcodeNodes.$inferSelect;

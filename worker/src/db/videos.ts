@@ -2,6 +2,7 @@
 import { and, desc, eq, ne, or } from "drizzle-orm";
 import type { BatchItem } from "./atomic-batch.ts";
 import type { Database } from "./database.ts";
+import { deleteSidecarsQuery } from "./sidecar-subtitles.ts";
 import { jobs, playbackEvents, playbackProgress, playbackRollups, videos, type NewVideo, type Video } from "./schema.ts";
 
 export async function insertVideo(db: Database, video: NewVideo): Promise<Video> {
@@ -61,6 +62,7 @@ export function deleteVideoQueries(db: Database, id: string): [BatchItem, ...Bat
     db.delete(jobs).where(eq(jobs.videoId, id)),
     db.delete(playbackProgress).where(eq(playbackProgress.videoId, id)),
     db.delete(playbackRollups).where(eq(playbackRollups.videoId, id)),
+    deleteSidecarsQuery(db, id),
     db.delete(videos).where(eq(videos.id, id)),
   ];
 }

@@ -6,6 +6,7 @@ import { createMiddleware } from "hono/factory";
 import { HttpError } from "../errors.ts";
 import type { AppEnv } from "../env.ts";
 import { TUS_CHUNK_TYPE, TUS_PATH } from "../uploads/tus-path.ts";
+import { MAX_SUBTITLE_BYTES } from "../subtitles/sidecar-schemas.ts";
 
 export const BODY_LIMITS = {
   /** Sign-in, progress, heartbeats, video changes and imports: a few fields each. */
@@ -14,6 +15,8 @@ export const BODY_LIMITS = {
   events: 256 * 1024,
   /** A transcode node's report or job result (renditions, sprite sheets, warnings). */
   nodes: 64 * 1024,
+  /** A sidecar subtitle file (POST /api/videos/:id/subtitles), read whole and then parsed. */
+  subtitles: MAX_SUBTITLE_BYTES,
 } as const;
 
 /** The media types POST /api/videos streams to storage as an upload (anything else there is JSON or refused). */
@@ -27,6 +30,8 @@ export function uploadTooLarge(max: number): HttpError {
   return new HttpError(413, "too_large", `the upload is larger than the ${max}-byte limit (MAX_UPLOAD_BYTES)`);
 }
 
+const SUBTITLES_PATH = /^\/api\/videos\/[^/]+\/subtitles$/;
+
 /** The cap for a request's body; undefined for a media upload (its route streams it under MAX_UPLOAD_BYTES). */
 export function bodyLimitFor(method: string, path: string, contentType: string): number | undefined {
   if (method === "POST" && path === "/api/videos" && isUploadType(contentType)) return undefined;
@@ -35,6 +40,7 @@ export function bodyLimitFor(method: string, path: string, contentType: string):
     return undefined;
   }
   if (path === "/api/events") return BODY_LIMITS.events;
+  if (method === "POST" && SUBTITLES_PATH.test(path)) return BODY_LIMITS.subtitles;
   if (path.startsWith("/api/nodes/")) return BODY_LIMITS.nodes;
   return BODY_LIMITS.json;
 }

@@ -1,6 +1,8 @@
 // The signed path: playlists and the segment gate. Query form (/hls/<vid>/<file>?sig=): playlists
 // rewritten so every URI carries the token. Path form (/hls/<token>/<file>): playlists as stored.
-// No database and no JWT here: the token alone says what may be read and where it lives.
+// No database and no JWT here: the token alone says what may be read and where it lives. The one
+// exception is a video's sidecar subtitles (subtitles/sidecar-files.ts), reached only through the
+// master name /stream hands out to videos that have some.
 import { z } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import { rewriteThumbnailTrack } from "../manifest/vtt-rewriter.ts";
@@ -17,6 +19,7 @@ import { streamScope } from "../signing/stream-token.ts";
 import { VerifiedTokens } from "../signing/verified-tokens.ts";
 import { HLS_ROOT, isSessionFile, RangeNotSatisfiableError, STREAM_TOKEN_PARAM } from "@edgestream/contracts";
 import { nowSeconds } from "../clock.ts";
+import { parseSidecarPath, sidecarAnswer } from "../subtitles/sidecar-files.ts";
 import type { Context } from "hono";
 
 /**
@@ -83,10 +86,22 @@ export function hlsRoutes(deps: AppDeps) {
     const signing: RewriteOptions | null = path.form === "query" ? { param: STREAM_TOKEN_PARAM, value: token, selfOrigins } : null;
     const { src, session, sub } = verdict.claims;
     if (session !== undefined) return fromNodeSession(c, deps, { session, sub }, path.rest, signing);
-    const key = `${src}/${path.rest}`;
+    let key = `${src}/${path.rest}`;
+    const sidecar = parseSidecarPath(path.rest);
+    if (sidecar) {
+      const answer = await sidecarAnswer(deps, verdict.claims.vid, src!, sidecar, async (k) => (await readPlaylist(deps, cache, k)).bytes);
+      if ("key" in answer) key = answer.key;
+      else {
+        // Generated here: signed like a stored playlist in the query form, but never mapped to nginx
+        // (the sidecar's files are not below the package's prefix).
+        const bytes = new TextEncoder().encode(answer.text);
+        const body = signing && answer.servedAs.endsWith(".m3u8") ? byteStringToBytes(rewritePlaylist(bytesToByteString(bytes), signing)) : bytes;
+        return c.body(body, 200, { "Content-Type": contentTypeFor(answer.servedAs), "Cache-Control": "no-cache" });
+      }
+    }
 
-    if (path.rest.endsWith(".mpd")) return storedManifest(c, deps, cache, key, signing);
-    const rewrite = path.rest.endsWith(".m3u8") ? rewritePlaylist : path.rest.endsWith(".vtt") ? rewriteThumbnailTrack : null;
+    if (!sidecar && path.rest.endsWith(".mpd")) return storedManifest(c, deps, cache, key, signing);
+    const rewrite = sidecar ? null : path.rest.endsWith(".m3u8") ? rewritePlaylist : path.rest.endsWith(".vtt") ? rewriteThumbnailTrack : null;
     if (rewrite) {
       const playlist = await readPlaylist(deps, cache, key);
       const headers = { "Content-Type": contentTypeFor(key), "Cache-Control": "no-cache" };

@@ -178,10 +178,13 @@ describe("OpenAPI", () => {
       "/api/videos/{id}/analytics",
       "/api/videos/{id}/progress",
       "/api/videos/{id}/stream",
+      "/api/videos/{id}/subtitles",
+      "/api/videos/{id}/subtitles/{trackId}",
       "/healthz",
       "/hls/{id}/{path}",
     ]);
     expect(Object.keys(doc.paths["/api/videos"]!).sort()).toEqual(["get", "post"]);
-    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(["Video", "Stream", "Progress", "EventBatch", "Error"]));
+    expect(Object.keys(doc.paths["/api/videos/{id}/subtitles"]!).sort()).toEqual(["get", "post"]);
+    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(["Video", "Stream", "Progress", "EventBatch", "Error", "SubtitleTrack"]));
   });
 });

@@ -1,6 +1,7 @@
 // GET /api/videos/:id/stream: where to play a video now, with signed URLs, or why not yet.
 // The playback layer decides (playback/resolve.ts); this route only answers in HTTP.
-import { MASTER_PLAYLIST } from "@edgestream/contracts";
+import { hasSidecars } from "../db/sidecar-subtitles.ts";
+import { servedManifests } from "../subtitles/sidecar-files.ts";
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { nowSeconds } from "../clock.ts";
 import { findVisibleVideo } from "../db/videos.ts";
@@ -59,7 +60,9 @@ export function streamRoutes(deps: AppDeps) {
     // they are served as stored bytes. nginx mode needs the rewriter (md5 links), so does anything else.
     const facts = stored && !deps.config.NGINX_SECURE_LINK_SECRET ? await packages.facts(deps.storage, playback.storagePrefix) : null;
     const pathForm = facts?.relativeUris ?? false;
-    const manifestUrl = pathForm ? files.pathUrl(MASTER_PLAYLIST) : files.url(MASTER_PLAYLIST);
+    // A video with sidecar subtitles gets the master (and MPD) the worker composes; the others the stored ones.
+    const manifests = servedManifests(stored && (await hasSidecars(deps.db, video.id)));
+    const manifestUrl = pathForm ? files.pathUrl(manifests.master) : files.url(manifests.master);
     if (video.status !== "ready") {
       // Played through a node session while the package is being made.
       c.header("Retry-After", String(GENERATING_RETRY_AFTER_SECONDS));
@@ -77,7 +80,7 @@ export function streamRoutes(deps: AppDeps) {
         ...(poster ? { posterUrl: files.url(poster) } : {}),
         ...(track ? { thumbnailsUrl: files.url(track) } : {}),
         // The same segments for DASH players: an MPD has no rewriter, so only in the path form.
-        ...(pathForm && facts?.dash ? { dashUrl: files.pathUrl(facts.dash) } : {}),
+        ...(pathForm && facts?.dash ? { dashUrl: files.pathUrl(manifests.mpd) } : {}),
       },
       200,
     );

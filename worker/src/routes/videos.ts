@@ -6,7 +6,7 @@ import type { NewVideo, Video } from "../db/schema.ts";
 import { HttpError } from "../errors.ts";
 import type { AppDeps, AppEnv, Viewer } from "../env.ts";
 import { readPackageMeta } from "../storage/package-meta.ts";
-import { isOwnUpload, PackageMetaError, uploadKey } from "@edgestream/contracts";
+import { isOwnUpload, PackageMetaError, sidecarPrefix, uploadKey } from "@edgestream/contracts";
 import { isUploadType, uploadTooLarge } from "../http/body-limit.ts";
 import { limitBytes } from "../http/limit-bytes.ts";
 import { refreshVideo, videoAdded } from "../playback/resolve.ts";
@@ -175,6 +175,7 @@ export function videoRoutes(deps: AppDeps) {
       keys.push(...(await deps.storage.list(video.storagePrefix)));
     }
     if (video.sourceKey && isOwnUpload(video.sourceKey, video.id)) keys.push(video.sourceKey);
+    keys.push(...(await deps.storage.list(sidecarPrefix(video.id)))); // the video's own, never shared
     // Rows first (with the video.deleted webhook): a viewer can no longer get a token, so nothing can
     // start reading what we delete.
     await videoDeleted(deps, video, deleteVideoQueries(deps.db, video.id));

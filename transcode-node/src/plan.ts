@@ -1,5 +1,6 @@
 // Decides, from a probe, what to copy and what to transcode, and the ABR ladder. Pure: no I/O,
 // pinned by unit tests. Hardware does not change the plan, only how it is carried out.
+import type { CutPlan } from "./keyframes.ts";
 import type { AudioStreamInfo, HdrTransfer, MediaInfo, VideoStreamInfo } from "./media-info.ts";
 
 export type SegmentType = "fmp4" | "ts";
@@ -32,6 +33,9 @@ export interface VideoPlan {
   /** Why the top rung is transcoded; absent when it is copied. */
   reason?: string;
   renditions: Rendition[];
+  /** Set when the top rung is copied and others are encoded: the copy's cut points, which the
+   *  encoded rungs key on instead of the segment grid (rung-alignment.ts). */
+  alignedCuts?: CutPlan;
 }
 
 export type AudioPlan =
@@ -52,6 +56,8 @@ export interface PlanOptions {
   ladder?: readonly number[];
   /** Largest output width (default 1920). */
   maxWidth?: number;
+  /** Transcode the top rung even if it could be copied, for this reason (e.g. keyframes that cannot be aligned). */
+  transcodeTopBecause?: string;
 }
 
 export const DEFAULT_LADDER: readonly number[] = [1080, 720, 480, 360];
@@ -68,7 +74,7 @@ export function planPackage(info: MediaInfo, options: PlanOptions = {}): Package
   if (!(segmentSeconds >= 1 && segmentSeconds <= 30)) throw new RangeError("segment duration must be 1-30 seconds");
   const ladder = normaliseLadder(options.ladder ?? DEFAULT_LADDER);
   return {
-    video: info.video ? planVideo(info.video, ladder, options.maxWidth ?? 1920, info) : null,
+    video: info.video ? planVideo(info.video, ladder, options.maxWidth ?? 1920, info, options.transcodeTopBecause) : null,
     audio: info.audio ? planAudio(info.audio) : null,
     segmentSeconds,
     segmentType: options.segmentType ?? "fmp4",
@@ -83,12 +89,13 @@ export function normaliseLadder(ladder: readonly number[]): number[] {
   return rungs;
 }
 
-function planVideo(v: VideoStreamInfo, ladder: number[], maxWidth: number, info: MediaInfo): VideoPlan {
+function planVideo(v: VideoStreamInfo, ladder: number[], maxWidth: number, info: MediaInfo, transcodeTopBecause?: string): VideoPlan {
   const rotated = v.rotation === 90 || v.rotation === 270;
   const [displayWidth, displayHeight] = rotated ? [v.height, v.width] : [v.width, v.height];
   const top = fitWithin(displayWidth, displayHeight, maxWidth, ladder[0]!);
   const { frameRate, fps, forceConstantRate } = outputRate(v);
-  const reason = whyTranscodeVideo(v) ?? (top.width !== displayWidth || top.height !== displayHeight ? "larger than the top rung" : undefined);
+  const reason =
+    whyTranscodeVideo(v) ?? (top.width !== displayWidth || top.height !== displayHeight ? "larger than the top rung" : undefined) ?? transcodeTopBecause;
 
   // Never above the source: lower rungs only, and no rung's ceiling above the source's own bitrate.
   const sourceKbps = sourceVideoKbps(v, info);

@@ -8,6 +8,8 @@ import { cutPlan, readKeyframes, type CutPlan, type ReadKeyframesOptions } from 
 import type { MediaInfo } from "./media-info.ts";
 import { planPackage, type PackagePlan, type PlanOptions, type VideoPlan } from "./plan.ts";
 
+/** How far before a cut (in frames) its forced keyframe time is given; see forcedKeyframes. */
+export const CUT_LEAD_FRAMES = 0.4;
 /** A stretch without a keyframe longer than this many segments makes the copy's segments unusable. */
 export const MAX_GAP_SEGMENTS = 3;
 /** At most this many forced keyframes (≈11 bytes each) in one ffmpeg argument (Linux allows 128 KiB). */
@@ -50,8 +52,11 @@ export async function planAlignedPackage(input: string, info: MediaInfo, options
 export function forcedKeyframes(video: VideoPlan): ForcedKeyframes | undefined {
   if (!video.alignedCuts) return undefined;
   return {
-    // ffmpeg rounds each time to the nearest frame of the (constant) output rate: a millisecond is exact enough.
-    times: video.alignedCuts.cuts.map((t) => t.toFixed(3)),
+    // ffmpeg turns each time into a frame number of the constant output rate (rounded to nearest) and
+    // numbers the frames from the first one on, so a source whose timestamps sit off that grid (a
+    // Matroska file's millisecond times) would round a cut to the next frame: 0.4 frame earlier keeps
+    // it on the cut's own frame for any offset below 0.9 frame.
+    times: video.alignedCuts.cuts.map((t) => Math.max(0, t - CUT_LEAD_FRAMES / video.fps).toFixed(4)),
     // No keyframe of the encoder's own between two cuts: its GOP ceiling is past the longest stretch.
     maxGopFrames: Math.ceil(video.alignedCuts.longestGapSec * video.fps) + 1,
   };

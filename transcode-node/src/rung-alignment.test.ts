@@ -9,9 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MEDIA_PLAYLIST } from "@edgestream/contracts";
 import { parseMediaPlaylist, videoPackets } from "../../tests/helpers/media.ts";
 import { buildPackageArgs } from "./ffmpeg-args.ts";
-import { cutPlan, hlsCutTicks, readKeyframes } from "./keyframes.ts";
+import { cutPlan, hlsCutTicks, KeyframeReadError, readKeyframes } from "./keyframes.ts";
+import { probe } from "./probe.ts";
 import { packageVod, type PackageResult } from "./package-vod.ts";
-import { forcedKeyframes, judgeCuts, MAX_CUTS, MAX_GAP_SEGMENTS, needsAlignment } from "./rung-alignment.ts";
+import { forcedKeyframes, judgeCuts, MAX_CUTS, MAX_GAP_SEGMENTS, needsAlignment, planAlignedPackage } from "./rung-alignment.ts";
 
 const run = promisify(execFile);
 const FPS = 24;
@@ -157,6 +158,30 @@ describe("rungs of one package cut together", () => {
     const top = await expectAligned(result);
     expect(top.map((s) => s.duration)).toEqual([4, 4, 4, 4, 4]);
   }, 180_000);
+});
+
+describe("reading a stranger's keyframes", () => {
+  it("stops the read past the keyframe limit and says why", async () => {
+    const input = await source("many-keys.mp4", 24);
+    await expect(readKeyframes(input, { maxKeyframes: 5 })).rejects.toThrow(new KeyframeReadError("it has more than 5 keyframes"));
+  }, 60_000);
+
+  it("answers a file that is not media with a reason that names no path", async () => {
+    const notes = join(dir, "notes.mp4");
+    await writeFile(notes, "not a video at all\n".repeat(100));
+    const error = await readKeyframes(notes).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(KeyframeReadError);
+    expect((error as Error).message).toMatch(/^ffprobe could not read its packets \(/);
+    expect((error as Error).message).not.toContain(dir);
+  });
+
+  it("transcodes the top rung when the keyframes cannot be read", async () => {
+    const input = await source("unreadable-keys.mp4", 60);
+    const info = await probe(input);
+    const plan = await planAlignedPackage(input, info, { ladder: LADDER }, { maxKeyframes: 2 });
+    expect(plan.video!.renditions.map((r) => r.mode)).toEqual(["transcode", "transcode", "transcode"]);
+    expect(plan.video!.reason).toBe("its keyframes could not be read (it has more than 2 keyframes)");
+  }, 60_000);
 });
 
 describe("forced keyframes in the packaging args", () => {

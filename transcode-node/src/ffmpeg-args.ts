@@ -7,6 +7,7 @@ import { audioTracksOf } from "./audio-tracks.ts";
 import { aacArgs, FFMPEG_HEADER, hlsMuxerArgs, inputSection, preFilters } from "./ffmpeg-pieces.ts";
 import { encoderArgs, scaleFilter, type Backend, type HwDeviceOptions } from "./hw-backends.ts";
 import type { PackagePlan, VideoPlan } from "./plan.ts";
+import { forcedKeyframes } from "./rung-alignment.ts";
 
 
 export interface ArgsOptions extends HwDeviceOptions {
@@ -56,6 +57,7 @@ export function buildPackageArgs(
   if (video) {
     if (encoded.length > 0) args.push("-filter_complex", filterGraph(video, backend, fullDevice));
     const gop = Math.round(video.fps * plan.segmentSeconds);
+    const forced = forcedKeyframes(video);
     let label = 0;
     video.renditions.forEach((rung, i) => {
       if (rung.mode === "copy") {
@@ -63,7 +65,7 @@ export function buildPackageArgs(
         codecs.push(`-c:v:${i}`, "copy");
       } else {
         maps.push("-map", `[v${label++}]`);
-        codecs.push(...encoderArgs(backend, i, rung.maxBitrateKbps, plan.segmentSeconds, gop));
+        codecs.push(...encoderArgs(backend, i, rung.maxBitrateKbps, plan.segmentSeconds, gop, forced));
       }
     });
   }

@@ -99,35 +99,51 @@ export function scaleFilter(backend: Backend, width: number, height: number): st
 }
 
 /**
+ * Keyframes at exactly these output times (seconds, as `-force_key_frames` takes them) and nowhere
+ * else a muxer could cut: the copied top rung's cut points (rung-alignment.ts).
+ */
+export interface ForcedKeyframes {
+  times: readonly string[];
+  /** A GOP ceiling past the longest stretch between two forced keyframes, in frames. */
+  maxGopFrames: number;
+}
+
+/**
  * Encoder arguments for output video stream `i`. Keyframes land on the segment grid: x264 forces
  * them by time with scene-cut keyframes off; hardware encoders get a fixed GOP of exactly one
- * segment (the output rate is constant, so frames per segment is a whole number).
+ * segment (the output rate is constant, so frames per segment is a whole number). With `forced`,
+ * every encoder keys at those times only: forced frames are IDR, scene cuts are off, and the GOP
+ * ceiling is longer than any stretch between them.
  */
-export function encoderArgs(backend: Backend, i: number, maxKbps: number, segmentSeconds: number, gop: number): string[] {
+export function encoderArgs(backend: Backend, i: number, maxKbps: number, segmentSeconds: number, gop: number, forced?: ForcedKeyframes): string[] {
   const s = `:v:${i}`;
   const rate = [`-maxrate${s}`, `${maxKbps}k`, `-bufsize${s}`, `${maxKbps * 2}k`];
   // Hardware rate control is VBR with an average target under the ceiling; x264 uses capped CRF.
   const average = [`-b${s}`, `${Math.round(maxKbps * 0.75)}k`];
-  const fixedGop = [`-g${s}`, String(gop), `-keyint_min${s}`, String(gop)];
+  const keying = forced
+    ? [`-force_key_frames${s}`, forced.times.join(","), `-g${s}`, String(forced.maxGopFrames)]
+    : [`-g${s}`, String(gop), `-keyint_min${s}`, String(gop)];
   switch (backend) {
     case "software":
       return [
         `-c${s}`, "libx264", `-preset${s}`, "veryfast", `-profile${s}`, "high", `-crf${s}`, "21", ...rate,
-        `-force_key_frames${s}`, `expr:gte(t,n_forced*${segmentSeconds})`, `-sc_threshold${s}`, "0",
+        ...(forced ? keying : [`-force_key_frames${s}`, `expr:gte(t,n_forced*${segmentSeconds})`]), `-sc_threshold${s}`, "0",
       ];
     case "nvenc":
       return [
         `-c${s}`, "h264_nvenc", `-preset${s}`, "p4", `-profile${s}`, "high", `-rc${s}`, "vbr", ...average, ...rate,
-        ...fixedGop, `-no-scenecut${s}`, "1", `-forced-idr${s}`, "1",
+        ...keying, `-no-scenecut${s}`, "1", `-forced-idr${s}`, "1",
       ];
     case "vaapi":
-      return [`-c${s}`, "h264_vaapi", `-profile${s}`, "high", ...average, ...rate, ...fixedGop];
+      // A forced frame becomes an IDR picture in every VAAPI encoder (vaapi_encode force_idr).
+      return [`-c${s}`, "h264_vaapi", `-profile${s}`, "high", ...average, ...rate, ...keying];
     case "qsv":
       return [
         `-c${s}`, "h264_qsv", `-preset${s}`, "medium", `-profile${s}`, "high", ...average, ...rate,
-        ...fixedGop, `-idr_interval${s}`, "0",
+        ...keying, `-idr_interval${s}`, "0", ...(forced ? [`-forced_idr${s}`, "1"] : []),
       ];
     case "videotoolbox":
-      return [`-c${s}`, "h264_videotoolbox", `-profile${s}`, "high", ...average, ...rate, ...fixedGop, `-allow_sw${s}`, "0"];
+      // A forced frame is sent with kVTEncodeFrameOptionKey_ForceKeyFrame.
+      return [`-c${s}`, "h264_videotoolbox", `-profile${s}`, "high", ...average, ...rate, ...keying, `-allow_sw${s}`, "0"];
   }
 }

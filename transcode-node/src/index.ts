@@ -6,6 +6,8 @@ export {
   type PackagePlan, type VideoPlan, type AudioPlan, type PlanOptions, type Rendition, type SegmentType,
 } from "./plan.ts";
 export { buildPackageArgs, canRunFullDevice } from "./ffmpeg-args.ts";
+export { readKeyframes, cutPlan, type KeyframeTicks, type CutPlan } from "./keyframes.ts";
+export { planAlignedPackage } from "./rung-alignment.ts";
 export { toneMapFilter } from "./ffmpeg-pieces.ts";
 export { HW_BACKENDS, ENCODER_OF, buildTestEncodeArgs, type Backend, type HwBackend, type HwAccelPreference } from "./hw-backends.ts";
 export { HardwareRegistry, DEFAULT_SESSION_CAPS, type EncoderCheck, type HardwareRegistryOptions } from "./hw-registry.ts";

@@ -16,8 +16,9 @@ import { HardwareRegistry } from "./hw-registry.ts";
 import { demuxerFor } from "./input-policy.ts";
 import { buildMasterPlaylist, measureRendition, type MeasuredRendition } from "./master-playlist.ts";
 import type { MediaInfo } from "./media-info.ts";
-import { planPackage, type PackagePlan, type PlanOptions } from "./plan.ts";
+import type { PackagePlan, PlanOptions } from "./plan.ts";
 import { probe } from "./probe.ts";
+import { planAlignedPackage } from "./rung-alignment.ts";
 import { finishSubtitles, firstTimestamp90k } from "./subtitles/subtitle-renditions.ts";
 import { makeThumbnails, type ThumbnailOptions, type ThumbnailResult } from "./thumbnails.ts";
 
@@ -86,7 +87,7 @@ export async function packageInto(workDir: string, options: PackageCoreOptions):
 async function packageWhileHashing(workDir: string, options: PackageCoreOptions, input: string, hashing: Promise<string>, started: number): Promise<Omit<PackageResult, "outDir" | "masterPlaylist">> {
   const trusted = options.trustedInput ?? false;
   const info = await probe(input, { trusted, ...(options.probeTimeoutMs ? { timeoutMs: options.probeTimeoutMs } : {}) });
-  const plan = planPackage(info, options);
+  const plan = await planAlignedPackage(input, info, options, { trusted, format: demuxerFor(info.formatName, trusted), ...(options.signal ? { signal: options.signal } : {}) });
   options.onPlan?.(plan, info);
   const warnings: string[] = [];
   const warn = (message: string) => {

@@ -1,6 +1,7 @@
 // Decides, from a probe, what to copy and what to transcode, and the ABR ladder. Pure: no I/O,
 // pinned by unit tests. Hardware does not change the plan, only how it is carried out.
 import { planAudioTracks, type AudioTrackPlan } from "./audio-tracks.ts";
+import type { CutPlan } from "./keyframes.ts";
 import type { HdrTransfer, MediaInfo, VideoStreamInfo } from "./media-info.ts";
 import { planSubtitles, type SubtitlePlan } from "./subtitles/subtitle-plan.ts";
 
@@ -34,6 +35,9 @@ export interface VideoPlan {
   /** Why the top rung is transcoded; absent when it is copied. */
   reason?: string;
   renditions: Rendition[];
+  /** Set when the top rung is copied and others are encoded: the copy's cut points, which the
+   *  encoded rungs key on instead of the segment grid (rung-alignment.ts). */
+  alignedCuts?: CutPlan;
 }
 
 export type AudioPlan =
@@ -61,6 +65,8 @@ export interface PlanOptions {
   ladder?: readonly number[];
   /** Largest output width (default 1920). */
   maxWidth?: number;
+  /** Transcode the top rung even if it could be copied, for this reason (e.g. keyframes that cannot be aligned). */
+  transcodeTopBecause?: string;
 }
 
 export const DEFAULT_LADDER: readonly number[] = [1080, 720, 480, 360];
@@ -78,7 +84,7 @@ export function planPackage(info: MediaInfo, options: PlanOptions = {}): Package
   const audioTracks = planAudioTracks(info.audioStreams ?? (info.audio ? [info.audio] : []));
   const subtitles = planSubtitles(info.subtitles ?? []);
   return {
-    video: info.video ? planVideo(info.video, ladder, options.maxWidth ?? 1920, info) : null,
+    video: info.video ? planVideo(info.video, ladder, options.maxWidth ?? 1920, info, options.transcodeTopBecause) : null,
     audio: audioTracks[0]?.encode ?? null,
     segmentSeconds,
     segmentType: options.segmentType ?? "fmp4",
@@ -96,12 +102,13 @@ export function normaliseLadder(ladder: readonly number[]): number[] {
   return rungs;
 }
 
-function planVideo(v: VideoStreamInfo, ladder: number[], maxWidth: number, info: MediaInfo): VideoPlan {
+function planVideo(v: VideoStreamInfo, ladder: number[], maxWidth: number, info: MediaInfo, transcodeTopBecause?: string): VideoPlan {
   const rotated = v.rotation === 90 || v.rotation === 270;
   const [displayWidth, displayHeight] = rotated ? [v.height, v.width] : [v.width, v.height];
   const top = fitWithin(displayWidth, displayHeight, maxWidth, ladder[0]!);
   const { frameRate, fps, forceConstantRate } = outputRate(v);
-  const reason = whyTranscodeVideo(v) ?? (top.width !== displayWidth || top.height !== displayHeight ? "larger than the top rung" : undefined);
+  const reason =
+    whyTranscodeVideo(v) ?? (top.width !== displayWidth || top.height !== displayHeight ? "larger than the top rung" : undefined) ?? transcodeTopBecause;
 
   // Never above the source: lower rungs only, and no rung's ceiling above the source's own bitrate.
   const sourceKbps = sourceVideoKbps(v, info);

@@ -4,8 +4,9 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { StorageDriver } from "@edgestream/contracts";
-import { planPackage } from "../plan.ts";
+import { demuxerFor } from "../input-policy.ts";
 import { probe } from "../probe.ts";
+import { planAlignedPackage } from "../rung-alignment.ts";
 import { downloadSource } from "../source-download.ts";
 
 export async function sourceNeedsTranscode(storage: StorageDriver, storageKey: string, options: { workRoot: string; probeTimeoutMs: number }): Promise<boolean> {
@@ -13,8 +14,10 @@ export async function sourceNeedsTranscode(storage: StorageDriver, storageKey: s
   const folder = await mkdtemp(join(options.workRoot, "probe-"));
   try {
     const input = await downloadSource(storage, storageKey, folder);
-    // The plan gives a reason exactly when the top rung cannot be a copy of the source's video.
-    return planPackage(await probe(input, { timeoutMs: options.probeTimeoutMs })).video?.reason !== undefined;
+    // The plan gives a reason exactly when the top rung cannot be a copy of the source's video (the
+    // aligned plan: keyframes too far apart for the lower rungs to follow make the copy a transcode).
+    const info = await probe(input, { timeoutMs: options.probeTimeoutMs });
+    return (await planAlignedPackage(input, info, {}, { format: demuxerFor(info.formatName) })).video?.reason !== undefined;
   } finally {
     await rm(folder, { recursive: true, force: true });
   }

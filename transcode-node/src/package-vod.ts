@@ -16,6 +16,7 @@ import { buildMasterPlaylist, measureRendition, type MeasuredRendition } from ".
 import type { MediaInfo } from "./media-info.ts";
 import { planPackage, type PackagePlan, type PlanOptions } from "./plan.ts";
 import { probe } from "./probe.ts";
+import { writeProgressiveMp4 } from "./progressive-mp4.ts";
 import { makeThumbnails, type ThumbnailOptions, type ThumbnailResult } from "./thumbnails.ts";
 
 export interface PackageCoreOptions extends PlanOptions {
@@ -135,6 +136,7 @@ async function packageWhileHashing(workDir: string, options: PackageCoreOptions,
 
   const names = [...(plan.video?.renditions ?? []).map((r) => ({ name: r.name, kind: "video" as const })), ...(plan.audio ? [{ name: AUDIO_RENDITION, kind: "audio" as const }] : [])];
   const measured = await Promise.all(names.map((n) => measureRendition(workDir, n.name, n.kind, plan, info)));
+  const progressive = await writeProgressiveMp4(workDir, plan, { ...(options.signal ? { signal: options.signal } : {}), ...(options.niceness ? { niceness: options.niceness } : {}) });
   const thumbnails: ThumbnailResult | null = options.thumbnails === false ? null : await makeThumbnails(workDir, plan, info.durationSec, options.thumbnails ?? {});
   const sha256 = await hashing;
 
@@ -154,6 +156,7 @@ async function packageWhileHashing(workDir: string, options: PackageCoreOptions,
     encoder: encodedRungs > 0 ? ENCODER_OF[backend] : null,
     warnings,
     renditions: measured.map((m) => ({ ...m, mode: plan.video?.renditions.find((r) => r.name === m.name)?.mode ?? (plan.audio?.mode ?? "copy") })),
+    progressive,
     thumbnails: thumbnails ? { poster: thumbnails.poster, track: thumbnails.track, ...thumbnails.layout, sprites: thumbnails.layout.sprites.map((s) => `${THUMBNAIL_DIR}/${s}`) } : null,
   };
   await writeFile(join(workDir, META_FILE), JSON.stringify(meta, null, 2));

@@ -176,12 +176,13 @@ describe("OpenAPI", () => {
       "/api/videos",
       "/api/videos/{id}",
       "/api/videos/{id}/analytics",
+      "/api/videos/{id}/download",
       "/api/videos/{id}/progress",
       "/api/videos/{id}/stream",
       "/healthz",
       "/hls/{id}/{path}",
     ]);
     expect(Object.keys(doc.paths["/api/videos"]!).sort()).toEqual(["get", "post"]);
-    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(["Video", "Stream", "Progress", "EventBatch", "Error"]));
+    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(["Video", "Stream", "Download", "Progress", "EventBatch", "Error"]));
   });
 });

@@ -1,6 +1,6 @@
 // GET /api/videos/:id/stream: where to play a video now, with signed URLs, or why not yet.
 // The playback layer decides (playback/resolve.ts); this route only answers in HTTP.
-import { MASTER_PLAYLIST } from "@edgestream/contracts";
+import { MASTER_PLAYLIST, PROGRESSIVE_MP4 } from "@edgestream/contracts";
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { nowSeconds } from "../clock.ts";
 import { findVisibleVideo } from "../db/videos.ts";
@@ -9,7 +9,7 @@ import type { AppDeps, AppEnv } from "../env.ts";
 import { resolvePlayback } from "../playback/resolve.ts";
 import { keepOrIssueSessionId } from "../signing/session-id.ts";
 import { signFiles } from "../signing/stream-url.ts";
-import { RelativeUrisCache } from "../storage/relative-uris.ts";
+import { RelativeUrisCache, usesPathForm } from "../storage/relative-uris.ts";
 import { bearer, errorResponses, jsonContent } from "./openapi-helpers.ts";
 import { ErrorSchema, StreamQuery, StreamSchema, VideoIdParam } from "./schemas.ts";
 
@@ -57,8 +57,10 @@ export function streamRoutes(deps: AppDeps) {
     const files = await signFiles(deps.keyring, { exp, vid: video.id, sub: viewer.id, ...source });
     // The path form where the package's playlists need no rewriting (relative URIs inherit the token):
     // they are served as stored bytes. nginx mode needs the rewriter (md5 links), so does anything else.
-    const pathForm = stored && !deps.config.NGINX_SECURE_LINK_SECRET && (await relativeUris.check(deps.storage, playback.storagePrefix));
-    const manifestUrl = pathForm ? files.pathUrl(MASTER_PLAYLIST) : files.url(MASTER_PLAYLIST);
+    const facts = stored ? await relativeUris.facts(deps.storage, playback.storagePrefix) : null;
+    const pathForm = facts !== null && usesPathForm(deps.config, facts);
+    const fileUrl = (file: string) => (pathForm ? files.pathUrl(file) : files.url(file));
+    const manifestUrl = fileUrl(MASTER_PLAYLIST);
     if (video.status !== "ready") {
       // Played through a node session while the package is being made.
       c.header("Retry-After", String(GENERATING_RETRY_AFTER_SECONDS));
@@ -75,6 +77,7 @@ export function streamRoutes(deps: AppDeps) {
         sessionId,
         ...(poster ? { posterUrl: files.url(poster) } : {}),
         ...(track ? { thumbnailsUrl: files.url(track) } : {}),
+        ...(facts?.progressive ? { mp4Url: fileUrl(PROGRESSIVE_MP4) } : {}),
       },
       200,
     );

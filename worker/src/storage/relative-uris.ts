@@ -1,33 +1,49 @@
-// Whether a package's playlists can be served as stored bytes with the token in the URL path: its
-// meta.json (version 3 on) says every URI in them is relative. Read once per meta.json version (ETag);
-// no meta, an old one, or one that does not parse means "not known": the query form and the rewriter.
-import { META_FILE, PackageMetaError, parsePackageMeta, type StorageDriver } from "@edgestream/contracts";
+// What /stream needs from a package's meta.json: whether its playlists can be served as stored bytes
+// with the token in the URL path (version 3 on: every URI in them is relative), and its progressive
+// MP4 (version 4 on). Read once per meta.json version (ETag); no meta, an old one, or one that does
+// not parse means "not known": the query form and the rewriter, no MP4.
+import { META_FILE, PackageMetaError, parsePackageMeta, PROGRESSIVE_MP4, type StorageDriver } from "@edgestream/contracts";
+import type { AppConfig } from "../config.ts";
 
 const MAX_ENTRIES = 10_000;
 
-export class RelativeUrisCache {
-  private known = new Map<string, boolean>();
+export interface PackageFacts {
+  relativeUris: boolean;
+  /** The progressive MP4 (PROGRESSIVE_MP4 below the prefix), when the package has one. */
+  progressive: { sizeBytes: number } | null;
+}
 
-  async check(storage: StorageDriver, prefix: string): Promise<boolean> {
+/** Whether a package's URLs go out in the path form: relative playlists, and not nginx mode (its md5 links need the rewriter). */
+export function usesPathForm(config: Pick<AppConfig, "NGINX_SECURE_LINK_SECRET">, facts: PackageFacts): boolean {
+  return !config.NGINX_SECURE_LINK_SECRET && facts.relativeUris;
+}
+
+const UNKNOWN: PackageFacts = { relativeUris: false, progressive: null };
+
+export class RelativeUrisCache {
+  private known = new Map<string, PackageFacts>();
+
+  async facts(storage: StorageDriver, prefix: string): Promise<PackageFacts> {
     const key = `${prefix}/${META_FILE}`;
     const head = await storage.head(key);
-    if (!head) return false;
+    if (!head) return UNKNOWN;
     const id = `${key}\n${head.etag ?? ""}`;
     const known = head.etag ? this.known.get(id) : undefined;
     if (known !== undefined) return known;
     const object = await storage.get(key);
-    if (!object) return false;
-    let relative: boolean;
+    if (!object) return UNKNOWN;
+    let facts: PackageFacts;
     try {
-      relative = parsePackageMeta(await new Response(object.body).text(), key).relativeUris;
+      const meta = parsePackageMeta(await new Response(object.body).text(), key);
+      facts = { relativeUris: meta.relativeUris, progressive: meta.progressive?.file === PROGRESSIVE_MP4 ? { sizeBytes: meta.progressive.sizeBytes } : null };
     } catch (error) {
       if (!(error instanceof PackageMetaError)) throw error;
-      relative = false;
+      facts = UNKNOWN;
     }
     if (head.etag && object.etag === head.etag) {
       if (this.known.size >= MAX_ENTRIES) this.known.delete(this.known.keys().next().value!);
-      this.known.set(id, relative);
+      this.known.set(id, facts);
     }
-    return relative;
+    return facts;
   }
 }

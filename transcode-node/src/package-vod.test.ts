@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ffprobeJson, parseMasterPlaylist, readRendition } from "../../tests/helpers/media.ts";
-import { isSafeKey, MASTER_PLAYLIST } from "@edgestream/contracts";
+import { isSafeKey, MASTER_PLAYLIST, PACKAGE_META_VERSION, PROGRESSIVE_MP4 } from "@edgestream/contracts";
 import { MediaInputError } from "./errors.ts";
 import { packageVod, type PackageResult } from "./package-vod.ts";
 import { generateZoo, type ZOO } from "./testing/zoo.ts";
@@ -75,13 +75,25 @@ async function verifyPackage(result: PackageResult, fps: number) {
     expect(factsOf(audioUri)).toMatchObject({ kind: "audio", channels: audio.channels, codecs: "mp4a.40.2", segments: segments.length });
     for (const v of master.variants) expect(v.attrs["CODECS"]).toMatch(/,mp4a\.40\.2$/);
   }
-  expect(meta).toMatchObject({ version: 3, relativeUris: true, sha256: result.sha256, segmentSeconds: target, segmentType: result.plan.segmentType });
+  expect(meta).toMatchObject({ version: PACKAGE_META_VERSION, relativeUris: true, sha256: result.sha256, segmentSeconds: target, segmentType: result.plan.segmentType });
   // relativeUris is a promise the worker relies on (it serves these playlists unrewritten, the token
   // in the path): every URI in them is a plain key below the package's prefix.
   const playlists = [MASTER_PLAYLIST, ...master.variants.map((v) => v.uri), ...(audioUri ? [audioUri] : [])];
   for (const playlist of playlists) {
     const folder = playlist.includes("/") ? playlist.slice(0, playlist.lastIndexOf("/") + 1) : "";
     for (const uri of playlistUris(await readFile(join(out, playlist), "utf8"))) expect(isSafeKey(folder + uri), `${playlist}: ${uri}`).toBe(true);
+  }
+  // Every package with video has its progressive MP4: the recorded rung's picture, the audio when there is some.
+  if (result.plan.video) {
+    const rung = result.plan.video.renditions.find((r) => r.name === meta.progressive?.rendition);
+    const mp4 = await ffprobeJson(join(out, PROGRESSIVE_MP4));
+    expect(Number(mp4.format.size)).toBe(meta.progressive.sizeBytes);
+    expect(mp4.streams.map((s: { codec_type: string; width?: number; height?: number }) => [s.codec_type, s.width, s.height])).toEqual([
+      ["video", rung?.width, rung?.height],
+      ...(audioUri ? [["audio", undefined, undefined]] : []),
+    ]);
+  } else {
+    expect(meta.progressive).toBeNull();
   }
   return { master, report, audio, meta };
 }

@@ -396,7 +396,7 @@ describe("destroy", () => {
     const withHls = open()[0]!;
     hls.fire("ERROR", { type: "mediaError", details: "bufferAppendError", fatal: true });
     expect(player.engine).toBe("mp4");
-    expect(open()[0]).toBe(withHls - 3 + 2); // prefetch's three listeners gone; the MP4 engine's error and seek-on-metadata added
+    expect(open()[0]).toBe(withHls - 3 + 5); // prefetch's three listeners gone; the MP4 engine's error, play, playing, pause and seek-on-metadata added
     expect(vi.getTimerCount()).toBe(0);
     await vi.advanceTimersByTimeAsync(0);
     expect(hls.config.maxBufferLength).toBe(8); // still the seek limit: the replaced engine's prefetch wrote nothing after it was destroyed

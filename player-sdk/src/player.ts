@@ -261,7 +261,7 @@ class Coordinator implements Player {
     await this.attach(next.manifestUrl!, await resume);
   }
 
-  /** hls.js where MSE plays H.264/AAC, else native HLS; an error when the browser has neither. */
+  /** hls.js where MSE plays H.264/AAC, else native HLS, else the progressive MP4; an error when there is none of them. */
   private async attach(manifestUrl: string, startAt: number | undefined): Promise<void> {
     const { video, o } = this;
     if (canUseMse()) {
@@ -273,10 +273,12 @@ class Coordinator implements Player {
     }
     if (this.scope.destroyed) return;
     if (!this.current) {
-      if (!canPlayNativeHls(video)) {
+      const mp4 = this.info?.mp4Url;
+      const native = canPlayNativeHls(video);
+      if (!native && !mp4) {
         return this.report("unsupported", "no-hls-support", new Error("this browser can play neither HLS nor Media Source Extensions"), true);
       }
-      await (this.current = this.elementEngine("native")).attach(manifestUrl, startAt);
+      await (this.current = this.elementEngine(native ? "native" : "mp4")).attach(native ? manifestUrl : this.token.sign(mp4!), startAt);
     }
     this.attached = true;
     this.setStatus("ready");

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ffprobeJson, parseMasterPlaylist, readRendition } from "../../tests/helpers/media.ts";
-import { isSafeKey, MASTER_PLAYLIST, PACKAGE_META_VERSION } from "@edgestream/contracts";
+import { isSafeKey, MASTER_PLAYLIST, PACKAGE_META_VERSION, PROGRESSIVE_MP4 } from "@edgestream/contracts";
 import { MediaInputError } from "./errors.ts";
 import { packageVod, type PackageResult } from "./package-vod.ts";
 import { generateZoo, type ZOO } from "./testing/zoo.ts";
@@ -82,6 +82,18 @@ async function verifyPackage(result: PackageResult, fps: number) {
   for (const playlist of playlists) {
     const folder = playlist.includes("/") ? playlist.slice(0, playlist.lastIndexOf("/") + 1) : "";
     for (const uri of playlistUris(await readFile(join(out, playlist), "utf8"))) expect(isSafeKey(folder + uri), `${playlist}: ${uri}`).toBe(true);
+  }
+  // Every package with video has its progressive MP4: the recorded rung's picture, the audio when there is some.
+  if (result.plan.video) {
+    const rung = result.plan.video.renditions.find((r) => r.name === meta.progressive?.rendition);
+    const mp4 = await ffprobeJson(join(out, PROGRESSIVE_MP4));
+    expect(Number(mp4.format.size)).toBe(meta.progressive.sizeBytes);
+    expect(mp4.streams.map((s: { codec_type: string; width?: number; height?: number }) => [s.codec_type, s.width, s.height])).toEqual([
+      ["video", rung?.width, rung?.height],
+      ...(audioUri ? [["audio", undefined, undefined]] : []),
+    ]);
+  } else {
+    expect(meta.progressive).toBeNull();
   }
   return { master, report, audio, meta };
 }

@@ -20,6 +20,7 @@ import type { PackagePlan, PlanOptions } from "./plan.ts";
 import { probe } from "./probe.ts";
 import { planAlignedPackage } from "./rung-alignment.ts";
 import { finishSubtitles, firstTimestamp90k } from "./subtitles/subtitle-renditions.ts";
+import { writeProgressiveMp4 } from "./progressive-mp4.ts";
 import { makeThumbnails, type ThumbnailOptions, type ThumbnailResult } from "./thumbnails.ts";
 
 export interface PackageCoreOptions extends PlanOptions {
@@ -148,6 +149,7 @@ async function packageWhileHashing(workDir: string, options: PackageCoreOptions,
     const mpegts = await firstTimestamp90k(join(workDir, names[0]!.name));
     measured.push(...(await finishSubtitles(workDir, plan.subtitles, info.durationSec, mpegts)));
   }
+  const progressive = await writeProgressiveMp4(workDir, plan, { ...(options.signal ? { signal: options.signal } : {}), ...(options.niceness ? { niceness: options.niceness } : {}) });
   const thumbnails: ThumbnailResult | null = options.thumbnails === false ? null : await makeThumbnails(workDir, plan, info.durationSec, options.thumbnails ?? {});
   const sha256 = await hashing;
   const renditions = measured.map((m) => ({ ...m, mode: renditionMode(plan, m.name) }));
@@ -171,6 +173,7 @@ async function packageWhileHashing(workDir: string, options: PackageCoreOptions,
     warnings,
     renditions,
     dash,
+    progressive,
     thumbnails: thumbnails ? { poster: thumbnails.poster, track: thumbnails.track, ...thumbnails.layout, sprites: thumbnails.layout.sprites.map((s) => `${THUMBNAIL_DIR}/${s}`) } : null,
   };
   await writeFile(join(workDir, META_FILE), JSON.stringify(meta, null, 2));

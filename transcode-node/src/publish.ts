@@ -2,8 +2,10 @@
 // (hashing the source beside it), then `put` every file under `<sha256>/`, meta.json next to last and
 // master.m3u8 last, so a master playlist in storage always means a complete package. One code path
 // for every driver (fs, S3, R2): the copy it costs on local disk is small next to the encode.
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
+import { Readable } from "node:stream";
 import { MASTER_PLAYLIST, META_FILE, parsePackageMeta, type PackageMeta, type StorageDriver } from "@edgestream/contracts";
 import { sha256FileIdle } from "./hash.ts";
 import { packageInto, type PackageCoreOptions } from "./package-vod.ts";
@@ -62,6 +64,14 @@ async function readExisting(storage: StorageDriver, sha256: string): Promise<Pac
   return parsePackageMeta(await new Response(object.body).text(), key);
 }
 
+/** Files above this go to storage as a stream: a long film's progressive MP4 is more than one Buffer holds. */
+const READ_WHOLE_MAX_BYTES = 16 * 1024 * 1024;
+
+async function fileBody(path: string): Promise<Uint8Array | ReadableStream<Uint8Array>> {
+  if ((await stat(path)).size <= READ_WHOLE_MAX_BYTES) return new Uint8Array(await readFile(path));
+  return Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>;
+}
+
 /** Uploads every file of `folder` below `prefix/`; meta.json and the master playlist go last. */
 export async function uploadFolder(storage: StorageDriver, prefix: string, folder: string): Promise<string[]> {
   const entries = await readdir(folder, { recursive: true, withFileTypes: true });
@@ -76,7 +86,7 @@ export async function uploadFolder(storage: StorageDriver, prefix: string, folde
   // Segments in parallel (a few at a time), then the two files that make the package visible.
   for (let i = 0; i < body.length; i += 8) {
     await Promise.all(body.slice(i, i + 8).map(async (file) => {
-      await storage.put(`${prefix}/${file}`, new Uint8Array(await readFile(join(folder, file))));
+      await storage.put(`${prefix}/${file}`, await fileBody(join(folder, file)));
       keys.push(`${prefix}/${file}`);
     }));
   }

@@ -18,6 +18,7 @@ import { requireFleet, requireNode, requireRegistrationSecret } from "./fleet/no
 import { nodeRegistrationRoutes, nodeRoutes } from "./fleet/node-routes.ts";
 import { createFleetTranscoder } from "./fleet/session-routing.ts";
 import { authRoutes } from "./routes/auth.ts";
+import { downloadRoutes } from "./routes/download.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { HLS_PATH_DOC, hlsRoutes } from "./routes/hls.ts";
@@ -67,6 +68,7 @@ export function createApp(appDeps: AppDeps) {
   for (const path of ["/api/videos", "/api/videos/*", "/api/events", "/api/sessions/*", "/api/analytics", "/api/uploads/*"]) app.use(path, privateAnswers, requireViewer(auth));
   app.route("/api/videos", videoRoutes(deps));
   app.route("/api/videos", streamRoutes(deps));
+  app.route("/api/videos", downloadRoutes(deps));
   app.route("/api/videos", progressRoutes(deps));
   app.route("/api/videos", subtitleRoutes(deps));
   app.route("/api", eventRoutes(deps));

@@ -20,6 +20,8 @@ export class ElementEngine implements PlaybackEngine {
   private readonly scope = new Scope();
   private url = "";
   private reloads = 0;
+  /** play() was asked and no frame has played since: a load that fails meanwhile leaves the element paused. */
+  private asked = false;
 
   constructor(
     readonly name: "native" | "mp4",
@@ -32,6 +34,9 @@ export class ElementEngine implements PlaybackEngine {
     video.src = url;
     this.seekOnMetadata(startAt);
     this.scope.listen(video, "error", () => this.reload());
+    this.scope.listen(video, "play", () => (this.asked = true));
+    this.scope.listen(video, "playing", () => (this.asked = false));
+    this.scope.listen(video, "pause", () => (this.asked = false));
     return true;
   }
 
@@ -57,7 +62,7 @@ export class ElementEngine implements PlaybackEngine {
       return c.report("network", "native-reload-failed", new Error("the video stopped loading and could not be resumed: check the connection and press play again"), true);
     }
     const position = video.currentTime;
-    const wasPlaying = !video.paused || c.isPlaying();
+    const wasPlaying = !video.paused || c.isPlaying() || this.asked;
     scope.setTimer(async () => {
       await token.refresh("native");
       if (scope.destroyed) return;

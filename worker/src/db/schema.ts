@@ -33,6 +33,8 @@ export const videos = sqliteTable(
     posterPath: text("poster_path"),
     thumbnailsPath: text("thumbnails_path"),
     durationMs: integer("duration_ms"),
+    /** The owner offers the package's progressive MP4 as a download to everyone who may watch. */
+    allowDownload: integer("allow_download", { mode: "boolean" }).notNull().default(false),
     progress: real("progress").notNull().default(0),
     error: text("error"),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),

@@ -17,7 +17,9 @@ import { parseHlsPath } from "../signing/hls-path.ts";
 import { nginxSignedUrl } from "../signing/nginx-secure-link.ts";
 import { streamScope } from "../signing/stream-token.ts";
 import { VerifiedTokens } from "../signing/verified-tokens.ts";
-import { HLS_ROOT, isSessionFile, RangeNotSatisfiableError, STREAM_TOKEN_PARAM } from "@edgestream/contracts";
+import { HLS_ROOT, isSessionFile, PROGRESSIVE_MP4, RangeNotSatisfiableError, STREAM_TOKEN_PARAM } from "@edgestream/contracts";
+import { attachmentDisposition, downloadFilename } from "../http/content-disposition.ts";
+import { DOWNLOAD_PARAM } from "./download.ts";
 import { nowSeconds } from "../clock.ts";
 import { parseSidecarPath, sidecarAnswer } from "../subtitles/sidecar-files.ts";
 import type { Context } from "hono";
@@ -33,13 +35,16 @@ export const HLS_PATH_DOC = {
   description:
     "Path form, /hls/{token}/{path} (the manifestUrl /stream hands out for packages with relative URIs): playlists come back as their stored bytes, their relative URIs inheriting the token; so does the DASH manifest (dashUrl, .mpd, application/dash+xml), which the query form does not serve (404 dash_needs_path_form). " +
     "Query form, /hls/{videoId}/{path}?sig={token}: playlists (.m3u8) and thumbnail tracks (.vtt) come back with every URI signed. Both Cache-Control: no-cache. " +
-    "Other files stream from storage with Range support (Cache-Control: immutable). 403: invalid or missing token, or a hostile path; 410: expired token; both no-store.",
+    "Other files stream from storage with Range support (Cache-Control: immutable); the progressive MP4 (download.mp4) with download={name} comes as an attachment named {name}.mp4. 403: invalid or missing token, or a hostile path; 410: expired token; both no-store.",
   request: {
     params: z.object({
       id: z.string().openapi({ description: "the stream token (path form) or the video id (query form)" }),
       path: z.string().openapi({ example: "v0/seg_00001.m4s" }),
     }),
-    query: z.object({ [STREAM_TOKEN_PARAM]: z.string().optional().openapi({ description: "the stream token, in the query form" }) }),
+    query: z.object({
+      [STREAM_TOKEN_PARAM]: z.string().optional().openapi({ description: "the stream token, in the query form" }),
+      [DOWNLOAD_PARAM]: z.string().optional().openapi({ description: "download.mp4 only: answer as an attachment with this file name (the URL /api/videos/{id}/download gives)" }),
+    }),
   },
   responses: {
     200: { description: "the playlist or the bytes" },
@@ -134,6 +139,9 @@ export function hlsRoutes(deps: AppDeps) {
       "Accept-Ranges": "bytes",
     };
     if (object.etag) headers["ETag"] = object.etag;
+    // The download link (/api/videos/:id/download): the progressive MP4 saved under the video's title.
+    const download = path.rest === PROGRESSIVE_MP4 ? url.searchParams.get(DOWNLOAD_PARAM) : null;
+    if (download !== null) headers["Content-Disposition"] = attachmentDisposition(downloadFilename(download.replace(/\.mp4$/i, ""), ".mp4"));
     if (object.range) {
       const { offset, length } = object.range;
       headers["Content-Range"] = `bytes ${offset}-${offset + length - 1}/${object.size}`;

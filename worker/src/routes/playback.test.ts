@@ -176,6 +176,7 @@ describe("OpenAPI", () => {
       "/api/videos",
       "/api/videos/{id}",
       "/api/videos/{id}/analytics",
+      "/api/videos/{id}/download",
       "/api/videos/{id}/progress",
       "/api/videos/{id}/stream",
       "/api/videos/{id}/subtitles",
@@ -185,6 +186,6 @@ describe("OpenAPI", () => {
     ]);
     expect(Object.keys(doc.paths["/api/videos"]!).sort()).toEqual(["get", "post"]);
     expect(Object.keys(doc.paths["/api/videos/{id}/subtitles"]!).sort()).toEqual(["get", "post"]);
-    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(["Video", "Stream", "Progress", "EventBatch", "Error", "SubtitleTrack"]));
+    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(["Video", "Stream", "Download", "Progress", "EventBatch", "Error", "SubtitleTrack"]));
   });
 });

@@ -13,6 +13,7 @@ export function toPublicVideo(video: Video): PublicVideo {
     status: video.status,
     visibility: video.visibility,
     durationMs: video.durationMs,
+    allowDownload: video.allowDownload,
     createdAt: video.createdAt.toISOString(),
     progress: video.progress,
     error: video.status === "failed" ? video.error : null,

@@ -26,6 +26,8 @@ export const VideoSchema = z
     progress: z.number(),
     /** Why packaging failed, in words for the viewer (null unless failed). */
     error: z.string().nullable(),
+    /** The owner offers its progressive MP4 for download (GET /api/videos/{id}/download). */
+    allowDownload: z.boolean(),
     /** Whether the asking viewer owns it (may rename, change visibility, delete). */
     owned: z.boolean(),
   })
@@ -51,12 +53,23 @@ export const UploadQuery = z.object({
 });
 
 export const UpdateVideoSchema = z
-  .object({ title: z.string().trim().min(1).max(200).optional(), visibility: z.enum(VISIBILITIES).optional() })
-  .refine((v) => v.title !== undefined || v.visibility !== undefined, "give title or visibility")
+  .object({ title: z.string().trim().min(1).max(200).optional(), visibility: z.enum(VISIBILITIES).optional(), allowDownload: z.boolean().optional() })
+  .refine((v) => v.title !== undefined || v.visibility !== undefined || v.allowDownload !== undefined, "give title, visibility or allowDownload")
   .openapi("UpdateVideo");
 
 /** The /stream answer: its schema lives in contracts (the player SDK reads the same type). */
 export const StreamSchema = StreamResponseSchema.meta({ id: "Stream" });
+
+export const DownloadSchema = z
+  .object({
+    /** Signed like the stream's URLs; answers with Content-Disposition: attachment. */
+    url: z.string(),
+    expiresAt: z.string().openapi({ format: "date-time" }),
+    /** The name the browser saves it under: the title, made safe, with ".mp4". */
+    filename: z.string(),
+    sizeBytes: z.number().int(),
+  })
+  .openapi("Download");
 
 export const ProgressSchema = z
   .object({

@@ -2,6 +2,7 @@
 // The playback layer decides (playback/resolve.ts); this route only answers in HTTP.
 import { hasSidecars } from "../db/sidecar-subtitles.ts";
 import { servedManifests } from "../subtitles/sidecar-files.ts";
+import { PROGRESSIVE_MP4 } from "@edgestream/contracts";
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { nowSeconds } from "../clock.ts";
 import { findVisibleVideo } from "../db/videos.ts";
@@ -10,7 +11,7 @@ import type { AppDeps, AppEnv } from "../env.ts";
 import { resolvePlayback } from "../playback/resolve.ts";
 import { keepOrIssueSessionId } from "../signing/session-id.ts";
 import { signFiles } from "../signing/stream-url.ts";
-import { RelativeUrisCache } from "../storage/relative-uris.ts";
+import { RelativeUrisCache, usesPathForm } from "../storage/relative-uris.ts";
 import { bearer, errorResponses, jsonContent } from "./openapi-helpers.ts";
 import { ErrorSchema, StreamQuery, StreamSchema, VideoIdParam } from "./schemas.ts";
 
@@ -58,11 +59,12 @@ export function streamRoutes(deps: AppDeps) {
     const files = await signFiles(deps.keyring, { exp, vid: video.id, sub: viewer.id, ...source });
     // The path form where the package's playlists need no rewriting (relative URIs inherit the token):
     // they are served as stored bytes. nginx mode needs the rewriter (md5 links), so does anything else.
-    const facts = stored && !deps.config.NGINX_SECURE_LINK_SECRET ? await packages.facts(deps.storage, playback.storagePrefix) : null;
-    const pathForm = facts?.relativeUris ?? false;
+    const facts = stored ? await packages.facts(deps.storage, playback.storagePrefix) : null;
+    const pathForm = facts !== null && usesPathForm(deps.config, facts);
+    const fileUrl = (file: string) => (pathForm ? files.pathUrl(file) : files.url(file));
     // A video with sidecar subtitles gets the master (and MPD) the worker composes; the others the stored ones.
     const manifests = servedManifests(stored && (await hasSidecars(deps.db, video.id)));
-    const manifestUrl = pathForm ? files.pathUrl(manifests.master) : files.url(manifests.master);
+    const manifestUrl = fileUrl(manifests.master);
     if (video.status !== "ready") {
       // Played through a node session while the package is being made.
       c.header("Retry-After", String(GENERATING_RETRY_AFTER_SECONDS));
@@ -81,6 +83,7 @@ export function streamRoutes(deps: AppDeps) {
         ...(track ? { thumbnailsUrl: files.url(track) } : {}),
         // The same segments for DASH players: an MPD has no rewriter, so only in the path form.
         ...(pathForm && facts?.dash ? { dashUrl: files.pathUrl(manifests.mpd) } : {}),
+        ...(facts?.progressive ? { mp4Url: fileUrl(PROGRESSIVE_MP4) } : {}),
       },
       200,
     );

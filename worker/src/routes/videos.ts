@@ -77,7 +77,7 @@ const create = createRoute({
 const update = createRoute({
   method: "patch",
   path: "/{id}",
-  summary: "Rename a video or change who may see it (private, unlisted, public)",
+  summary: "Rename a video, change who may see it (private, unlisted, public), or allow downloading its MP4",
   security: bearer,
   request: { params: VideoIdParam, body: { content: { "application/json": { schema: UpdateVideoSchema } }, required: true } },
   responses: { 200: jsonContent(VideoSchema, "updated"), ...errorResponses },

@@ -156,6 +156,16 @@ describe("buildPackageArgs", () => {
     ]);
   });
 
+  it("copies WebVTT subtitles as they are, so cue settings (line, align) survive; converts the rest", () => {
+    const none = { default: false, forced: false, hearingImpaired: false };
+    const subtitles = planSubtitles([{ index: 2, codec: "webvtt", dispositions: none }, { index: 3, codec: "ass", dispositions: none }]).renditions;
+    const args = buildPackageArgs("/in.mkv", "/out", plan({ subtitles }));
+    expect(args.slice(args.indexOf("/out/%v/index.m3u8") + 1)).toEqual([
+      "-map", "0:2", "-c:s", "copy", "-f", "webvtt", "/out/subs_0/subtitles.vtt",
+      "-map", "0:3", "-c:s", "webvtt", "-f", "webvtt", "/out/subs_1/subtitles.vtt",
+    ]);
+  });
+
   it("reads the source with the probed demuxer under the allow-lists, or without them for the operator's trusted input", () => {
     const args = buildPackageArgs("/in.mp4", "/out", plan(), {}, { codec: "h264", chroma: "420", format: "mov" });
     expect(args.slice(args.indexOf("-i") - 6, args.indexOf("-i") + 2)).toEqual([...inputArgs("mov"), "-i", "/in.mp4"]);

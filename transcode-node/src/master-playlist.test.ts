@@ -44,4 +44,17 @@ describe("buildMasterPlaylist with tracks", () => {
       "720p/index.m3u8", "",
     ]);
   });
+
+  it("audio only: one audio rendition keeps its plain variant; several get the group and the default as the variant", () => {
+    expect(buildMasterPlaylist([audio({ language: "en", title: "English", default: true })], "fmp4")).toBe(
+      '#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-STREAM-INF:BANDWIDTH=130000,AVERAGE-BANDWIDTH=128000,CODECS="mp4a.40.2"\naudio/index.m3u8\n',
+    );
+    const master = buildMasterPlaylist([audio({ language: "en", title: "English", default: true }), audio({ name: "audio_1", playlist: "audio_1/index.m3u8", language: "de", title: "German", default: false, peakBps: 200_000, averageBps: 190_000 })], "fmp4");
+    expect(master.split("\n").slice(3)).toEqual([
+      '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",LANGUAGE="en",NAME="English",DEFAULT=YES,AUTOSELECT=YES,CHANNELS="2",URI="audio/index.m3u8"',
+      '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",LANGUAGE="de",NAME="German",DEFAULT=NO,AUTOSELECT=YES,CHANNELS="2",URI="audio_1/index.m3u8"',
+      '#EXT-X-STREAM-INF:BANDWIDTH=200000,AVERAGE-BANDWIDTH=190000,CODECS="mp4a.40.2",AUDIO="audio"',
+      "audio/index.m3u8", "",
+    ]);
+  });
 });

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parsePackageMeta } from "@edgestream/contracts";
-import { CUES, movTextMp4, multiTrackMkv } from "../../tests/helpers/track-media.ts";
+import { CUES, movTextMp4, multiTrackMkv, toneOf } from "../../tests/helpers/track-media.ts";
 import { packageVod, type PackageResult } from "./package-vod.ts";
 
 const run = promisify(execFile);
@@ -27,18 +27,6 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 const text = (result: PackageResult, path: string) => readFile(join(result.outDir, path), "utf8");
-
-/** The rendition as ffmpeg's HLS demuxer plays it: channels, and the tone's frequency from zero crossings of the mono mix. */
-async function playAudio(playlist: string): Promise<{ channels: number; hz: number }> {
-  const { stdout } = await run("ffprobe", ["-v", "error", "-select_streams", "a:0", "-show_entries", "stream=channels", "-of", "csv=p=0", playlist]);
-  const pcm = await new Promise<Buffer>((resolve, reject) => {
-    execFile("ffmpeg", ["-v", "error", "-i", playlist, "-ac", "1", "-f", "f32le", "-ar", "48000", "pipe:1"], { encoding: "buffer", maxBuffer: 64 * 1024 * 1024 }, (error, out) => (error ? reject(error) : resolve(out)));
-  });
-  const samples = new Float32Array(pcm.buffer, pcm.byteOffset, Math.floor(pcm.length / 4));
-  let crossings = 0;
-  for (let i = 1; i < samples.length; i++) if (samples[i - 1]! < 0 !== samples[i]! < 0) crossings++;
-  return { channels: Number(stdout.trim().split("\n")[0]), hz: crossings / 2 / (samples.length / 48000) };
-}
 
 /** The first video timestamp of the main rendition in 90 kHz units, as a player reads it (init + first segment). */
 async function firstVideoTimestamp(result: PackageResult): Promise<number> {
@@ -115,7 +103,7 @@ describe("packaging every audio language and the text subtitles", () => {
   });
 
   it("gives ffmpeg, as an HLS client, each audio rendition: English at 440 Hz, German stereo and 5.1 at 880 Hz", async () => {
-    const played = await Promise.all(["audio", "audio_1", "audio_2"].map((name) => playAudio(join(multi.outDir, name, "index.m3u8"))));
+    const played = await Promise.all(["audio", "audio_1", "audio_2"].map((name) => toneOf(join(multi.outDir, name, "index.m3u8"))));
     expect(played.map((p) => p.channels)).toEqual([2, 2, 6]);
     // To the nearest 110 Hz: an octave apart, so the English and German tones cannot be mistaken.
     expect(played.map((p) => Math.round(p.hz / 110) * 110)).toEqual([440, 880, 880]);

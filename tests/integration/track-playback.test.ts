@@ -9,6 +9,7 @@ import { insertVideo } from "@edgestream/worker";
 import { startNodeWorker, type RunningWorker } from "@edgestream/worker/node";
 import { TEST_SECRETS, tempDataDir } from "../helpers/stack.ts";
 import { multiTrackMkv } from "../helpers/track-media.ts";
+import { demoSignIn } from "../helpers/viewer-api.ts";
 
 let dataDir: string;
 let worker: RunningWorker;
@@ -22,8 +23,7 @@ beforeAll(async () => {
   sha = await sha256File(source);
   await packageVod({ input: source, outDir: join(worker.settings.storageDir, sha), ladder: [180], hwaccel: "software", thumbnails: false });
   await insertVideo(worker.deps.db, { id: "tracks1", ownerId: "demo:tester", title: "Tracks", status: "ready", storagePrefix: sha, durationMs: 6000 });
-  const login = await fetch(`${worker.url}/api/auth/demo-login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ name: "tester" }) });
-  viewerToken = ((await login.json()) as { token: string }).token;
+  viewerToken = await demoSignIn(worker.url, "tester");
 }, 120_000);
 
 afterAll(async () => {

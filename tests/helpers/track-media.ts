@@ -4,6 +4,7 @@
 //    German ASS, and French PGS image subtitles (skipped by the packager with a warning).
 //  - movTextMp4: English stereo AAC and English mov_text (the only text subtitle codec MP4 holds).
 //  - defaultSecondMkv: German stereo (880 Hz) first, English stereo (440 Hz) second and marked default.
+//  - twoLanguageM4a: audio only, English (440 Hz) and German (880 Hz) stereo AAC.
 // Every text track shows one cue from 1 s to 3 s and one from 4 s to 5.5 s.
 import { execFile } from "node:child_process";
 import { writeFile } from "node:fs/promises";
@@ -129,4 +130,14 @@ export async function toneOf(input: string): Promise<{ channels: number; hz: num
   let crossings = 0;
   for (let i = 1; i < samples.length; i++) if (samples[i - 1]! < 0 !== samples[i]! < 0) crossings++;
   return { channels: Number(stdout.trim().split("\n")[0]), hz: crossings / 2 / (samples.length / 48000) };
+}
+
+/** Audio only (M4A): English stereo AAC (440 Hz, first) and German stereo AAC (880 Hz). */
+export async function twoLanguageM4a(dir: string, name = "two-languages.m4a"): Promise<string> {
+  const out = join(dir, name);
+  await run("ffmpeg", [
+    ...L, ...tone(440, "stereo"), ...tone(880, "stereo"), "-map", "0:a", "-map", "1:a", "-t", "6", "-c:a", "aac", "-b:a", "96k",
+    "-metadata:s:a:0", "language=eng", "-metadata:s:a:1", "language=ger", out,
+  ]);
+  return out;
 }

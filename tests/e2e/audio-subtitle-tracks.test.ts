@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { packageVod } from "@edgestream/transcode-node";
 import { collectConsoleErrors, launchChromium } from "../helpers/browser.ts";
 import { serveFolder } from "../helpers/static-files.ts";
-import { CUES, multiTrackMkv } from "../helpers/track-media.ts";
+import { CUES, multiTrackMkv, twoLanguageM4a } from "../helpers/track-media.ts";
 
 const PAGE = `<!doctype html><html><head><link rel="icon" href="data:," /></head><body><video id="video" muted playsinline width="320"></video>
 <script src="hls.min.js"></script>
@@ -35,6 +35,7 @@ beforeAll(async () => {
   for (const segmentType of ["fmp4", "ts"] as const) {
     await packageVod({ input: source, outDir: join(dir, "site", segmentType), ladder: [180], hwaccel: "software", segmentType, thumbnails: false });
   }
+  await packageVod({ input: await twoLanguageM4a(dir), outDir: join(dir, "site", "audio-only"), hwaccel: "software", thumbnails: false });
   await copyFile(createRequire(import.meta.url).resolve("hls.js/dist/hls.min.js"), join(dir, "site", "hls.min.js"));
   await writeFile(join(dir, "site", "index.html"), PAGE);
   server = await serveFolder(join(dir, "site"));
@@ -115,5 +116,26 @@ describe.each(["fmp4", "ts"] as const)("audio languages and subtitles in hls.js 
     expect(Math.abs(shown.start - first.start)).toBeLessThan(0.1);
     expect(Math.abs(shown.end - first.end)).toBeLessThan(0.1);
     expect(errors).toEqual([]);
+  });
+});
+
+describe("an audio-only package with two languages in hls.js", () => {
+  it("plays the default language, lists both, and switches to the German rendition", async () => {
+    const page = await browser.newPage();
+    try {
+      const errors = collectConsoleErrors(page);
+      await page.goto(`${server.url}index.html?src=audio-only/master.m3u8`);
+      await page.evaluate(() => document.querySelector("video")!.play().catch(() => {}));
+      await page.waitForFunction(() => document.querySelector("video")!.currentTime > 0.5, null, { timeout: 60_000 });
+      expect(await page.evaluate(() => (window as any).hls.audioTracks.map((t: any) => [t.name, t.lang]))).toEqual([["English", "en"], ["German", "de"]]);
+      const german = /^\/audio-only\/audio_1\/seg_\d{5}\.m4s$/;
+      await page.evaluate(() => {
+        (window as any).hls.audioTrack = 1;
+      });
+      await expect.poll(() => server.requests.filter((path) => german.test(path)).length, { timeout: 60_000 }).toBeGreaterThan(0);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
   });
 });

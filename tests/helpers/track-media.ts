@@ -3,6 +3,8 @@
 //  - multiTrackMkv: English stereo AAC (440 Hz, default), German 5.1 AAC (880 Hz), English SubRip,
 //    German ASS, and French PGS image subtitles (skipped by the packager with a warning).
 //  - movTextMp4: English stereo AAC and English mov_text (the only text subtitle codec MP4 holds).
+//  - defaultSecondMkv: German stereo (880 Hz) first, English stereo (440 Hz) second and marked default.
+//  - twoLanguageM4a: audio only, English (440 Hz) and German (880 Hz) stereo AAC.
 // Every text track shows one cue from 1 s to 3 s and one from 4 s to 5.5 s.
 import { execFile } from "node:child_process";
 import { writeFile } from "node:fs/promises";
@@ -103,6 +105,39 @@ export async function movTextMp4(dir: string, name = "mov-text.mp4"): Promise<st
     "-map", "0:v", "-map", "1:a", "-map", "2:s", "-t", "6", ...X264, "-c:a", "aac", "-b:a", "96k", "-c:s", "mov_text",
     "-metadata:s:a:0", "language=eng", "-metadata:s:s:0", "language=eng",
     out,
+  ]);
+  return out;
+}
+
+/** MKV: German stereo AAC (880 Hz) first, English stereo AAC (440 Hz) second, marked default. */
+export async function defaultSecondMkv(dir: string, name = "default-second.mkv"): Promise<string> {
+  const out = join(dir, name);
+  await run("ffmpeg", [
+    ...L, ...VIDEO, ...tone(880, "stereo"), ...tone(440, "stereo"), "-map", "0:v", "-map", "1:a", "-map", "2:a", "-t", "6", ...X264,
+    "-c:a", "aac", "-b:a", "96k", "-metadata:s:a:0", "language=ger", "-metadata:s:a:1", "language=eng",
+    "-disposition:a:0", "0", "-disposition:a:1", "default", out,
+  ]);
+  return out;
+}
+
+/** The tone of a file's (or an HLS playlist's) first audio stream in Hz, from zero crossings of its mono mix, and its channels. */
+export async function toneOf(input: string): Promise<{ channels: number; hz: number }> {
+  const { stdout } = await run("ffprobe", ["-v", "error", "-select_streams", "a:0", "-show_entries", "stream=channels", "-of", "csv=p=0", input]);
+  const pcm = await new Promise<Buffer>((resolve, reject) => {
+    execFile("ffmpeg", ["-v", "error", "-i", input, "-map", "0:a:0", "-ac", "1", "-f", "f32le", "-ar", "48000", "pipe:1"], { encoding: "buffer", maxBuffer: 64 * 1024 * 1024 }, (error, pcmOut) => (error ? reject(error) : resolve(pcmOut)));
+  });
+  const samples = new Float32Array(pcm.buffer, pcm.byteOffset, Math.floor(pcm.length / 4));
+  let crossings = 0;
+  for (let i = 1; i < samples.length; i++) if (samples[i - 1]! < 0 !== samples[i]! < 0) crossings++;
+  return { channels: Number(stdout.trim().split("\n")[0]), hz: crossings / 2 / (samples.length / 48000) };
+}
+
+/** Audio only (M4A): English stereo AAC (440 Hz, first) and German stereo AAC (880 Hz). */
+export async function twoLanguageM4a(dir: string, name = "two-languages.m4a"): Promise<string> {
+  const out = join(dir, name);
+  await run("ffmpeg", [
+    ...L, ...tone(440, "stereo"), ...tone(880, "stereo"), "-map", "0:a", "-map", "1:a", "-t", "6", "-c:a", "aac", "-b:a", "96k",
+    "-metadata:s:a:0", "language=eng", "-metadata:s:a:1", "language=ger", out,
   ]);
   return out;
 }

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PLAYLIST_MESSAGE } from "./input-policy.ts";
 import { generateTestPattern } from "./test-pattern.ts";
 import { hostileSource } from "./testing/hostile.ts";
+import { multiTrackMkv } from "../../tests/helpers/track-media.ts";
 
 const CLI = fileURLToPath(new URL("./cli.ts", import.meta.url));
 let dir: string;
@@ -39,6 +40,14 @@ describe("edgestream-transcode", () => {
     expect(master).toMatch(/#EXT-X-STREAM-INF:BANDWIDTH=\d+,AVERAGE-BANDWIDTH=\d+,CODECS="avc1\.\w{6},mp4a\.40\.2",RESOLUTION=160x90,FRAME-RATE=30\.000,AUDIO="audio"\n90p\/index\.m3u8/);
     const meta = JSON.parse(await readFile(join(dir, "out", "meta.json"), "utf8"));
     expect(meta.thumbnails.sprites).toEqual(["thumbnails/sprite-001.jpg"]);
+  });
+
+  it("packages every audio language and the text subtitles, and warns on stderr about the image subtitles it skips", async () => {
+    const source = await multiTrackMkv(dir);
+    const result = await runCli([source, "--out", join(dir, "tracks-out"), "--ladder", "180"]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe("edgestream-transcode: warning: skipped: image-based subtitles in stream 5 (language fr, codec hdmv_pgs_subtitle): pictures cannot become WebVTT text\n");
+    expect(result.stdout).toMatch(/\[video 180p copy; copy audio; 3 audio renditions; 2 subtitle tracks\] in [\d.]+ s\n$/);
   });
 
   it("prints JSON lines with --json: plan, progress, done", async () => {

@@ -98,6 +98,8 @@ async function main(): Promise<void> {
     const what = [
       video && `video ${video.renditions.map((r) => `${r.name} ${r.mode}`).join(", ")}${video.reason ? ` (${video.reason})` : ""}`,
       result.plan.audio && `${result.plan.audio.mode} audio${result.plan.audio.mode === "transcode" ? ` (${result.plan.audio.reason})` : ""}`,
+      (result.plan.audioTracks?.length ?? 0) > 1 && `${result.plan.audioTracks!.length} audio renditions`,
+      result.plan.subtitles?.length && `${result.plan.subtitles.length} subtitle track${result.plan.subtitles.length > 1 ? "s" : ""}`,
     ]
       .filter(Boolean)
       .join("; ");

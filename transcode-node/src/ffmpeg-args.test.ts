@@ -4,7 +4,9 @@ import { describe, expect, it } from "vitest";
 import { buildPackageArgs } from "./ffmpeg-args.ts";
 import { buildTestEncodeArgs } from "./hw-backends.ts";
 import { inputArgs } from "./input-policy.ts";
+import { planAudioTracks } from "./audio-tracks.ts";
 import type { PackagePlan, VideoPlan } from "./plan.ts";
+import { planSubtitles } from "./subtitles/subtitle-plan.ts";
 
 /** Every input is guarded by the allow-lists (input-policy.ts); these tests pass no probed format. */
 const GUARD = inputArgs();
@@ -135,6 +137,33 @@ describe("buildPackageArgs", () => {
     const audioOnly = buildPackageArgs("/in.m4a", "/out", plan({ video: null }), { backend: "nvenc" });
     expect(audioOnly).toEqual([...HEAD, ...GUARD, "-i", "/in.m4a", "-map", "0:a:0", "-c:a", "copy", ...HLS("a:0,name:audio")]);
     expect(() => buildPackageArgs("/in.mp4", "/out", plan({ video: null, audio: null }))).toThrow(/nothing to package/);
+  });
+
+  it("every audio rendition in the one run, each with its own codec options; text subtitles as WebVTT outputs of that run", () => {
+    const tracks = planAudioTracks([
+      { index: 1, codec: "aac", profile: "LC", channels: 2, sampleRate: 48000, language: "eng" },
+      { index: 2, codec: "ac3", channels: 6, sampleRate: 48000, language: "ger" },
+    ]);
+    const p = plan({ video: video({ renditions: [{ name: "1080p", mode: "copy", width: 1920, height: 1080, maxBitrateKbps: 0 }] }), audioTracks: tracks, subtitles: planSubtitles([{ index: 3, codec: "subrip", dispositions: { default: false, forced: false, hearingImpaired: false } }]).renditions });
+    expect(buildPackageArgs("/in.mkv", "/out", p)).toEqual([
+      ...HEAD, ...GUARD, "-i", "/in.mkv",
+      "-map", "0:v:0", "-map", "0:1", "-map", "0:2", "-map", "0:2",
+      "-c:v:0", "copy", "-c:a:0", "copy",
+      "-c:a:1", "aac", "-b:a:1", "128k", "-ac:a:1", "2", "-ar:a:1", "48000",
+      "-c:a:2", "aac", "-b:a:2", "384k", "-ac:a:2", "6", "-ar:a:2", "48000",
+      ...HLS("v:0,agroup:audio,name:1080p a:0,agroup:audio,name:audio a:1,agroup:audio,name:audio_1 a:2,agroup:audio,name:audio_2"),
+      "-map", "0:3", "-c:s", "webvtt", "-f", "webvtt", "/out/subs_0/subtitles.vtt",
+    ]);
+  });
+
+  it("copies WebVTT subtitles as they are, so cue settings (line, align) survive; converts the rest", () => {
+    const none = { default: false, forced: false, hearingImpaired: false };
+    const subtitles = planSubtitles([{ index: 2, codec: "webvtt", dispositions: none }, { index: 3, codec: "ass", dispositions: none }]).renditions;
+    const args = buildPackageArgs("/in.mkv", "/out", plan({ subtitles }));
+    expect(args.slice(args.indexOf("/out/%v/index.m3u8") + 1)).toEqual([
+      "-map", "0:2", "-c:s", "copy", "-f", "webvtt", "/out/subs_0/subtitles.vtt",
+      "-map", "0:3", "-c:s", "webvtt", "-f", "webvtt", "/out/subs_1/subtitles.vtt",
+    ]);
   });
 
   it("reads the source with the probed demuxer under the allow-lists, or without them for the operator's trusted input", () => {

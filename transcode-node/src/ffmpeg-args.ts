@@ -98,7 +98,8 @@ function audioArgs(plan: PackagePlan): { maps: string[]; codecs: string[] } {
 
 /** Each text subtitle stream as one WebVTT file (`subs_N/subtitles.vtt`), extra outputs of the same run. */
 function subtitleOutputs(outDir: string, plan: PackagePlan): string[] {
-  return (plan.subtitles ?? []).flatMap((s) => ["-map", `0:${s.sourceIndex}`, "-c:s", "webvtt", "-f", "webvtt", `${outDir}/${s.name}/${SUBTITLE_FILE}`]);
+  // WebVTT is copied: its cue settings (line, align) do not survive a decode.
+  return (plan.subtitles ?? []).flatMap((s) => ["-map", `0:${s.sourceIndex}`, "-c:s", s.codec === "webvtt" ? "copy" : "webvtt", "-f", "webvtt", `${outDir}/${s.name}/${SUBTITLE_FILE}`]);
 }
 
 /** `[0:v:0] pre-filters, split → one scaler per encoded rung → [v0] [v1] …` */

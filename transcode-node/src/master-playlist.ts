@@ -123,7 +123,7 @@ export function buildMasterPlaylist(renditions: readonly MeasuredRendition[], se
   const subtitles = renditions.filter((r) => r.kind === "subtitle");
   const lines = ["#EXTM3U", `#EXT-X-VERSION:${segmentType === "fmp4" ? 7 : 4}`, "#EXT-X-INDEPENDENT-SEGMENTS"];
   const audio = audios[0];
-  if (videos.length === 0 && audio) {
+  if (videos.length === 0 && audio && audios.length === 1 && subtitles.length === 0) {
     lines.push(`#EXT-X-STREAM-INF:BANDWIDTH=${audio.peakBps},AVERAGE-BANDWIDTH=${audio.averageBps},CODECS="${audio.codecs}"`, audio.playlist);
     return `${lines.join("\n")}\n`;
   }
@@ -132,6 +132,12 @@ export function buildMasterPlaylist(renditions: readonly MeasuredRendition[], se
   const audioPeak = Math.max(0, ...audios.map((a) => a.peakBps));
   const audioAverage = Math.max(0, ...audios.map((a) => a.averageBps));
   const audioCodecs = [...new Set(audios.map((a) => a.codecs))];
+  const groups = [...(audio ? [`AUDIO="${AUDIO_RENDITION}"`] : []), ...(subtitles.length > 0 ? [`SUBTITLES="${SUBTITLE_GROUP}"`] : [])];
+  if (videos.length === 0 && audio) {
+    // Audio only, several languages: one variant, the default rendition, with the group to switch in.
+    lines.push(`#EXT-X-STREAM-INF:${[`BANDWIDTH=${audioPeak}`, `AVERAGE-BANDWIDTH=${audioAverage}`, `CODECS="${audioCodecs.join(",")}"`, ...groups].join(",")}`, audio.playlist);
+    return `${lines.join("\n")}\n`;
+  }
   for (const v of videos) {
     const attrs = [
       `BANDWIDTH=${v.peakBps + audioPeak}`,
@@ -139,8 +145,7 @@ export function buildMasterPlaylist(renditions: readonly MeasuredRendition[], se
       `CODECS="${[v.codecs, ...audioCodecs].join(",")}"`,
       `RESOLUTION=${v.width}x${v.height}`,
       ...(v.frameRate ? [`FRAME-RATE=${v.frameRate.toFixed(3)}`] : []),
-      ...(audio ? [`AUDIO="${AUDIO_RENDITION}"`] : []),
-      ...(subtitles.length > 0 ? [`SUBTITLES="${SUBTITLE_GROUP}"`] : []),
+      ...groups,
     ];
     lines.push(`#EXT-X-STREAM-INF:${attrs.join(",")}`, v.playlist);
   }

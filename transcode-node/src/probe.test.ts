@@ -96,4 +96,29 @@ describe("probe", () => {
     expect(() => toMediaInfo({ streams: [{ index: 0, codec_type: "audio", codec_name: "aac" }], format: {} }, 10)).toThrow(/cannot tell the duration/);
     expect(() => toMediaInfo({ streams: [{ index: 0, codec_type: "subtitle", codec_name: "subrip" }], format: { duration: "1" } }, 10)).toThrow(/no audio or video stream/);
   });
+
+  it("lists every audio stream (default first) and every subtitle stream with language, title and dispositions (pure)", () => {
+    const info = toMediaInfo(
+      {
+        format: { duration: "6" },
+        streams: [
+          { index: 0, codec_type: "video", codec_name: "h264", width: 320, height: 180 },
+          { index: 1, codec_type: "audio", codec_name: "aac", channels: 2, sample_rate: "48000", tags: { language: "eng", title: "Commentary" }, disposition: { default: 0, comment: 1 } },
+          { index: 2, codec_type: "audio", codec_name: "ac3", channels: 6, channel_layout: "5.1(side)", sample_rate: "48000", tags: { language: "ger" }, disposition: { default: 1, dub: 1 } },
+          { index: 3, codec_type: "subtitle", codec_name: "subrip", tags: { language: "eng" }, disposition: { default: 0, forced: 1, hearing_impaired: 0 } },
+          { index: 4, codec_type: "subtitle", codec_name: "hdmv_pgs_subtitle", disposition: { hearing_impaired: 1 } },
+        ],
+      },
+      10,
+    );
+    expect(info.audioStreams).toEqual([
+      { index: 2, codec: "ac3", channels: 6, channelLayout: "5.1(side)", sampleRate: 48000, language: "ger", dispositions: { default: true, comment: false, visualImpaired: false, dub: true, original: false } },
+      { index: 1, codec: "aac", channels: 2, sampleRate: 48000, language: "eng", title: "Commentary", dispositions: { default: false, comment: true, visualImpaired: false, dub: false, original: false } },
+    ]);
+    expect(info.audio).toBe(info.audioStreams![0]);
+    expect(info.subtitles).toEqual([
+      { index: 3, codec: "subrip", language: "eng", dispositions: { default: false, forced: true, hearingImpaired: false } },
+      { index: 4, codec: "hdmv_pgs_subtitle", dispositions: { default: false, forced: false, hearingImpaired: true } },
+    ]);
+  });
 });

@@ -4,9 +4,10 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ErrorEnvelopeSchema } from "@edgestream/contracts";
+import { ErrorEnvelopeSchema, JobResultSchema } from "@edgestream/contracts";
 import { createFsStorage } from "@edgestream/contracts/storage/fs";
 import { parseMasterPlaylist, readRendition } from "../../tests/helpers/media.ts";
+import { multiTrackMkv } from "../../tests/helpers/track-media.ts";
 import { HW_BACKENDS, type HwBackend } from "./hw-backends.ts";
 import { startNodeServer, type RunningNode } from "./server.ts";
 import { sha256File } from "./hash.ts";
@@ -106,6 +107,27 @@ describe("transcode node service", () => {
     const metrics = await (await fetch(`${node.url}/metrics`)).text();
     expect(metrics).toMatch(/edgestream_jobs_total\{status="succeeded"\} 2/);
     expect(metrics).toMatch(/edgestream_jobs_deduplicated_total 1/);
+  });
+
+  it("reports every audio language and subtitle track of a job, publishes the WebVTT files, and passes the PGS warning on", async () => {
+    const source = await multiTrackMkv(dir);
+    const { id } = await (await post({ source: { path: source } })).json();
+    expect((await events(id)).at(-1)!.event).toBe("completed");
+    const job = await (await fetch(`${node.url}/v1/jobs/${id}`, { headers: auth })).json();
+    const result = JobResultSchema.parse(job.result);
+    expect(result.renditions.map((r) => [r.name, r.kind, r.language, r.playlist])).toEqual([
+      ["180p", "video", undefined, "180p/index.m3u8"],
+      ["audio", "audio", "en", "audio/index.m3u8"],
+      ["audio_1", "audio", "de", "audio_1/index.m3u8"],
+      ["audio_2", "audio", "de", "audio_2/index.m3u8"],
+      ["subs_0", "subtitle", "en", "subs_0/index.m3u8"],
+      ["subs_1", "subtitle", "de", "subs_1/index.m3u8"],
+    ]);
+    expect(result.warnings).toEqual(["skipped: image-based subtitles in stream 5 (language fr, codec hdmv_pgs_subtitle): pictures cannot become WebVTT text"]);
+    const keys = await createFsStorage(join(dir, "storage")).list(result.storagePrefix);
+    expect(keys.filter((k) => k.includes("/subs_"))).toEqual(
+      ["subs_0/index.m3u8", "subs_0/subtitles.vtt", "subs_1/index.m3u8", "subs_1/subtitles.vtt"].map((k) => `${result.storagePrefix}/${k}`),
+    );
   });
 
   it("fails a job that would deduplicate onto a package whose meta.json is incomplete, naming it, without retries", async () => {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { INIT_SEGMENT, META_FILE } from "@edgestream/contracts";
 import { ffprobeJson, parseMasterPlaylist, parseMediaPlaylist } from "../../../tests/helpers/media.ts";
 import { until } from "../../../tests/helpers/processes.ts";
+import { defaultSecondMkv, toneOf } from "../../../tests/helpers/track-media.ts";
 import { startNodeServer, type RunningNode } from "../server.ts";
 import { generateTestPattern } from "../test-pattern.ts";
 
@@ -87,6 +88,21 @@ describe("copy-mode sessions", () => {
     const created = await (await api("", { method: "POST", body: JSON.stringify({ source: { path: mpeg4 }, lease: "viewer" }) })).json();
     const master = parseMasterPlaylist(await (await api(`/${created.id}/master.m3u8`)).text());
     expect(master.variants.map((v) => v.attrs["RESOLUTION"])).toEqual(["256x144"]);
+    await api(`/${created.id}?lease=viewer`, { method: "DELETE" });
+  });
+
+  it("carries the source's default audio language, even when it is not the file's first audio stream", async () => {
+    const source = await defaultSecondMkv(dir);
+    const created = await (await api("", { method: "POST", body: JSON.stringify({ source: { path: source }, lease: "viewer" }) })).json();
+    const variant = parseMasterPlaylist(await (await api(`/${created.id}/master.m3u8`)).text()).variants[0]!;
+    const rendition = variant.uri.replace("/index.m3u8", "");
+    const entries = parseMediaPlaylist(await (await api(`/${created.id}/${variant.uri}`)).text());
+    const init = await bytes(`/${created.id}/${rendition}/${INIT_SEGMENT}?lease=viewer`);
+    const segments = await Promise.all(entries.map((e) => bytes(`/${created.id}/${rendition}/${e.uri}?lease=viewer`)));
+    const joined = join(dir, "default-second-joined.mp4");
+    await writeFile(joined, Buffer.concat([init, ...segments]));
+    // English, the default, is at 440 Hz; the file's first audio stream (German) is at 880 Hz.
+    expect(Math.round((await toneOf(joined)).hz / 110) * 110).toBe(440);
     await api(`/${created.id}?lease=viewer`, { method: "DELETE" });
   });
 });

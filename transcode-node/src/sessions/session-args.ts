@@ -27,6 +27,8 @@ export interface SessionEncode {
   fps: number;
   maxBitrateKbps: number;
   hasAudio: boolean;
+  /** The source's default audio stream (absolute index, as the package's first audio rendition); default: the first audio stream. */
+  audioStream?: number;
   backend?: Backend;
   device?: HwDeviceOptions;
   /** The plan's video pre-processing (tone mapping, a constant rate for a variable-rate source); default none. */
@@ -51,7 +53,7 @@ export function buildSessionArgs(e: SessionEncode): string[] {
   );
   if (e.endSegment !== undefined) args.push("-t", String((e.endSegment - e.startSegment) * e.segmentSeconds));
   args.push("-map", "0:v:0");
-  if (e.hasAudio) args.push("-map", "0:a:0");
+  if (e.hasAudio) args.push("-map", audioMap(e));
   args.push("-vf", filters.join(","), ...encoderArgs(backend, 0, e.maxBitrateKbps, e.segmentSeconds, gop));
   if (e.hasAudio) args.push(...aacArgs(128, 2, 48000));
   args.push(
@@ -72,6 +74,7 @@ export interface SessionCopy {
   outDir: string;
   segmentSeconds: number;
   hasAudio: boolean;
+  audioStream?: number;
   /** AAC the browser plays is copied too; anything else becomes AAC stereo (cheap next to video). */
   copyAudio: boolean;
 }
@@ -86,10 +89,15 @@ export function buildCopySessionArgs(e: SessionCopy): string[] {
   return [
     ...FFMPEG_HEADER,
     ...inputSection({ input: e.input, backend: "software", fullDevice: false, ...(e.inputFormat ? { format: e.inputFormat } : {}) }),
-    "-map", "0:v:0", ...(e.hasAudio ? ["-map", "0:a:0"] : []),
+    "-map", "0:v:0", ...(e.hasAudio ? ["-map", audioMap(e)] : []),
     "-c:v", "copy", ...(e.hasAudio ? (e.copyAudio ? ["-c:a", "copy"] : aacArgs(128, 2, 48000)) : []),
     ...hlsMuxerArgs({ segmentSeconds: e.segmentSeconds, playlistType: "vod", segmentType: "fmp4", initFilename: INIT_SEGMENT }),
     "-hls_segment_filename", `${e.outDir}/${ffmpegSegmentPattern()}`,
     `${e.outDir}/${SESSION_PLAYLIST}`,
   ];
+}
+
+/** A session carries one audio track: the default language, the package's first audio rendition. */
+function audioMap(e: { audioStream?: number }): string {
+  return e.audioStream === undefined ? "0:a:0" : `0:${e.audioStream}`;
 }

@@ -1,7 +1,7 @@
 // The pure parts of on-demand sessions: encoder arguments and the up-front VOD playlist.
 import { describe, expect, it } from "vitest";
 import { inputArgs } from "../input-policy.ts";
-import { buildSessionArgs } from "./session-args.ts";
+import { buildCopySessionArgs, buildSessionArgs } from "./session-args.ts";
 import { buildSessionMediaPlaylist, segmentCount, segmentDuration } from "./vod-playlist.ts";
 import { SessionRegistry, type SessionSettings } from "./session-registry.ts";
 
@@ -27,6 +27,13 @@ describe("buildSessionArgs", () => {
       ...HEAD, "-ss", "48", ...inputArgs("matroska"), "-i", "/in.mkv", "-copyts", "-avoid_negative_ts", "disabled", "-t", "12", "-map", "0:v:0",
       "-vf", "fps=25,scale=640:360:flags=bicubic,format=yuv420p", ...X264, ...HLS(12),
     ]);
+  });
+
+  it("carries the source's default audio stream, which need not be the file's first", () => {
+    const args = buildSessionArgs({ ...base, startSegment: 0, audioStream: 2 });
+    expect(args.slice(args.indexOf("-map"), args.indexOf("-map") + 4)).toEqual(["-map", "0:v:0", "-map", "0:2"]);
+    const copy = buildCopySessionArgs({ input: "/in.mkv", outDir: "/work/s1", segmentSeconds: 4, hasAudio: true, audioStream: 2, copyAudio: true });
+    expect(copy.slice(copy.indexOf("-map"), copy.indexOf("-map") + 6)).toEqual(["-map", "0:v:0", "-map", "0:2", "-c:v", "copy"]);
   });
 
   it("uses the hardware encoder's fixed GOP of one segment on NVENC (exact args; no GPU here)", () => {

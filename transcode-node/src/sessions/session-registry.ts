@@ -234,7 +234,8 @@ export class SessionRegistry {
           this.hashing.set(id, { controller, done: hashed.catch(() => {}) });
           return hashed;
         },
-        encode: { backend, inputFormat: demuxerFor(info.formatName), video: plan.video! },
+        // The default audio language only: the one plan.audio describes (the package's first audio rendition).
+        encode: { backend, inputFormat: demuxerFor(info.formatName), video: plan.video!, ...(plan.audioTracks?.[0] ? { audioStream: plan.audioTracks[0].sourceIndex } : {}) },
         ...(copy ? { copy: { copyAudio: plan.audio?.mode === "copy", codecs: copy.codecs } } : {}),
         ...(this.settings.onViewerWait ? { onViewerWait: this.settings.onViewerWait } : {}),
         onEvent: (event) => {

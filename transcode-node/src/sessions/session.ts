@@ -72,7 +72,7 @@ export interface SessionInit {
   /** The content address (SHA-256 of the source); asked for once the first segment is out, so
    *  hashing a large source never competes with the encoder for the first play. */
   storagePrefix: () => Promise<string>;
-  encode?: Pick<SessionEncode, "backend" | "device" | "inputFormat" | "video">;
+  encode?: Pick<SessionEncode, "backend" | "device" | "inputFormat" | "video" | "audioStream">;
   /** Copy mode: a browser-safe source is remuxed, not encoded (copy-run.ts); `codecs` is the source's. */
   copy?: { copyAudio: boolean; codecs: string };
   /** A viewer starts waiting on this session; the returned function says it stopped (the node holds
@@ -294,7 +294,8 @@ export class Session {
   private startCopy(now: number): void {
     const { input, workDir, segmentSeconds, hasAudio, copy } = this.init;
     const format = this.init.encode?.inputFormat;
-    const spec = { input, outDir: workDir, segmentSeconds, hasAudio, copyAudio: copy!.copyAudio, ...(format ? { inputFormat: format } : {}) };
+    const audioStream = this.init.encode?.audioStream;
+    const spec = { input, outDir: workDir, segmentSeconds, hasAudio, copyAudio: copy!.copyAudio, ...(format ? { inputFormat: format } : {}), ...(audioStream !== undefined ? { audioStream } : {}) };
     const run: CopyRun = new CopyRun(spec, now, (p) => (this.speed = p.speed), {
       onDone: async (result) => {
         this.runs = this.runs.filter((r) => r !== run.encoder);

@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { languageName, languageTag, trackName, uniqueNames } from "./track-names.ts";
+
+describe("track names", () => {
+  it("turns container language tags into BCP 47 and names them from CLDR", () => {
+    expect(["eng", "ger", "deu", "fre", "en", "pt-BR"].map(languageTag)).toEqual(["en", "de", "de", "fr", "en", "pt-BR"]);
+    expect([undefined, "", "und", "zxx", "not a tag!"].map(languageTag)).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    expect(languageName("de")).toBe("German");
+    expect(languageName("qaa")).toBeUndefined(); // reserved for local use: no name, the tag is shown instead
+  });
+
+  it("prefers the source's title, else language, detail and role; a fallback when nothing is known", () => {
+    expect(trackName({ title: "Director's cut", language: "en", role: "commentary", detail: " (5.1)" }, "x")).toBe("Director's cut (5.1)");
+    expect(trackName({ language: "en", role: "commentary" }, "x")).toBe("English — commentary");
+    expect(trackName({ language: "de", detail: " (5.1)", role: "description" }, "x")).toBe("German (5.1) — audio description");
+    expect(trackName({ language: "qaa" }, "x")).toBe("qaa");
+    expect(trackName({}, "Audio 2")).toBe("Audio 2");
+  });
+
+  it("keeps names within a group unique", () => {
+    expect(uniqueNames(["English", "English", "German", "English"])).toEqual(["English", "English 2", "German", "English 3"]);
+  });
+});

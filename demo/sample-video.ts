@@ -21,9 +21,24 @@ export interface SampleSpec {
   /** A scene with motion (gradients and a moving test card) rather than the plain test pattern. */
   motion: boolean;
   title: string;
+  /** Two audio languages and subtitles (the showcase): what a player's Audio and Subtitles menus list. */
+  tracks?: boolean;
 }
 
-export const SHOWCASE_SAMPLE: SampleSpec = { seconds: 24, width: 1280, height: 720, ladder: [720, 480, 360], motion: true, title: "Sample: colour drift" };
+/** The showcase's tracks: English and German audio (each a beep at its own pitch) and English and German subtitles. */
+const SHOWCASE_TRACKS = {
+  audioTracks: [
+    { language: "eng", frequency: 440, title: "English" },
+    { language: "deu", frequency: 660, title: "Deutsch" },
+  ],
+  subtitles: (["eng", "deu"] as const).map((language) => ({
+    language,
+    title: language === "eng" ? "English" : "Deutsch",
+    cues: Array.from({ length: 8 }, (_, i) => ({ start: i * 3 + 0.5, end: i * 3 + 2.5, text: language === "eng" ? `Caption ${i + 1}: the colours drift` : `Untertitel ${i + 1}: die Farben ziehen` })),
+  })),
+};
+
+export const SHOWCASE_SAMPLE: SampleSpec = { seconds: 24, width: 1280, height: 720, ladder: [720, 480, 360], motion: true, title: "Sample: colour drift", tracks: true };
 
 export const patternSample = (seconds: number): SampleSpec => ({ seconds, width: 640, height: 360, ladder: [360], motion: false, title: `Sample: test pattern (${seconds} s)` });
 
@@ -55,11 +70,11 @@ async function once(path: string, make: (temp: string) => Promise<void>): Promis
 async function cachedSample(spec: SampleSpec, log: (line: string) => void): Promise<{ dir: string; sha256: string }> {
   const cache = sampleCacheDir();
   await mkdir(cache, { recursive: true });
-  const name = `${spec.motion ? "scene" : "pattern"}-${spec.seconds}s-${spec.width}x${spec.height}`;
+  const name = `${spec.motion ? "scene" : "pattern"}-${spec.seconds}s-${spec.width}x${spec.height}${spec.tracks ? "-tracks" : ""}`;
   const source = join(cache, `${name}.mp4`);
   await once(source, async (temp) => {
     log(`generating a ${spec.seconds} s sample video with ffmpeg…`);
-    await generateTestPattern(temp, { seconds: spec.seconds, width: spec.width, height: spec.height, ...(spec.motion ? { videoSource: motionScene(spec) } : {}) });
+    await generateTestPattern(temp, { seconds: spec.seconds, width: spec.width, height: spec.height, ...(spec.motion ? { videoSource: motionScene(spec) } : {}), ...(spec.tracks ? SHOWCASE_TRACKS : {}) });
   });
   const sha256 = await sha256File(source);
   const dir = join(cache, `${name}-${spec.ladder.join("-")}-${sha256.slice(0, 16)}`);

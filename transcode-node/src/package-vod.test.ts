@@ -165,6 +165,10 @@ describe("packageVod over the zoo", () => {
     expect(files.filter((f) => f.endsWith(".ts"))).toHaveLength(3);
     expect(files.some((f) => f.endsWith(".mp4") || f.endsWith(".m4s"))).toBe(false);
     expect(result.meta.thumbnails).toBeNull();
+    // MPEG-TS starts at ffmpeg's 1.4 s offset: meta.json records it for the worker's sidecar subtitles' timestamp map.
+    const first = await ffprobeJson(join(result.outDir, "360p", files.filter((f) => f.endsWith(".ts")).sort()[0]!));
+    expect(result.meta.firstTimestamp90k).toBe(Math.round(Number(first.streams[0]!.start_time) * 90_000));
+    expect(result.meta.firstTimestamp90k).toBeGreaterThan(90_000);
   });
 
   it("tone-maps HEVC 10-bit HDR10 to 8-bit SDR BT.709 H.264 and downmixes 5.1 E-AC-3 to stereo AAC 48 kHz", async () => {

@@ -144,11 +144,10 @@ async function packageWhileHashing(workDir: string, options: PackageCoreOptions,
   const audioTracks = audioTracksOf(plan);
   const names = [...(plan.video?.renditions ?? []).map((r) => ({ name: r.name, kind: "video" as const })), ...audioTracks.map((t) => ({ name: t.name, kind: "audio" as const }))];
   const measured = await Promise.all(names.map((n) => measureRendition(workDir, n.name, n.kind, plan, info)));
-  if (plan.subtitles?.length) {
-    // Cues are placed against the first timestamp of the main rendition, which players take as zero.
-    const mpegts = await firstTimestamp90k(join(workDir, names[0]!.name));
-    measured.push(...(await finishSubtitles(workDir, plan.subtitles, info.durationSec, mpegts)));
-  }
+  // Cues are placed against the first timestamp of the main rendition, which players take as zero:
+  // the package's own subtitles here, a video's sidecar subtitles in the worker (meta.json carries it).
+  const mpegts = names[0] ? await firstTimestamp90k(join(workDir, names[0].name)) : 0;
+  if (plan.subtitles?.length) measured.push(...(await finishSubtitles(workDir, plan.subtitles, info.durationSec, mpegts)));
   const progressive = await writeProgressiveMp4(workDir, plan, { ...(options.signal ? { signal: options.signal } : {}), ...(options.niceness ? { niceness: options.niceness } : {}) });
   const thumbnails: ThumbnailResult | null = options.thumbnails === false ? null : await makeThumbnails(workDir, plan, info.durationSec, options.thumbnails ?? {});
   const sha256 = await hashing;
@@ -168,6 +167,7 @@ async function packageWhileHashing(workDir: string, options: PackageCoreOptions,
     source: { name: basename(input), ...info },
     segmentSeconds: plan.segmentSeconds,
     segmentType: plan.segmentType,
+    firstTimestamp90k: mpegts,
     backend,
     encoder: encodedRungs > 0 ? ENCODER_OF[backend] : null,
     warnings,

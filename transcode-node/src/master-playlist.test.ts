@@ -34,7 +34,7 @@ describe("buildMasterPlaylist with tracks", () => {
     expect(master.split("\n")).toEqual([
       "#EXTM3U", "#EXT-X-VERSION:4", "#EXT-X-INDEPENDENT-SEGMENTS",
       '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",LANGUAGE="en",NAME="English",DEFAULT=YES,AUTOSELECT=YES,CHANNELS="2",URI="audio/index.m3u8"',
-      '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",LANGUAGE="en",NAME="English — commentary",DEFAULT=NO,AUTOSELECT=NO,CHANNELS="2",URI="audio_1/index.m3u8"',
+      '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",LANGUAGE="en",NAME="English — commentary",DEFAULT=NO,AUTOSELECT=NO,CHANNELS="2",CHARACTERISTICS="com.edgestream.commentary",URI="audio_1/index.m3u8"',
       '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",LANGUAGE="de",NAME="German (5.1)",DEFAULT=NO,AUTOSELECT=YES,CHANNELS="6",URI="audio_2/index.m3u8"',
       '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",LANGUAGE="en",NAME="Say \'described\'",DEFAULT=NO,AUTOSELECT=NO,CHANNELS="2",CHARACTERISTICS="public.accessibility.describes-video",URI="audio_3/index.m3u8"',
       '#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",LANGUAGE="en",NAME="English",DEFAULT=YES,AUTOSELECT=YES,FORCED=NO,URI="subs_0/index.m3u8"',

@@ -5,7 +5,7 @@ import { execFile } from "node:child_process";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { AUDIO_RENDITION, MEDIA_PLAYLIST, SUBTITLE_GROUP, type TrackRole } from "@edgestream/contracts";
+import { AUDIO_RENDITION, HLS_CHARACTERISTICS, MEDIA_PLAYLIST, SUBTITLE_GROUP, type TrackRole } from "@edgestream/contracts";
 import { audioTracksOf } from "./audio-tracks.ts";
 import { readMediaPlaylist } from "./media-playlist.ts";
 import type { MediaInfo } from "./media-info.ts";
@@ -152,11 +152,6 @@ export function buildMasterPlaylist(renditions: readonly MeasuredRendition[], se
   return `${lines.join("\n")}\n`;
 }
 
-const CHARACTERISTICS: Partial<Record<TrackRole, string>> = {
-  description: "public.accessibility.describes-video",
-  "hearing-impaired": "public.accessibility.transcribes-spoken-dialog,public.accessibility.describes-music-and-sound",
-};
-
 /** LANGUAGE only when the source named one: a lone unnamed track keeps the line packages always had. */
 function trackAttrs(r: MeasuredRendition): string[] {
   const language = r.language && r.language !== "und" ? [`LANGUAGE="${r.language}"`] : [];
@@ -166,7 +161,8 @@ function trackAttrs(r: MeasuredRendition): string[] {
 }
 
 function characteristicsOf(r: MeasuredRendition): string[] {
-  const value = r.role ? CHARACTERISTICS[r.role] : undefined;
+  // The one table players read the role back from (contracts' track-role): commentary included.
+  const value = r.role && r.role !== "main" ? HLS_CHARACTERISTICS[r.role] : undefined;
   return value ? [`CHARACTERISTICS="${value}"`] : [];
 }
 

@@ -75,4 +75,24 @@ describe("packageVod over camera, editor and broadcast sources", () => {
     }
     expect(Math.abs(played.durationSec - result.info.durationSec)).toBeLessThan(0.1);
   }, 120_000);
+
+  it("deinterlaces an interlaced source: the frames it writes have no combing left", async () => {
+    const result = await packageVod({ input: zoo.interlaced, outDir: join(dir, "out-deinterlaced"), ladder: [180], thumbnails: false });
+    expect(result.info.video?.interlaced).toBe(true);
+    expect(result.plan.video?.deinterlace).toBe(true);
+    // idet reads the source's 50 frames as top-field-first; scaled without deinterlacing, the
+    // output reads the same. Deinterlaced, nearly every frame is progressive.
+    const source = await fieldsOf(zoo.interlaced);
+    expect(source.tff).toBeGreaterThan(source.progressive);
+    const out = await fieldsOf(join(result.outDir, "180p", "index.m3u8"));
+    expect(out.progressive).toBeGreaterThan(4 * (out.tff + out.bff));
+  }, 120_000);
 });
+
+/** ffmpeg's idet filter over every frame: how many look interlaced (and which field first) and how many progressive. */
+async function fieldsOf(input: string): Promise<{ tff: number; bff: number; progressive: number }> {
+  const { stderr } = await run("ffmpeg", ["-hide_banner", "-nostats", "-i", input, "-map", "0:v:0", "-vf", "idet", "-f", "null", "-"]);
+  const m = /Multi frame detection: TFF:\s*(\d+) BFF:\s*(\d+) Progressive:\s*(\d+)/.exec(stderr);
+  if (!m) throw new Error(`idet printed no summary: ${stderr.slice(-300)}`);
+  return { tff: Number(m[1]), bff: Number(m[2]), progressive: Number(m[3]) };
+}

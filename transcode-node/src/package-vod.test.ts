@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ffprobeJson, parseMasterPlaylist, readRendition } from "../../tests/helpers/media.ts";
-import { isSafeKey, MASTER_PLAYLIST } from "@edgestream/contracts";
+import { isSafeKey, MASTER_PLAYLIST, PACKAGE_META_VERSION } from "@edgestream/contracts";
 import { MediaInputError } from "./errors.ts";
 import { packageVod, type PackageResult } from "./package-vod.ts";
 import { generateZoo, type ZOO } from "./testing/zoo.ts";
@@ -75,7 +75,7 @@ async function verifyPackage(result: PackageResult, fps: number) {
     expect(factsOf(audioUri)).toMatchObject({ kind: "audio", channels: audio.channels, codecs: "mp4a.40.2", segments: segments.length });
     for (const v of master.variants) expect(v.attrs["CODECS"]).toMatch(/,mp4a\.40\.2$/);
   }
-  expect(meta).toMatchObject({ version: 3, relativeUris: true, sha256: result.sha256, segmentSeconds: target, segmentType: result.plan.segmentType });
+  expect(meta).toMatchObject({ version: PACKAGE_META_VERSION, relativeUris: true, sha256: result.sha256, segmentSeconds: target, segmentType: result.plan.segmentType });
   // relativeUris is a promise the worker relies on (it serves these playlists unrewritten, the token
   // in the path): every URI in them is a plain key below the package's prefix.
   const playlists = [MASTER_PLAYLIST, ...master.variants.map((v) => v.uri), ...(audioUri ? [audioUri] : [])];

@@ -1,7 +1,8 @@
 // Every backend's argument list, pinned exactly. There is no GPU on the test machine: these lists
 // are what a GPU box runs, and the fallback test in hardware.test.ts runs the NVENC one for real.
 import { describe, expect, it } from "vitest";
-import { buildPackageArgs } from "./ffmpeg-args.ts";
+import { buildPackageArgs, canRunFullDevice } from "./ffmpeg-args.ts";
+import { DEINTERLACE_FILTER } from "./ffmpeg-pieces.ts";
 import { buildTestEncodeArgs } from "./hw-backends.ts";
 import { inputArgs } from "./input-policy.ts";
 import { planAudioTracks } from "./audio-tracks.ts";
@@ -181,6 +182,35 @@ describe("buildPackageArgs", () => {
     expect(rotated[rotated.indexOf("-filter_complex") + 1]).toMatch(/^\[0:v:0\]format=nv12,hwupload,split=2/);
     const full444 = buildPackageArgs("/in.mp4", "/out", plan(), { backend: "nvenc" }, { codec: "h264", chroma: "444" });
     expect(full444.slice(7, 11)).toEqual(["-init_hw_device", "cuda=cu", "-filter_hw_device", "cu"]);
+  });
+});
+
+describe("canRunFullDevice", () => {
+  it("keeps on the device only what device decoders take: 8-bit 4:2:0 H.264/HEVC/VP9/AV1/MPEG-2, progressive, SDR, upright", () => {
+    expect(canRunFullDevice(video(), "h264", "420")).toBe(true);
+    expect(canRunFullDevice(video({ highBitDepth: true }), "hevc", "420")).toBe(true);
+    expect(canRunFullDevice(video(), "av1", "420")).toBe(true);
+    expect(canRunFullDevice(video(), "mpeg2video", "420")).toBe(true);
+  });
+
+  it.each([
+    ["H.264 High 4:2:2 10-bit", video({ highBitDepth: true }), "h264", "422"],
+    ["H.264 High 4:2:2 8-bit", video(), "h264", "422"],
+    ["H.264 High 10 4:2:0", video({ highBitDepth: true }), "h264", "420"],
+    ["ProRes", video({ highBitDepth: true }), "prores", "422"],
+    ["DNxHR", video(), "dnxhd", "422"],
+    ["interlaced MPEG-2", video({ deinterlace: true }), "mpeg2video", "420"],
+    ["interlaced H.264", video({ deinterlace: true }), "h264", "420"],
+  ] as const)("decodes %s on the CPU and uploads once", (_label, v, codec, chroma) => {
+    expect(canRunFullDevice(v, codec, chroma)).toBe(false);
+    const args = buildPackageArgs("/in.mxf", "/out", plan({ video: v }), { backend: "vaapi" }, { codec, chroma });
+    expect(args).not.toContain("-hwaccel");
+    expect(args[args.indexOf("-filter_complex") + 1]).toMatch(/hwupload/);
+  });
+
+  it("deinterlaces first, before the rate filter, the split and the upload", () => {
+    const args = buildPackageArgs("/in.ts", "/out", plan({ video: video({ deinterlace: true, forceConstantRate: true }) }), { backend: "vaapi" }, { codec: "mpeg2video", chroma: "420" });
+    expect(args[args.indexOf("-filter_complex") + 1]).toMatch(new RegExp(`^\\[0:v:0\\]${DEINTERLACE_FILTER},fps=30,[^;]*hwupload[^;]*,split=2`));
   });
 });
 

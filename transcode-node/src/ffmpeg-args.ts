@@ -18,12 +18,13 @@ export interface ArgsOptions extends HwDeviceOptions {
 const DEVICE_DECODABLE = new Set(["h264", "hevc", "vp9", "av1", "mpeg2video"]);
 
 /**
- * Whether decode, scale and encode can all stay on the device. Tone mapping and rotation are CPU
- * filters (ffmpeg 5.1 has no portable device equivalents), and exotic inputs are not decodable
- * on most devices, so those sources are decoded on the CPU and uploaded once, before the split.
+ * Whether decode, scale and encode can all stay on the device. Tone mapping, deinterlacing and
+ * rotation are CPU filters (ffmpeg 5.1 has no portable device equivalents), and exotic inputs are
+ * not decodable on most devices (ProRes, DNxHD, 4:2:2 or 4:4:4, H.264 High 10), so those sources
+ * are decoded on the CPU and uploaded once, before the split.
  */
 export function canRunFullDevice(video: VideoPlan, codec: string, chroma: string): boolean {
-  return !video.toneMap && video.rotation === 0 && DEVICE_DECODABLE.has(codec) && chroma === "420";
+  return !video.toneMap && !video.deinterlace && !(video.highBitDepth && codec === "h264") && video.rotation === 0 && DEVICE_DECODABLE.has(codec) && chroma === "420";
 }
 
 export interface SourceTraits {

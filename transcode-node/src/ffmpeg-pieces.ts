@@ -34,16 +34,24 @@ export function inputSection(s: InputSpec): string[] {
   ];
 }
 
-export type VideoPre = Pick<VideoPlan, "toneMap" | "forceConstantRate" | "frameRate">;
+export type VideoPre = Pick<VideoPlan, "toneMap" | "forceConstantRate" | "frameRate" | "deinterlace">;
 
-/** The filters before scaling, once per decode: constant rate, tone mapping, then the upload to the device. */
+/** The filters before scaling, once per decode: deinterlacing, constant rate, tone mapping, then the upload to the device. */
 export function preFilters(video: VideoPre, backend: Backend, fullDevice: boolean): string[] {
   const pre: string[] = [];
+  if (video.deinterlace) pre.push(DEINTERLACE_FILTER);
   if (video.forceConstantRate) pre.push(`fps=${video.frameRate}`);
   if (video.toneMap) pre.push(toneMapFilter(video.toneMap));
   pre.push(...uploadFilters(backend, fullDevice));
   return pre;
 }
+
+/**
+ * Fields → frames on the CPU, before the rate filter and scaling (scaling a field-interleaved frame
+ * smears the fields into combing): bwdif, one frame per frame (the source's frame rate), field
+ * order from the stream, and only frames flagged interlaced are touched.
+ */
+export const DEINTERLACE_FILTER = "bwdif=mode=send_frame:parity=auto:deint=interlaced";
 
 /** HDR → SDR BT.709: linearise, map primaries, Hable curve, back to BT.709 limited range (zscale/zimg). */
 export function toneMapFilter(t: NonNullable<VideoPlan["toneMap"]>): string {

@@ -2,6 +2,7 @@
 // stdin) then kills, and done that rejects with the args and the stderr tail attached.
 import { spawn, type ChildProcess } from "node:child_process";
 import { FfmpegError, toolMissing } from "./errors.ts";
+import { ffmpegFailureMessage } from "./ffmpeg-stderr.ts";
 
 export interface FfmpegProgress {
   /** Seconds of output written so far. */
@@ -73,9 +74,8 @@ export function runFfmpeg(
     child.once("error", (error: NodeJS.ErrnoException) => reject(error.code === "ENOENT" ? toolMissing("ffmpeg") : error));
     child.once("close", (code, signal) => {
       if (code === 0 && !aborted) return resolve();
-      const last = stderrTail.trim().split("\n").pop() ?? "";
       const why = aborted ? "aborted" : signal ? `killed by ${signal}` : `exited with code ${code}`;
-      reject(new FfmpegError(`ffmpeg ${why}${last ? `: ${last}` : ""}`, args, stderrTail, code));
+      reject(new FfmpegError(ffmpegFailureMessage(why, stderrTail, code), args, stderrTail, code));
     });
   });
 

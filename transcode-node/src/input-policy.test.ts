@@ -16,6 +16,7 @@ describe("input policy", () => {
   it("turns ffprobe's format_name into the demuxer for -f, and refuses playlists and unknown formats by kind", () => {
     expect(demuxerFor("mov,mp4,m4a,3gp,3g2,mj2")).toBe("mov");
     expect(demuxerFor("matroska,webm")).toBe("matroska");
+    expect(demuxerFor("mxf")).toBe("mxf");
     expect(() => demuxerFor("hls")).toThrow(PLAYLIST_MESSAGE);
     expect(() => demuxerFor("concat")).toThrow(InputRefusedError);
     expect(() => demuxerFor("gif")).toThrow(/format \(gif\) is not a video format we accept/);

@@ -11,6 +11,8 @@ export const MEDIA_DEMUXERS: readonly string[] = [
   "mov", "mp4", "m4a", "3gp", "3g2", "mj2",
   "matroska", "webm",
   "avi", "mpegts", "mpeg", "flv", "asf", "ogg",
+  // Broadcast and editing exchange files (DNxHD/XDCAM/AVC-Intra + PCM); reads only the essence in the file.
+  "mxf",
   "wav", "w64", "aiff", "caf", "mp3", "aac", "ac3", "eac3", "flac",
 ];
 
@@ -39,7 +41,7 @@ export function refusalFor(demuxer: string): InputRefusedError {
   if (demuxer.split(",").some((name) => PLAYLIST_DEMUXERS.includes(name))) return new InputRefusedError("playlist_input", PLAYLIST_MESSAGE);
   return new InputRefusedError(
     "unsupported_format",
-    `this file's format (${demuxer}) is not a video format we accept: upload MP4, MOV, MKV, WebM, AVI, MPEG-TS, FLV, Ogg or a common audio file`,
+    `this file's format (${demuxer}) is not a video format we accept: upload MP4, MOV, MXF, MKV, WebM, AVI, MPEG-TS, FLV, Ogg or a common audio file`,
   );
 }
 

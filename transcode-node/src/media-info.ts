@@ -25,6 +25,8 @@ export interface VideoStreamInfo {
   colorSpace?: string;
   /** Set for PQ (HDR10) and HLG sources, which must be tone-mapped for SDR H.264. */
   hdr?: HdrTransfer;
+  /** Set when the stream is coded as fields (ffprobe field_order tt/bb/tb/bt): it is deinterlaced before scaling. */
+  interlaced?: boolean;
   bitRate?: number;
 }
 

@@ -30,6 +30,13 @@ describe("planPackage", () => {
     expect(plan).toMatchObject({ segmentSeconds: 4, segmentType: "fmp4" });
   });
 
+  it("transcodes an interlaced H.264 top rung, deinterlaced; a progressive one is copied", () => {
+    const interlaced = planPackage(withVideo({ interlaced: true }));
+    expect(interlaced.video).toMatchObject({ reason: "interlaced (players show progressive frames)", deinterlace: true });
+    expect(interlaced.video?.renditions[0]).toMatchObject({ name: "1080p", mode: "transcode" });
+    expect(planPackage(h264).video?.deinterlace).toBeUndefined();
+  });
+
   it("never goes above the source: no upscaled rung, no rung above the source bitrate", () => {
     const small = planPackage(withVideo({ width: 640, height: 360, bitRate: 500_000 }));
     expect(small.video?.renditions).toEqual([{ name: "360p", mode: "copy", width: 640, height: 360, maxBitrateKbps: 0 }]);

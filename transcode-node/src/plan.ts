@@ -30,6 +30,8 @@ export interface VideoPlan {
   forceConstantRate: boolean;
   /** HDR sources are tone-mapped to SDR BT.709 on the CPU before scaling. */
   toneMap: { transfer: HdrTransfer; primaries: string; matrix: string } | null;
+  /** Interlaced sources are deinterlaced (one frame per frame) before anything else. */
+  deinterlace?: boolean;
   /** 10-bit (or more) sources must become 8-bit 4:2:0 for H.264 High. */
   highBitDepth: boolean;
   /** Why the top rung is transcoded; absent when it is copied. */
@@ -136,6 +138,7 @@ function planVideo(v: VideoStreamInfo, ladder: number[], maxWidth: number, info:
     highBitDepth: v.bitDepth > 8,
     renditions,
   };
+  if (v.interlaced) plan.deinterlace = true;
   if (reason) plan.reason = reason;
   return plan;
 }
@@ -144,6 +147,7 @@ function whyTranscodeVideo(v: VideoStreamInfo): string | undefined {
   if (v.codec !== "h264") return `${v.codec} video is not playable in every browser`;
   if (v.bitDepth !== 8 || !BROWSER_SAFE_PIX_FMTS.has(v.pixFmt ?? "")) return `${v.pixFmt ?? "unknown"} H.264 is not browser-safe`;
   if (v.hdr) return `HDR (${v.hdr}) is tone-mapped to SDR`;
+  if (v.interlaced) return "interlaced (players show progressive frames)";
   if (v.rotation !== 0) return `rotated ${v.rotation}° (players ignore the display matrix)`;
   if (v.vfr) return "variable frame rate (segments need a constant rate)";
   if (v.width % 2 || v.height % 2) return `odd picture size ${v.width}x${v.height}`;

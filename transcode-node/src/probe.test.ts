@@ -91,6 +91,13 @@ describe("probe", () => {
     await expect(probe(zoo.h264, { timeoutMs: 1 })).rejects.toThrow(/took too long: is it a real media file\?/);
   });
 
+  it("reads interlacing from field_order (pure)", () => {
+    const info = (field_order?: string) =>
+      toMediaInfo({ streams: [{ index: 0, codec_type: "video", codec_name: "mpeg2video", width: 720, height: 576, ...(field_order ? { field_order } : {}) }], format: { duration: "1" } }, 10).video;
+    for (const order of ["tt", "bb", "tb", "bt"]) expect(info(order)?.interlaced, order).toBe(true);
+    for (const order of ["progressive", "unknown", undefined]) expect(info(order)?.interlaced, String(order)).toBeUndefined();
+  });
+
   it("refuses a file without a picture size or duration (pure)", () => {
     expect(() => toMediaInfo({ streams: [{ index: 0, codec_type: "video", codec_name: "h264" }], format: { duration: "1" } }, 10)).toThrow(/no picture size/);
     expect(() => toMediaInfo({ streams: [{ index: 0, codec_type: "audio", codec_name: "aac" }], format: {} }, 10)).toThrow(/cannot tell the duration/);

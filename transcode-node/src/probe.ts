@@ -20,6 +20,7 @@ interface RawStream {
   profile?: string;
   level?: number;
   pix_fmt?: string;
+  field_order?: string;
   color_transfer?: string;
   color_primaries?: string;
   color_space?: string;
@@ -177,6 +178,7 @@ function toVideo(s: RawStream): VideoStreamInfo {
   if (s.color_space) v.colorSpace = s.color_space;
   if (s.color_transfer === "smpte2084") v.hdr = "pq";
   else if (s.color_transfer === "arib-std-b67") v.hdr = "hlg";
+  if (isInterlaced(s.field_order)) v.interlaced = true;
   const bitRate = optionalNumber(s.bit_rate);
   if (bitRate) v.bitRate = bitRate;
   return v;
@@ -202,6 +204,14 @@ function toAudio(s: RawStream): AudioStreamInfo {
   const bitRate = optionalNumber(s.bit_rate);
   if (bitRate) a.bitRate = bitRate;
   return a;
+}
+
+/**
+ * Whether ffprobe's `field_order` says the picture is coded as two fields: tt/bb (top/bottom field
+ * first) and tb/bt (coded one way, shown the other). "progressive", "unknown" and absent are not.
+ */
+export function isInterlaced(fieldOrder: string | undefined): boolean {
+  return fieldOrder === "tt" || fieldOrder === "bb" || fieldOrder === "tb" || fieldOrder === "bt";
 }
 
 function bitDepthOf(s: RawStream): number {

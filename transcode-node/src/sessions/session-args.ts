@@ -44,6 +44,7 @@ export function buildSessionArgs(e: SessionEncode): string[] {
     toneMap: e.video?.toneMap ?? null,
     forceConstantRate: backend === "software" || (e.video?.forceConstantRate ?? false),
     frameRate: e.video?.frameRate ?? String(e.fps),
+    ...(e.video?.deinterlace ? { deinterlace: true } : {}),
   };
   const filters = [...preFilters(video, backend, false), scaleFilter(backend, e.width, e.height)];
   const args = [...FFMPEG_HEADER];

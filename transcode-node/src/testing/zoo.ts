@@ -24,6 +24,20 @@ export const ZOO = {
   vfr: "vfr.mp4",
   /** H.264 High 4:4:4. */
   yuv444: "h264-444.mp4",
+  /** Camera: H.264 High 4:2:2 10-bit + AAC. */
+  h264422p10: "h264-422p10.mov",
+  /** Camera: H.264 High 4:2:2 8-bit + AAC. */
+  h264422: "h264-422.mp4",
+  /** Editor: ProRes 422 Proxy (prores_ks, 10-bit 4:2:2) + PCM s24le in MOV. */
+  prores: "prores-pcm24.mov",
+  /** Editor: DNxHR LB + PCM s16le in MOV. */
+  dnxhrMov: "dnxhr-pcm16.mov",
+  /** Broadcast: DNxHR LB + PCM s16le in MXF (OP1a). */
+  dnxhrMxf: "dnxhr-pcm16.mxf",
+  /** Broadcast: interlaced MPEG-2 (25i, top field first) + AC-3 in MPEG-TS. */
+  interlaced: "mpeg2-25i-ac3.ts",
+  /** AV1 (SVT-AV1) + AAC in MP4. */
+  av1: "av1-aac.mp4",
   /** AAC-LC 44.1 kHz only. */
   audioOnly: "audio-only.m4a",
   empty: "empty.mp4",
@@ -35,6 +49,8 @@ export const ZOO = {
 const L = ["-hide_banner", "-loglevel", "error", "-y"];
 const video = (size: string, rate = 25) => ["-f", "lavfi", "-i", `testsrc2=size=${size}:rate=${rate}`];
 const tone = ["-f", "lavfi", "-i", "sine=frequency=440:beep_factor=4:sample_rate=48000"];
+/** DNxHR LB takes any picture size (DNxHD only a few broadcast ones). */
+const dnxhr = ["-c:v", "dnxhd", "-profile:v", "dnxhr_lb", "-pix_fmt", "yuv422p"];
 const x264 = (gop: number) => ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", String(gop), "-keyint_min", String(gop), "-sc_threshold", "0"];
 
 async function ffmpeg(args: string[]): Promise<void> {
@@ -67,6 +83,19 @@ export async function generateZoo(dir: string, names: (keyof typeof ZOO)[] = Obj
         ...x264(30), path("vfr"),
       ]),
     yuv444: () => ffmpeg([...video("320x180"), "-t", "2", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv444p", path("yuv444")]),
+    h264422p10: () => ffmpeg([...video("320x180"), ...tone, "-t", "2", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv422p10le", "-c:a", "aac", "-shortest", path("h264422p10")]),
+    h264422: () => ffmpeg([...video("320x180"), ...tone, "-t", "2", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv422p", "-c:a", "aac", "-shortest", path("h264422")]),
+    prores: () => ffmpeg([...video("320x180"), ...tone, "-t", "2", "-c:v", "prores_ks", "-profile:v", "proxy", "-c:a", "pcm_s24le", "-shortest", path("prores")]),
+    dnxhrMov: () => ffmpeg([...video("320x180"), ...tone, "-t", "2", ...dnxhr, "-c:a", "pcm_s16le", "-shortest", path("dnxhrMov")]),
+    dnxhrMxf: () => ffmpeg([...video("320x180"), ...tone, "-t", "2", ...dnxhr, "-c:a", "pcm_s16le", "-shortest", path("dnxhrMxf")]),
+    // 50 progressive frames a second woven into 25 interlaced ones (top field first), coded as fields.
+    interlaced: () =>
+      ffmpeg([
+        ...video("320x180", 50), ...tone, "-t", "2", "-vf", "interlace=scan=tff", "-c:v", "mpeg2video", "-b:v", "2M",
+        "-flags", "+ilme+ildct", "-top", "1", "-field_order", "tt", "-c:a", "ac3", "-shortest", path("interlaced"),
+      ]),
+    // Debian's ffmpeg 5.1 encodes AV1 with libsvtav1 (also libaom-av1, librav1e) and decodes it with libdav1d.
+    av1: () => ffmpeg([...video("320x180"), ...tone, "-t", "2", "-c:v", "libsvtav1", "-preset", "12", "-svtav1-params", "verbosity=0", "-c:a", "aac", "-shortest", path("av1")]),
     audioOnly: () => ffmpeg(["-f", "lavfi", "-i", "sine=frequency=330:sample_rate=44100", "-t", "5", "-c:a", "aac", "-b:a", "96k", path("audioOnly")]),
     empty: () => writeFile(path("empty"), ""),
     truncated: async () => {

@@ -35,4 +35,11 @@ describe("encoder keyframes on a copied rung's cut points", () => {
       expect(args).not.toContain("-force_key_frames:v:1");
     }
   });
+
+  it.each([...HW_BACKENDS, "software"] as Backend[])("%s: a copy shorter than one segment has no cut, so nothing is forced (ffmpeg refuses an empty -force_key_frames)", (backend) => {
+    const args = encoderArgs(backend, 1, 800, 4, 96, { times: [], maxGopFrames: 91 });
+    expect(args).not.toContain("-force_key_frames:v:1");
+    expect(valueOf(args, "-g:v:1")).toBe("91");
+    expect(args).not.toContain("-keyint_min:v:1");
+  });
 });

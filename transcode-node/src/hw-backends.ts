@@ -120,8 +120,9 @@ export function encoderArgs(backend: Backend, i: number, maxKbps: number, segmen
   const rate = [`-maxrate${s}`, `${maxKbps}k`, `-bufsize${s}`, `${maxKbps * 2}k`];
   // Hardware rate control is VBR with an average target under the ceiling; x264 uses capped CRF.
   const average = [`-b${s}`, `${Math.round(maxKbps * 0.75)}k`];
+  // No cut at all (a copy shorter than one segment): only the first frame is a keyframe.
   const keying = forced
-    ? [`-force_key_frames${s}`, forced.times.join(","), `-g${s}`, String(forced.maxGopFrames)]
+    ? [...(forced.times.length > 0 ? [`-force_key_frames${s}`, forced.times.join(",")] : []), `-g${s}`, String(forced.maxGopFrames)]
     : [`-g${s}`, String(gop), `-keyint_min${s}`, String(gop)];
   switch (backend) {
     case "software":

@@ -13,7 +13,7 @@ export default defineConfig({
       { test: { name: "contracts", include: ["contracts/src/**/*.test.ts"], environment: "node" } },
       { test: { name: "worker", include: ["worker/src/**/*.test.ts"], environment: "node" } },
       {
-        test: { name: "transcode-node", include: ["transcode-node/src/**/*.test.ts"], environment: "node", testTimeout: 60_000 },
+        test: { name: "transcode-node", include: ["transcode-node/src/**/*.test.ts"], environment: "node", testTimeout: 60_000, hookTimeout: 120_000 },
       },
       { test: { name: "player-sdk", include: ["player-sdk/src/**/*.test.ts"], environment: "happy-dom" } },
       {

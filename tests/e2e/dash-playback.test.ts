@@ -1,9 +1,11 @@
 // DASH in a real browser: a clip packaged by the real CLI, the worker's Node entry, and Shaka Player
 // (npm, on a Vite-served page) playing /stream's dashUrl in headless Chromium past the first segment
 // boundary. Every request the page makes below /hls/ must carry the token in its path and succeed.
-// A second package is that clip with what multi-language packaging adds (helpers/dash-film.ts):
-// Shaka lists and switches its tracks and shows the cue at its time.
-import { mkdir, rm, writeFile } from "node:fs/promises";
+// A second package is a source with English stereo and German 5.1 audio and English and German
+// subtitles (helpers/track-media.ts) packaged by the real packager: Shaka lists and switches its
+// tracks and shows the cue at its time.
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { Browser, Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,7 +14,8 @@ import { insertVideo } from "@edgestream/worker";
 import { startNodeWorker, type RunningWorker } from "@edgestream/worker/node";
 import { launchChromium } from "../helpers/browser.ts";
 import { packageTestClip, type PackagedClip } from "../helpers/packaged-clip.ts";
-import { FILM_CUE, writeTwoLanguageFilm } from "../helpers/dash-film.ts";
+import { packageVod } from "@edgestream/transcode-node";
+import { CUES, multiTrackMkv } from "../helpers/track-media.ts";
 import { startSdkPages, type SdkPageServer } from "../helpers/sdk-page.ts";
 import { TEST_SECRETS, tempDataDir } from "../helpers/stack.ts";
 import type { DashLog } from "./pages/dash-page.ts";
@@ -35,8 +38,13 @@ beforeAll(async () => {
     await mkdir(dirname(file), { recursive: true });
     await writeFile(file, bytes);
   }
-  await writeTwoLanguageFilm(join(worker.settings.storageDir, FILM_PREFIX), clip);
-  await insertVideo(worker.deps.db, { id: "film", ownerId: "demo:owner", title: "Film", status: "ready", visibility: "public", storagePrefix: FILM_PREFIX, durationMs: clip.durationMs });
+  const sources = await mkdtemp(join(tmpdir(), "edgestream-dash-film-"));
+  try {
+    await packageVod({ input: await multiTrackMkv(sources), outDir: join(worker.settings.storageDir, FILM_PREFIX), ladder: [180], hwaccel: "software", thumbnails: false });
+  } finally {
+    await rm(sources, { recursive: true, force: true });
+  }
+  await insertVideo(worker.deps.db, { id: "film", ownerId: "demo:owner", title: "Film", status: "ready", visibility: "public", storagePrefix: FILM_PREFIX, durationMs: 6000 });
   await insertVideo(worker.deps.db, { id: "dashclip", ownerId: "demo:owner", title: "DASH", status: "ready", visibility: "public", storagePrefix: clip.sha, durationMs: clip.durationMs });
   pages = await startSdkPages(worker.url);
   browser = await launchChromium();
@@ -77,7 +85,7 @@ describe("DASH playback in Chromium with Shaka Player", () => {
     expect(hlsResponses.filter((r) => r.status() !== 200 || !pathTokenOf(new URL(r.url()).pathname)).map((r) => `${r.status()} ${r.url()}`)).toEqual([]);
   });
 
-  it("lists both audio languages and the subtitles, switches to French, and shows the cue at its time", async () => {
+  it("lists every audio rendition and the subtitles, switches to German 5.1, and shows the cue at its time", async () => {
     const film = await browser.newPage();
     const filmPaths: string[] = [];
     film.on("response", (response) => {
@@ -88,22 +96,25 @@ describe("DASH playback in Chromium with Shaka Player", () => {
       await film.goto(`${pages.url}dash.html?video=film&viewer=watcher`);
       await film.waitForFunction(() => window.dashLog?.firstBoundary !== undefined || (window.dashLog?.errors.length ?? 0) > 0, null, { timeout: 60_000 });
       expect(await film.evaluate(() => window.dashLog.errors)).toEqual([]);
-      expect(await film.evaluate(() => window.dashPlayer.getAudioTracks().map((t) => ({ language: t.language, label: t.label, roles: t.roles, active: t.active })))).toEqual([
-        { language: "en", label: "English", roles: ["main"], active: true },
-        { language: "fr", label: "Français", roles: ["alternate"], active: false },
+      const audio = await film.evaluate(() => window.dashPlayer.getAudioTracks().map((t) => ({ language: t.language, label: t.label, channels: t.channelsCount, active: t.active })));
+      expect(audio).toEqual([
+        { language: "en", label: "English", channels: 2, active: true },
+        { language: "de", label: "German (stereo)", channels: 2, active: false },
+        { language: "de", label: "German (5.1)", channels: 6, active: false },
       ]);
-      expect(await film.evaluate(() => window.dashPlayer.getTextTracks().map((t) => ({ language: t.language, label: t.label, roles: t.roles, mimeType: t.mimeType })))).toEqual([
-        { language: "en", label: "English", roles: ["subtitle"], mimeType: "text/vtt" },
+      expect(await film.evaluate(() => window.dashPlayer.getTextTracks().map((t) => ({ language: t.language, label: t.label, mimeType: t.mimeType })))).toEqual([
+        { language: "en", label: "English", mimeType: "text/vtt" },
+        { language: "de", label: "German", mimeType: "text/vtt" },
       ]);
 
       await film.evaluate(() => {
         const player = window.dashPlayer;
-        player.selectAudioTrack(player.getAudioTracks().find((t) => t.language === "fr")!);
-        player.selectTextTrack(player.getTextTracks()[0]!);
+        player.selectAudioTrack(player.getAudioTracks().find((t) => t.channelsCount === 6)!);
+        player.selectTextTrack(player.getTextTracks().find((t) => t.language === "en")!);
       });
-      await film.waitForFunction(() => window.dashPlayer.getAudioTracks().find((t) => t.active)?.language === "fr", null, { timeout: 30_000 });
-      // The French rendition's segments come through the signed path; the cue is where the file puts it.
-      await expect.poll(() => filmPaths.some((p) => /^200 signed audio_1\/seg_\d{5}\.m4s$/.test(p)), { timeout: 30_000 }).toBe(true);
+      await film.waitForFunction(() => window.dashPlayer.getAudioTracks().find((t) => t.active)?.channelsCount === 6, null, { timeout: 30_000 });
+      // The 5.1 rendition's segments come through the signed path; the cue is where the source puts it.
+      await expect.poll(() => filmPaths.some((p) => /^200 signed audio_2\/seg_\d{5}\.m4s$/.test(p)), { timeout: 30_000 }).toBe(true);
       const cue = await film.waitForFunction(
         (text) => {
           for (const track of document.querySelector("video")!.textTracks) {
@@ -112,10 +123,13 @@ describe("DASH playback in Chromium with Shaka Player", () => {
           }
           return null;
         },
-        FILM_CUE.text,
+        CUES[0].text.en,
         { timeout: 30_000 },
       );
-      expect(await cue.jsonValue()).toEqual({ start: FILM_CUE.start, end: FILM_CUE.end });
+      // The source's cue times (1 s to 3 s), within a frame of audio priming the packager's timeline may add.
+      const shown = (await cue.jsonValue())!;
+      expect(Math.abs(shown.start - CUES[0].start)).toBeLessThan(0.1);
+      expect(Math.abs(shown.end - CUES[0].end)).toBeLessThan(0.1);
       expect(filmPaths.filter((p) => !p.startsWith("200 signed "))).toEqual([]);
       expect(filmPaths).toContain(`200 signed ${subtitleRenditionName(0)}/${SUBTITLE_FILE}`);
     } finally {

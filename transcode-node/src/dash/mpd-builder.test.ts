@@ -83,7 +83,7 @@ describe("buildMpd", () => {
     expect(videoSet.hasAttribute("segmentAlignment")).toBe(false);
   });
 
-  it("groups audio by language and role, default first, with labels, roles and channel counts", () => {
+  it("groups audio by language, role and channel count, default first, with labels, roles and channel counts", () => {
     const audioSets = sets(parse(buildMpd(film, timelines))).filter((s) => s.getAttribute("contentType") === "audio");
     const described = audioSets.map((s) => ({
       lang: s.getAttribute("lang"),
@@ -92,7 +92,10 @@ describe("buildMpd", () => {
       reps: [...s.getElementsByTagName("Representation")].map((r) => `${r.getAttribute("id")}:${r.getElementsByTagName("AudioChannelConfiguration")[0]?.getAttribute("value")}`),
     }));
     expect(described).toEqual([
-      { lang: "en", label: "English", role: "main", reps: ["audio:2", "audio_1:6"] },
+      // Stereo and 5.1 are not two bitrates of one thing (a player cannot switch between them seamlessly),
+      // and each keeps its own label: a 5.1 rendition has a set of its own.
+      { lang: "en", label: "English", role: "main", reps: ["audio:2"] },
+      { lang: "en", label: "English 5.1", role: "alternate", reps: ["audio_1:6"] },
       { lang: "fr", label: "Français", role: "alternate", reps: ["audio_2:2"] },
       { lang: "en", label: "Director's commentary", role: "commentary", reps: ["audio_3:2"] },
     ]);

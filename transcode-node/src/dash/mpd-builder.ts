@@ -1,7 +1,7 @@
 // Pure: a package's renditions (meta.json's fields) and their segment timelines → a static MPD over
 // the same init and media segments the HLS playlists name. Every URL is relative to the MPD, so a
 // token in the MPD's URL path reaches every file. One Period; video rungs in one AdaptationSet, audio
-// in one per language and role, WebVTT subtitles as text AdaptationSets over their one file.
+// in one per language, role and channel count, WebVTT subtitles as text AdaptationSets over their one file.
 import { ffmpegSegmentPattern, SUBTITLE_FILE, type PackageMeta, type TrackRole } from "@edgestream/contracts";
 import type { RenditionTimeline } from "./rendition-timeline.ts";
 
@@ -65,11 +65,15 @@ export function buildMpd(renditions: readonly PackageRendition[], timelines: Rea
   return `<?xml version="1.0" encoding="UTF-8"?>\n<MPD ${mpd}>\n  <Period id="0" start="PT0S">\n${sets.join("\n")}\n  </Period>\n</MPD>\n`;
 }
 
-/** Audio renditions grouped by language and role (a commentary is not another bitrate of the film), default first. */
+/**
+ * Audio renditions grouped by language, role and channel count, default first: a commentary is not
+ * another bitrate of the film, and neither is a 5.1 mix of its stereo one (no seamless switch between
+ * them, and each has its own label), so each gets an AdaptationSet of its own.
+ */
 function audioGroups(audio: readonly PackageRendition[]): PackageRendition[][] {
   const groups = new Map<string, PackageRendition[]>();
   for (const a of [...audio].sort((x, y) => Number(y.default ?? false) - Number(x.default ?? false))) {
-    const key = `${a.language ?? "und"}\n${a.role ?? "main"}`;
+    const key = `${a.language ?? "und"}\n${a.role ?? "main"}\n${a.channels ?? 2}`;
     groups.set(key, [...(groups.get(key) ?? []), a]);
   }
   return [...groups.values()];

@@ -106,6 +106,19 @@ describe("the demo library in Chromium", () => {
     }
   });
 
+  it("lists the showcase's English and German audio and subtitles in the control bar, and switches both over HLS", async () => {
+    const audio = page.locator("edgestream-player select[aria-label=Audio]");
+    const subtitles = page.locator("edgestream-player select[aria-label=Subtitles]");
+    await expect.poll(() => audio.locator("option").allTextContents(), { timeout: 30_000 }).toEqual(["English", "German"]);
+    expect(await subtitles.locator("option").allTextContents()).toEqual(["Off", "English", "German"]);
+    const german = page.waitForRequest((request) => /\/audio_1\/seg_\d{5}\.m4s$/.test(new URL(request.url()).pathname), { timeout: 60_000 });
+    await audio.selectOption({ label: "German" });
+    await subtitles.selectOption({ label: "German" });
+    await german;
+    await page.waitForFunction(() => [...document.querySelector("edgestream-player")!.video.textTracks].some((t) => t.mode === "showing" && t.language === "de"), null, { timeout: 30_000 });
+    await shot("player-tracks-desktop");
+  });
+
   it("offers to resume at the saved position and goes there", async () => {
     expect((await api(`/api/videos/${stack.sampleVideoId}/progress`, { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ positionSec: 20, durationSec: 24, clientTime: Date.now() + 60_000 }) })).status).toBeLessThan(300);
     await page.goto(stack.demoUrl);

@@ -43,7 +43,7 @@ function trackArgs(options: TestPatternOptions, subtitleFiles: string[], textCod
   const audio = options.audioTracks ?? [];
   const subs = options.subtitles ?? [];
   const inputs = [
-    ...audio.flatMap((a) => ["-f", "lavfi", "-i", `sine=frequency=${a.frequency}:beep_factor=4:sample_rate=48000`]),
+    ...audio.flatMap((a) => ["-f", "lavfi", "-i", `sine=frequency=${a.frequency}:beep_factor=4:sample_rate=48000,aformat=channel_layouts=stereo`]),
     ...subtitleFiles.flatMap((file) => ["-i", file]),
   ];
   const maps = ["-map", "0:v", ...audio.flatMap((_, i) => ["-map", `${i + 1}:a`]), ...subs.flatMap((_, i) => ["-map", `${audio.length + 1 + i}:s`])];

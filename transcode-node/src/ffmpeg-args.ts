@@ -70,7 +70,7 @@ export function buildPackageArgs(
       }
     });
   }
-  const audio = audioArgs(plan);
+  const audio = audioArgs(plan, source.format === "mpegts");
   args.push(...maps, ...audio.maps, ...codecs, ...audio.codecs, "-max_muxing_queue_size", "4096");
 
   const fmp4 = plan.segmentType === "fmp4";
@@ -85,13 +85,15 @@ export function buildPackageArgs(
 }
 
 /** Every audio rendition of the plan: one output stream each (a surround source stream is mapped twice). */
-function audioArgs(plan: PackagePlan): { maps: string[]; codecs: string[] } {
+function audioArgs(plan: PackagePlan, adts: boolean): { maps: string[]; codecs: string[] } {
   const tracks = audioTracksOf(plan);
   const maps = tracks.flatMap((t) => ["-map", t.sourceIndex === undefined ? "0:a:0" : `0:${t.sourceIndex}`]);
   // One track keeps the arguments it always had; several are set per output stream (`-c:a:1`).
   const codecs = tracks.flatMap((t, i) => {
     const stream = tracks.length === 1 ? undefined : i;
-    if (t.encode.mode === "copy") return [stream === undefined ? "-c:a" : `-c:a:${stream}`, "copy"];
+    const spec = stream === undefined ? "a" : `a:${stream}`;
+    // AAC read from MPEG-TS is ADTS: an MP4 box cannot hold it as it is (ffmpeg: "Malformed AAC bitstream").
+    if (t.encode.mode === "copy") return [`-c:${spec}`, "copy", ...(adts && t.encode.codecs.startsWith("mp4a.") ? [`-bsf:${spec}`, "aac_adtstoasc"] : [])];
     return aacArgs(t.encode.bitrateKbps, t.encode.channels, t.encode.sampleRate, stream);
   });
   return { maps, codecs };

@@ -91,7 +91,8 @@ export function buildCopySessionArgs(e: SessionCopy): string[] {
     ...FFMPEG_HEADER,
     ...inputSection({ input: e.input, backend: "software", fullDevice: false, ...(e.inputFormat ? { format: e.inputFormat } : {}) }),
     "-map", "0:v:0", ...(e.hasAudio ? ["-map", audioMap(e)] : []),
-    "-c:v", "copy", ...(e.hasAudio ? (e.copyAudio ? ["-c:a", "copy"] : aacArgs(128, 2, 48000)) : []),
+    // AAC read from MPEG-TS is ADTS, which fMP4 cannot hold as it is (the packager converts it the same way).
+    "-c:v", "copy", ...(e.hasAudio ? (e.copyAudio ? ["-c:a", "copy", ...(e.inputFormat === "mpegts" ? ["-bsf:a", "aac_adtstoasc"] : [])] : aacArgs(128, 2, 48000)) : []),
     ...hlsMuxerArgs({ segmentSeconds: e.segmentSeconds, playlistType: "vod", segmentType: "fmp4", initFilename: INIT_SEGMENT }),
     "-hls_segment_filename", `${e.outDir}/${ffmpegSegmentPattern()}`,
     `${e.outDir}/${SESSION_PLAYLIST}`,

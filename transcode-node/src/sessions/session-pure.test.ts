@@ -36,6 +36,13 @@ describe("buildSessionArgs", () => {
     expect(copy.slice(copy.indexOf("-map"), copy.indexOf("-map") + 6)).toEqual(["-map", "0:v:0", "-map", "0:2", "-c:v", "copy"]);
   });
 
+  it("converts copied AAC from an MPEG-TS source (ADTS) for its fMP4 segments, and only then", () => {
+    const spec = { input: "/in.ts", outDir: "/work/s1", segmentSeconds: 4, hasAudio: true, copyAudio: true };
+    const ts = buildCopySessionArgs({ ...spec, inputFormat: "mpegts" });
+    expect(ts.slice(ts.indexOf("-c:a"), ts.indexOf("-c:a") + 4)).toEqual(["-c:a", "copy", "-bsf:a", "aac_adtstoasc"]);
+    expect(buildCopySessionArgs({ ...spec, inputFormat: "mov,mp4,m4a,3gp,3g2,mj2" })).not.toContain("aac_adtstoasc");
+  });
+
   it("uses the hardware encoder's fixed GOP of one segment on NVENC (exact args; no GPU here)", () => {
     const args = buildSessionArgs({ ...base, startSegment: 0, backend: "nvenc" });
     expect(args).toContain("h264_nvenc");

@@ -26,6 +26,12 @@ describe("telltaleLines", () => {
     expect(telltaleLines(stderr)).toEqual(["[eac3] invalid coupling range (12 >= 12)"]);
   });
 
+  it("names a muxer's refusal of the stream (malformed AAC), not the write call that failed after it", async () => {
+    expect(telltaleLines(await sample("malformed-aac.txt"))).toEqual([
+      "[mp4] Malformed AAC bitstream detected: use the audio bitstream filter 'aac_adtstoasc' to fix it ('-bsf:a aac_adtstoasc' option with ffmpeg)",
+    ]);
+  });
+
   it("keeps one line per kind of error, the last of each", () => {
     const stderr = "[aac @ 0x5581] channel element 1.0 is not allocated\nError while decoding stream #0:1: Invalid data found when processing input\n[aac @ 0x5581] channel element 3.0 is not allocated\nError while decoding stream #0:1: Invalid data found when processing input\n";
     expect(telltaleLines(stderr)).toEqual(["Error while decoding stream #0:1: Invalid data found when processing input"]);

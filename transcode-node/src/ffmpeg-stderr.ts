@@ -4,9 +4,9 @@
 import { redactPaths } from "./errors.ts";
 
 /** Lines that say nothing about why: collapsed repeats, progress, stats, banners. */
-const NOISE = [/^Last message repeated \d+ times?$/i, /^\s*(frame|size)=\s*\S+.*(time|bitrate)=/, /^\s*$/, /^Press \[q\]/, /^video:\S+ audio:\S+/];
+const NOISE = [/^Last message repeated \d+ times?$/i, /^\[[^\]]+\] Opening '.*' for (writing|reading)$/, /^\s*(frame|size)=\s*\S+.*(time|bitrate)=/, /^\s*$/, /^Press \[q\]/, /^video:\S+ audio:\S+/];
 /** Lines that name a failure, most telling first. */
-const TELLING = [/\b(not supported|unsupported|invalid|no such|not found|permission denied|cannot|could not|unable)\b/i, /\berror\b/i, /\bfailed\b/i];
+const TELLING = [/\b(not supported|unsupported|invalid|malformed|no such|not found|permission denied|cannot|could not|unable)\b/i, /\berror\b/i, /\bfailed\b/i];
 /** ffmpeg's own closing words, which say only that something before them went wrong. */
 const EPILOGUE = /^(Conversion failed!|Exiting normally.*)$/;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { audioTracksOf, planAudioTracks } from "./audio-tracks.ts";
+import { MAX_AUDIO_STREAMS, audioTracksOf, limitAudioStreams, planAudioTracks } from "./audio-tracks.ts";
 import type { AudioStreamInfo } from "./media-info.ts";
 
 const none = { default: false, comment: false, visualImpaired: false, dub: false, original: false };
@@ -47,5 +47,16 @@ describe("planAudioTracks", () => {
     const encode = { mode: "copy", codecs: "mp4a.40.2", channels: 2 } as const;
     expect(audioTracksOf({ audio: encode })).toEqual([{ name: "audio", encode, title: "default", default: true }]);
     expect(audioTracksOf({ audio: null })).toEqual([]);
+  });
+});
+
+describe("limitAudioStreams with hundreds of audio streams", () => {
+  it("keeps the first MAX_AUDIO_STREAMS (default first) and names each stream it leaves out", () => {
+    const streams = Array.from({ length: 200 }, (_, i) => stream({ index: i + 1, codec: "mp3" }));
+    const { kept, skipped } = limitAudioStreams(streams);
+    expect(kept).toEqual(streams.slice(0, MAX_AUDIO_STREAMS));
+    expect(skipped).toHaveLength(200 - MAX_AUDIO_STREAMS);
+    expect(skipped[0]).toBe(`skipped: audio in stream ${MAX_AUDIO_STREAMS + 1} (language und, codec mp3): a package carries at most ${MAX_AUDIO_STREAMS} audio streams`);
+    expect(planAudioTracks(kept)).toHaveLength(MAX_AUDIO_STREAMS);
   });
 });

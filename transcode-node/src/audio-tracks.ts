@@ -49,6 +49,17 @@ function roleOf(a: AudioStreamInfo): TrackRole | undefined {
   return undefined;
 }
 
+/** Source audio streams one package takes: each is an encode, a folder and an EXT-X-MEDIA line (two when surround). */
+export const MAX_AUDIO_STREAMS = 16;
+
+/** The first MAX_AUDIO_STREAMS of `streams` (default first, as probed) and a warning for each one left out. */
+export function limitAudioStreams(streams: readonly AudioStreamInfo[]): { kept: AudioStreamInfo[]; skipped: string[] } {
+  const skipped = streams
+    .slice(MAX_AUDIO_STREAMS)
+    .map((a) => `skipped: audio in stream ${a.index} (language ${languageTag(a.language) ?? "und"}, codec ${a.codec}): a package carries at most ${MAX_AUDIO_STREAMS} audio streams`);
+  return { kept: streams.slice(0, MAX_AUDIO_STREAMS), skipped };
+}
+
 /** `streams` default first, as the probe lists them. */
 export function planAudioTracks(streams: readonly AudioStreamInfo[]): AudioTrackPlan[] {
   const drafts: Omit<AudioTrackPlan, "name" | "default">[] = [];

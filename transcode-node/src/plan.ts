@@ -1,6 +1,6 @@
 // Decides, from a probe, what to copy and what to transcode, and the ABR ladder. Pure: no I/O,
 // pinned by unit tests. Hardware does not change the plan, only how it is carried out.
-import { planAudioTracks, type AudioTrackPlan } from "./audio-tracks.ts";
+import { limitAudioStreams, planAudioTracks, type AudioTrackPlan } from "./audio-tracks.ts";
 import type { CutPlan } from "./keyframes.ts";
 import type { HdrTransfer, MediaInfo, VideoStreamInfo } from "./media-info.ts";
 import { planSubtitles, type SubtitlePlan } from "./subtitles/subtitle-plan.ts";
@@ -83,7 +83,8 @@ export function planPackage(info: MediaInfo, options: PlanOptions = {}): Package
   const segmentSeconds = options.segmentSeconds ?? 4;
   if (!(segmentSeconds >= 1 && segmentSeconds <= 30)) throw new RangeError("segment duration must be 1-30 seconds");
   const ladder = normaliseLadder(options.ladder ?? DEFAULT_LADDER);
-  const audioTracks = planAudioTracks(info.audioStreams ?? (info.audio ? [info.audio] : []));
+  const audio = limitAudioStreams(info.audioStreams ?? (info.audio ? [info.audio] : []));
+  const audioTracks = planAudioTracks(audio.kept);
   const subtitles = planSubtitles(info.subtitles ?? []);
   return {
     video: info.video ? planVideo(info.video, ladder, options.maxWidth ?? 1920, info, options.transcodeTopBecause) : null,
@@ -92,7 +93,7 @@ export function planPackage(info: MediaInfo, options: PlanOptions = {}): Package
     segmentType: options.segmentType ?? "fmp4",
     ...(audioTracks.length > 0 ? { audioTracks } : {}),
     ...(subtitles.renditions.length > 0 ? { subtitles: subtitles.renditions } : {}),
-    ...(subtitles.skipped.length > 0 ? { skipped: subtitles.skipped } : {}),
+    ...(audio.skipped.length + subtitles.skipped.length > 0 ? { skipped: [...audio.skipped, ...subtitles.skipped] } : {}),
   };
 }
 

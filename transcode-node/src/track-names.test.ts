@@ -21,3 +21,17 @@ describe("track names", () => {
     expect(uniqueNames(["English", "English", "German", "English"])).toEqual(["English", "English 2", "German", "English 3"]);
   });
 });
+
+describe("trackName with a stranger's title tag", () => {
+  it("drops control characters and line separators and caps the length", () => {
+    const hostile = `Eng\u0000lish\u2028#EXT-X-ENDLIST\u0085\u001b[31m ${"x".repeat(500)}`;
+    const name = trackName({ title: hostile }, "audio");
+    expect(name).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
+    expect(name.startsWith("Eng lish #EXT-X-ENDLIST [31m x")).toBe(true);
+    expect(name.length).toBe(64);
+  });
+
+  it("falls back to the language when the title is only control characters", () => {
+    expect(trackName({ title: "\u0000\n\u2028", language: "de" }, "audio")).toBe("German");
+  });
+});

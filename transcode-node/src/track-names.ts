@@ -38,11 +38,26 @@ export interface TrackLabel {
 
 /** The NAME a player shows: the source's title, else "English (5.1) — commentary"; `fallback` when nothing is known. */
 export function trackName(label: TrackLabel, fallback: string): string {
-  const base = label.title ?? languageName(label.language) ?? label.language;
+  const title = cleanTitle(label.title);
+  const base = title ?? languageName(label.language) ?? label.language;
   if (!base) return `${fallback}${label.detail ?? ""}`;
-  if (label.title) return `${base}${label.detail ?? ""}`;
+  if (title) return `${base}${label.detail ?? ""}`;
   const suffix = label.role ? ROLE_SUFFIX[label.role] : undefined;
   return `${base}${label.detail ?? ""}${suffix ? ` — ${suffix}` : ""}`;
+}
+
+/** The longest source title kept: it is a menu label in every master, MPD and meta.json. */
+const MAX_TITLE_CHARS = 64;
+
+/** A source's title tag is a stranger's text: control characters and line separators become spaces, length capped. */
+function cleanTitle(raw: string | undefined): string | undefined {
+  const text = raw
+    ?.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ")
+    .replace(/\s+/g, " ")
+    .trim()
+    .slice(0, MAX_TITLE_CHARS)
+    .trim();
+  return text || undefined;
 }
 
 /** Names within one HLS group must differ: a repeat gets " 2", " 3"… */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { SubtitleStreamInfo } from "../media-info.ts";
-import { planSubtitles } from "./subtitle-plan.ts";
+import { MAX_SUBTITLE_RENDITIONS, planSubtitles } from "./subtitle-plan.ts";
 
 const none = { default: false, forced: false, hearingImpaired: false };
 const sub = (over: Partial<SubtitleStreamInfo>): SubtitleStreamInfo => ({ index: 3, codec: "subrip", dispositions: none, ...over });
@@ -32,5 +32,16 @@ describe("planSubtitles", () => {
   it("names an untagged track by number and an SDH one by its role", () => {
     const { renditions } = planSubtitles([sub({}), sub({ index: 4, language: "eng", dispositions: { ...none, hearingImpaired: true } })]);
     expect(renditions.map((r) => r.title)).toEqual(["Subtitles 1", "English — SDH"]);
+  });
+});
+
+describe("planSubtitles with hundreds of text streams", () => {
+  it("keeps the first MAX_SUBTITLE_RENDITIONS and names each stream it leaves out", () => {
+    const streams = Array.from({ length: 300 }, (_, i) => sub({ index: i + 1 }));
+    const { renditions, skipped } = planSubtitles(streams);
+    expect(renditions).toHaveLength(MAX_SUBTITLE_RENDITIONS);
+    expect(renditions.map((r) => r.sourceIndex)).toEqual(streams.slice(0, MAX_SUBTITLE_RENDITIONS).map((s) => s.index));
+    expect(skipped).toHaveLength(300 - MAX_SUBTITLE_RENDITIONS);
+    expect(skipped[0]).toBe(`skipped: subtitles in stream ${MAX_SUBTITLE_RENDITIONS + 1} (language und, codec subrip): a package carries at most ${MAX_SUBTITLE_RENDITIONS} subtitle tracks`);
   });
 });

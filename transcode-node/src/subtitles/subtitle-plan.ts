@@ -21,6 +21,9 @@ export interface SubtitlePlan {
 const TEXT_CODECS = new Set(["mov_text", "subrip", "srt", "webvtt", "ass", "ssa", "text"]);
 const IMAGE_CODECS = new Set(["hdmv_pgs_subtitle", "dvd_subtitle", "dvb_subtitle", "xsub"]);
 
+/** Subtitle renditions one package carries: each is an EXT-X-MEDIA line, an ffmpeg output and a folder; a source's extra streams are skipped with a warning. */
+export const MAX_SUBTITLE_RENDITIONS = 32;
+
 export function planSubtitles(streams: readonly SubtitleStreamInfo[]): { renditions: SubtitlePlan[]; skipped: string[] } {
   const skipped: string[] = [];
   const drafts: Omit<SubtitlePlan, "name">[] = [];
@@ -29,6 +32,10 @@ export function planSubtitles(streams: readonly SubtitleStreamInfo[]): { renditi
     if (!TEXT_CODECS.has(s.codec)) {
       const [what, why] = IMAGE_CODECS.has(s.codec) ? ["image-based subtitles", "pictures cannot become WebVTT text"] : ["subtitles", "a codec this packager does not convert"];
       skipped.push(`skipped: ${what} in stream ${s.index} (language ${language ?? "und"}, codec ${s.codec}): ${why}`);
+      continue;
+    }
+    if (drafts.length >= MAX_SUBTITLE_RENDITIONS) {
+      skipped.push(`skipped: subtitles in stream ${s.index} (language ${language ?? "und"}, codec ${s.codec}): a package carries at most ${MAX_SUBTITLE_RENDITIONS} subtitle tracks`);
       continue;
     }
     const role: TrackRole | undefined = s.dispositions.hearingImpaired ? "hearing-impaired" : undefined;

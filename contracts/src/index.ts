@@ -9,4 +9,5 @@ export * from "./track-role.ts";
 export * from "./stream-response.ts";
 export * from "./stream-token-param.ts";
 export * from "./signed-path.ts";
+export * from "./subtitle-playlist.ts";
 export * from "./node-api.ts";

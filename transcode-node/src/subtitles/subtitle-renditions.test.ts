@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { subtitlePlaylist, withTimestampMap } from "./subtitle-renditions.ts";
+import { withTimestampMap } from "./subtitle-renditions.ts";
 
 describe("WebVTT renditions", () => {
   it("puts X-TIMESTAMP-MAP on the header's second line, replacing one the file had", () => {
@@ -10,11 +10,5 @@ describe("WebVTT renditions", () => {
     );
     expect(withTimestampMap("WEBVTT", 5)).toBe("WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:5,LOCAL:00:00:00.000\n\n");
     expect(() => withTimestampMap("1\n00:00:01,000 --> 00:00:02,000\nnot vtt\n", 0)).toThrow(/not a WebVTT file/);
-  });
-
-  it("writes a VOD playlist of one segment, the whole file, with a target at least its duration", () => {
-    expect(subtitlePlaylist(6.021)).toBe(
-      "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:7\n#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXTINF:6.021,\nsubtitles.vtt\n#EXT-X-ENDLIST\n",
-    );
   });
 });

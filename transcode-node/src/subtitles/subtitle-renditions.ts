@@ -4,7 +4,7 @@ import { execFile } from "node:child_process";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { MEDIA_PLAYLIST, SUBTITLE_FILE } from "@edgestream/contracts";
+import { MEDIA_PLAYLIST, SUBTITLE_FILE, subtitleMediaPlaylist, timestampMapLine } from "@edgestream/contracts";
 import type { MeasuredRendition } from "../master-playlist.ts";
 import { concatInput, readMediaPlaylist } from "../media-playlist.ts";
 import type { SubtitlePlan } from "./subtitle-plan.ts";
@@ -31,23 +31,7 @@ export function withTimestampMap(vtt: string, mpegts: number): string {
   const header = firstBreak < 0 ? text : text.slice(0, firstBreak);
   if (!/^WEBVTT/.test(header)) throw new Error("not a WebVTT file (no WEBVTT header)");
   const rest = (firstBreak < 0 ? "" : text.slice(firstBreak + 1)).replace(/^X-TIMESTAMP-MAP=[^\n]*\n/, "");
-  return `${header}\nX-TIMESTAMP-MAP=MPEGTS:${mpegts},LOCAL:00:00:00.000\n${rest.startsWith("\n") ? "" : "\n"}${rest}`;
-}
-
-/** Pure: a VOD media playlist whose one segment is the whole WebVTT file. */
-export function subtitlePlaylist(durationSec: number): string {
-  const duration = Math.max(durationSec, 0.001);
-  return [
-    "#EXTM3U",
-    "#EXT-X-VERSION:3",
-    `#EXT-X-TARGETDURATION:${Math.ceil(duration)}`,
-    "#EXT-X-MEDIA-SEQUENCE:0",
-    "#EXT-X-PLAYLIST-TYPE:VOD",
-    `#EXTINF:${duration.toFixed(3)},`,
-    SUBTITLE_FILE,
-    "#EXT-X-ENDLIST",
-    "",
-  ].join("\n");
+  return `${header}\n${timestampMapLine(mpegts)}\n${rest.startsWith("\n") ? "" : "\n"}${rest}`;
 }
 
 /** Finishes every subtitle rendition in `workDir` and describes it for meta.json and the master. */
@@ -57,7 +41,7 @@ export async function finishSubtitles(workDir: string, subtitles: readonly Subti
       const folder = join(workDir, s.name);
       const file = join(folder, SUBTITLE_FILE);
       await writeFile(file, withTimestampMap(await readFile(file, "utf8"), mpegts));
-      await writeFile(join(folder, MEDIA_PLAYLIST), subtitlePlaylist(durationSec));
+      await writeFile(join(folder, MEDIA_PLAYLIST), subtitleMediaPlaylist(durationSec));
       const bps = Math.max(1, Math.ceil(((await stat(file)).size * 8) / Math.max(durationSec, 0.001)));
       return {
         name: s.name,

@@ -15,14 +15,16 @@ import {
   SUBTITLE_FILE,
   sidecarRenditionName,
   sidecarSubtitleKey,
+  subtitleMediaPlaylist,
+  timestampMapLine,
   type StorageDriver,
 } from "@edgestream/contracts";
 import { findSidecarWithDuration, listSidecars } from "../db/sidecar-subtitles.ts";
 import type { AppDeps } from "../env.ts";
 import { HttpError } from "../errors.ts";
 import { TRACK_ID_PATTERN } from "./sidecar-schemas.ts";
-import { timestampMapLine, VTT_TIMESTAMP_MAP } from "./vtt-writer.ts";
-import { sidecarMediaPlaylist, withSidecarAdaptationSets, withSidecarSubtitles } from "./sidecar-manifests.ts";
+import { VTT_TIMESTAMP_MAP } from "./vtt-writer.ts";
+import { withSidecarAdaptationSets, withSidecarSubtitles } from "./sidecar-manifests.ts";
 
 export type SidecarRequest = { kind: "master" } | { kind: "mpd" } | { kind: "playlist"; trackId: string } | { kind: "vtt"; trackId: string };
 
@@ -80,7 +82,7 @@ export async function sidecarAnswer(deps: AppDeps, vid: string, src: string, req
       const found = await findSidecarWithDuration(deps.db, vid, request.trackId);
       if (!found) throw new HttpError(404, "not_found", "no such subtitle track");
       if (found.durationMs === null) throw new HttpError(404, "not_found", "the video's duration is not known yet");
-      return { text: sidecarMediaPlaylist(found.durationMs / 1000), servedAs: MEDIA_PLAYLIST };
+      return { text: subtitleMediaPlaylist(found.durationMs / 1000), servedAs: MEDIA_PLAYLIST };
     }
     case "vtt": {
       // As stored (MPEGTS 0) unless the package starts elsewhere: then its own map, as its tracks have.

@@ -1,6 +1,6 @@
 // The master, media playlist and MPD a video with sidecars is served with, from stored manifests.
 import { describe, expect, it } from "vitest";
-import { sidecarMediaPlaylist, withSidecarAdaptationSets, withSidecarSubtitles } from "./sidecar-manifests.ts";
+import { withSidecarAdaptationSets, withSidecarSubtitles } from "./sidecar-manifests.ts";
 
 const fr = { id: "trk1", language: "fr", label: "Français" };
 const de = { id: "trk2", language: "de", label: "Deutsch (SDH)" };
@@ -39,14 +39,6 @@ describe("withSidecarSubtitles", () => {
   it("leaves a master unchanged when the video has no tracks", () => {
     const master = "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\nv0/index.m3u8\n";
     expect(withSidecarSubtitles(master, [])).toBe(master);
-  });
-});
-
-describe("sidecarMediaPlaylist", () => {
-  it("is one segment, the WebVTT file, as long as the video", () => {
-    expect(sidecarMediaPlaylist(12.3456)).toBe(
-      "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:13\n#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXTINF:12.346,\nsubtitles.vtt\n#EXT-X-ENDLIST\n",
-    );
   });
 });
 

@@ -1,7 +1,7 @@
 // The playlists and MPD a video with sidecar subtitles is served with, as pure functions of the
 // package's stored manifests and the video's tracks: each sidecar joins the subtitle group
 // (SUBTITLE_GROUP, shared with the package's in-source tracks) under `sidecar-<id>/`, whose media
-// playlist is generated: one segment, the whole WebVTT, as long as the video.
+// playlist is generated (contracts' subtitleMediaPlaylist, as for in-source tracks).
 import { MEDIA_PLAYLIST, SUBTITLE_FILE, SUBTITLE_GROUP, sidecarRenditionName } from "@edgestream/contracts";
 
 export interface SidecarTrack {
@@ -29,21 +29,6 @@ export function withSidecarSubtitles(master: string, tracks: readonly SidecarTra
   const at = lastMedia >= 0 ? lastMedia + 1 : Math.max(out.findIndex((line) => line.startsWith(STREAM_INF)), 1);
   out.splice(at, 0, ...media);
   return out.join("\n");
-}
-
-/** A sidecar's media playlist: its WebVTT file as the one segment of a VOD as long as the video. */
-export function sidecarMediaPlaylist(durationSeconds: number): string {
-  return [
-    "#EXTM3U",
-    "#EXT-X-VERSION:3",
-    `#EXT-X-TARGETDURATION:${Math.max(1, Math.ceil(durationSeconds))}`,
-    "#EXT-X-MEDIA-SEQUENCE:0",
-    "#EXT-X-PLAYLIST-TYPE:VOD",
-    `#EXTINF:${durationSeconds.toFixed(3)},`,
-    SUBTITLE_FILE,
-    "#EXT-X-ENDLIST",
-    "",
-  ].join("\n");
 }
 
 function xmlEscape(text: string): string {

@@ -1,17 +1,14 @@
 // Writes parsed cues back as a clean WebVTT file: the header (with the X-TIMESTAMP-MAP the HLS
 // subtitle playlists need), then each cue's id, timing, settings and text. NOTE, STYLE and REGION
 // blocks are not carried over: a sidecar is cue text and timing, styled by the player.
+import { timestampMapLine } from "@edgestream/contracts";
 import type { Cue } from "./cue-parser.ts";
 
 /**
  * Cue time 0 is the first instant of the video: LOCAL 0 at the MPEGTS of the video's first sample,
- * the mapping the packager writes for in-source subtitle tracks. Stored with 0 (what a package made
- * by the jobs service starts at); served with the package's own (sidecar-files.ts).
+ * the mapping the packager writes for in-source subtitle tracks. Stored with 0; served with the
+ * package's own first timestamp (sidecar-files.ts).
  */
-export function timestampMapLine(mpegts90k: number): string {
-  return `X-TIMESTAMP-MAP=MPEGTS:${mpegts90k},LOCAL:00:00:00.000`;
-}
-
 export const VTT_TIMESTAMP_MAP = timestampMapLine(0);
 
 /** The cue text markup WebVTT knows; any other tag (SRT's <font>, HTML) is dropped, its text kept. */

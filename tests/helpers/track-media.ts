@@ -10,6 +10,7 @@ import { execFile } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { toSubRip } from "@edgestream/transcode-node";
 
 const run = promisify(execFile);
 
@@ -23,11 +24,10 @@ export const CUES = [
   { start: 4, end: 5.5, text: { en: "Second cue", de: "Zweiter Untertitel" } },
 ] as const;
 
-const srtTime = (s: number) => `00:00:0${Math.floor(s)},${String(Math.round((s % 1) * 1000)).padStart(3, "0")}`;
 const assTime = (s: number) => `0:00:0${Math.floor(s)}.${String(Math.round((s % 1) * 100)).padStart(2, "0")}`;
 
 function srt(lang: "en" | "de"): string {
-  return CUES.map((c, i) => `${i + 1}\n${srtTime(c.start)} --> ${srtTime(c.end)}\n${c.text[lang]}\n`).join("\n");
+  return toSubRip(CUES.map((c) => ({ start: c.start, end: c.end, text: c.text[lang] })));
 }
 
 function ass(lang: "en" | "de"): string {

@@ -18,4 +18,4 @@ export { packageVod, packageInto, type PackageOptions, type PackageCoreOptions, 
 export { sha256File } from "./hash.ts";
 export { MediaInputError, FfmpegError, CancelledError, redactPaths } from "./errors.ts";
 export { inputArgs, demuxerFor, InputRefusedError, MEDIA_DEMUXERS, PLAYLIST_DEMUXERS, PLAYLIST_MESSAGE, type InputRefusal } from "./input-policy.ts";
-export { generateTestPattern, type TestPatternOptions } from "./test-pattern.ts";
+export { generateTestPattern, toSubRip, type TestPatternOptions } from "./test-pattern.ts";

@@ -10,7 +10,7 @@ import type { AppDeps, AppEnv } from "../env.ts";
 import { downloadFilename } from "../http/content-disposition.ts";
 import { withParam } from "../manifest/rewriter.ts";
 import { signFiles } from "../signing/stream-url.ts";
-import { RelativeUrisCache, usesPathForm } from "../storage/relative-uris.ts";
+import { PackageFactsCache, usesPathForm } from "../storage/package-facts.ts";
 import { bearer, errorResponses, jsonContent } from "./openapi-helpers.ts";
 import { DownloadSchema, ErrorSchema, VideoIdParam } from "./schemas.ts";
 
@@ -34,7 +34,7 @@ const download = createRoute({
 
 export function downloadRoutes(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>();
-  const packages = new RelativeUrisCache();
+  const packages = new PackageFactsCache();
 
   app.openapi(download, async (c) => {
     const viewer = c.get("viewer");

@@ -11,7 +11,7 @@ import type { AppDeps, AppEnv } from "../env.ts";
 import { resolvePlayback } from "../playback/resolve.ts";
 import { keepOrIssueSessionId } from "../signing/session-id.ts";
 import { signFiles } from "../signing/stream-url.ts";
-import { RelativeUrisCache, usesPathForm } from "../storage/relative-uris.ts";
+import { PackageFactsCache, usesPathForm } from "../storage/package-facts.ts";
 import { bearer, errorResponses, jsonContent } from "./openapi-helpers.ts";
 import { ErrorSchema, StreamQuery, StreamSchema, VideoIdParam } from "./schemas.ts";
 
@@ -34,7 +34,7 @@ const stream = createRoute({
 
 export function streamRoutes(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>();
-  const packages = new RelativeUrisCache();
+  const packages = new PackageFactsCache();
 
   app.openapi(stream, async (c) => {
     const viewer = c.get("viewer");

@@ -23,7 +23,7 @@ export function usesPathForm(config: Pick<AppConfig, "NGINX_SECURE_LINK_SECRET">
 
 const UNKNOWN: PackageFacts = { relativeUris: false, dash: null, progressive: null };
 
-export class RelativeUrisCache {
+export class PackageFactsCache {
   private known = new Map<string, PackageFacts>();
 
   async facts(storage: StorageDriver, prefix: string): Promise<PackageFacts> {
